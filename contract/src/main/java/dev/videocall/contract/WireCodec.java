@@ -1,0 +1,63 @@
+package dev.videocall.contract;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+
+/**
+ * JSON form of {@link Envelope} and {@link Delivery} as they travel between the gateway and the
+ * functions (Pub/Sub message data). Field names are the record component names.
+ */
+public final class WireCodec {
+  private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+
+  private WireCodec() {}
+
+  public static String encode(Envelope envelope) {
+    return GSON.toJson(envelope);
+  }
+
+  public static String encode(Delivery delivery) {
+    return GSON.toJson(delivery);
+  }
+
+  /**
+   * Decodes an envelope; throws {@link MalformedWireMessageException} for anything that is not one
+   * (bad JSON, missing required fields), never another exception.
+   */
+  public static Envelope decodeEnvelope(String json) {
+    try {
+      Envelope e = GSON.fromJson(json, Envelope.class);
+      if (e == null) {
+        throw new MalformedWireMessageException("empty envelope");
+      }
+      return e;
+    } catch (MalformedWireMessageException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Gson and the record constructor throw several unchecked types; all mean "not an envelope".
+      throw new MalformedWireMessageException("not an envelope: " + e.getMessage());
+    }
+  }
+
+  /** Decodes a delivery; throws {@link MalformedWireMessageException} for anything that is not one. */
+  public static Delivery decodeDelivery(String json) {
+    try {
+      Delivery d = GSON.fromJson(json, Delivery.class);
+      if (d == null) {
+        throw new MalformedWireMessageException("empty delivery");
+      }
+      return d;
+    } catch (MalformedWireMessageException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new MalformedWireMessageException("not a delivery: " + e.getMessage());
+    }
+  }
+
+  /** Thrown when a wire message cannot be decoded; such a message is dropped, never retried. */
+  public static final class MalformedWireMessageException extends RuntimeException {
+    public MalformedWireMessageException(String message) {
+      super(message);
+    }
+  }
+}
