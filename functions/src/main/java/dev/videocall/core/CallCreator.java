@@ -1,0 +1,77 @@
+package dev.videocall.core;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The CreateCall operation: a fresh call for two people and one invite link each. */
+public final class CallCreator {
+  private final InviteTokens tokens;
+  private final Duration ttl;
+  private final InstantSource clock;
+
+  public CallCreator(InviteTokens tokens, Duration ttl, InstantSource clock) {
+    if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Limits.MAX_INVITE_TTL) > 0) {
+      throw new IllegalArgumentException("invite TTL must be between 1 second and " + Limits.MAX_INVITE_TTL);
+    }
+    this.tokens = tokens;
+    this.ttl = ttl;
+    this.clock = clock;
+  }
+
+  /** A created call: its session id, a link per (normalised) user, and when the links expire. */
+  public record CreatedCall(String sessionId, Map<String, String> links, Instant expiresAt) {}
+
+  /** Thrown for a request that names the wrong people; the message is safe to show. */
+  public static final class InvalidCallRequest extends Exception {
+    public InvalidCallRequest(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Creates a call between exactly two distinct users.
+   *
+   * @param baseUrl scheme, host and optional port (and path prefix) the links start with, e.g.
+   *     {@code https://example.com}; a trailing slash is ignored
+   */
+  public CreatedCall create(List<String> users, String baseUrl) throws InvalidCallRequest {
+    if (users == null || users.size() != Limits.PARTICIPANTS_PER_CALL) {
+      throw new InvalidCallRequest("users must list exactly two names");
+    }
+    String a = normalized(users.get(0));
+    String b = normalized(users.get(1));
+    if (a.equals(b)) {
+      throw new InvalidCallRequest("the two names must differ");
+    }
+    String sessionId = tokens.newSessionId();
+    Instant expiresAt = clock.instant().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    Map<String, String> links = new LinkedHashMap<>();
+    links.put(a, link(base, a, b, tokens.mint(sessionId, a, b, expiresAt)));
+    links.put(b, link(base, b, a, tokens.mint(sessionId, b, a, expiresAt)));
+    return new CreatedCall(sessionId, links, expiresAt);
+  }
+
+  private static String normalized(String raw) throws InvalidCallRequest {
+    Optional<String> id = UserIds.normalize(raw);
+    if (id.isEmpty()) {
+      throw new InvalidCallRequest("names must be 1-64 characters of letters, digits, '_' or '-'");
+    }
+    return id.get();
+  }
+
+  private static String link(String base, String user, String peer, String token) {
+    return base + "/video?userID=" + enc(user) + "&peerID=" + enc(peer) + "&token=" + enc(token);
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

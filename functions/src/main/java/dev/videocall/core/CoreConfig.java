@@ -1,0 +1,86 @@
+package dev.videocall.core;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Configuration of the signaling core, read in one place from an environment map (tests pass their
+ * own). Variables:
+ *
+ * <ul>
+ *   <li>{@code INVITE_SIGNING_KEYS}: {@code kid:base64key[,…]}, first one signs (required in the cloud;
+ *       the embedded default generates a throw-away key when absent)
+ *   <li>{@code INVITE_TTL_HOURS}: link lifetime, default 24
+ *   <li>{@code STUN_URLS}: comma-separated, default {@code stun:stun.l.google.com:19302}; empty for none
+ *   <li>{@code TURN_URLS}, {@code TURN_SECRET}: TURN REST API credentials when both are set
+ * </ul>
+ */
+public record CoreConfig(
+    SigningKeys signingKeys,
+    boolean signingKeysGenerated,
+    Duration inviteTtl,
+    List<String> stunUrls,
+    List<String> turnUrls,
+    String turnSecret) {
+
+  public static final String DEFAULT_STUN = "stun:stun.l.google.com:19302";
+
+  /**
+   * Reads the configuration. {@code allowGeneratedKey} lets the embedded default run without a
+   * configured key (its links then stop working when the process restarts).
+   */
+  public static CoreConfig fromEnv(Map<String, String> env, boolean allowGeneratedKey) {
+    String keySpec = env.get("INVITE_SIGNING_KEYS");
+    boolean generated = keySpec == null || keySpec.isBlank();
+    SigningKeys keys;
+    if (generated) {
+      if (!allowGeneratedKey) {
+        throw new IllegalArgumentException("INVITE_SIGNING_KEYS is required (kid:base64key, at least 32 bytes)");
+      }
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      keys = SigningKeys.of("local", key);
+    } else {
+      keys = SigningKeys.parse(keySpec);
+    }
+    Duration ttl = Duration.ofHours(intValue(env, "INVITE_TTL_HOURS", (int) Limits.DEFAULT_INVITE_TTL.toHours()));
+    return new CoreConfig(
+        keys,
+        generated,
+        ttl,
+        list(env.getOrDefault("STUN_URLS", DEFAULT_STUN)),
+        list(env.getOrDefault("TURN_URLS", "")),
+        env.get("TURN_SECRET"));
+  }
+
+  public IceServers iceServers() {
+    return new IceServers(stunUrls, turnUrls, turnSecret);
+  }
+
+  /** A fresh random key in the {@code INVITE_SIGNING_KEYS} form, for operators' convenience. */
+  public static String newKeySpec(String kid) {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return kid + ":" + Base64.getEncoder().encodeToString(key);
+  }
+
+  private static int intValue(Map<String, String> env, String name, int fallback) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, got: " + v);
+    }
+  }
+
+  private static List<String> list(String csv) {
+    return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+}

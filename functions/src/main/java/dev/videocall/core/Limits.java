@@ -1,0 +1,36 @@
+package dev.videocall.core;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/** Policy constants of the signaling core, each with the reason for its value. */
+public final class Limits {
+  private Limits() {}
+
+  /** A call is two people; WebRTC mesh beyond that is out of scope. */
+  public static final int PARTICIPANTS_PER_CALL = 2;
+
+  /** User ids go into URLs, logs and Firestore document ids: keep them short and plain. */
+  public static final Pattern USER_ID = Pattern.compile("[a-z0-9_-]{1,64}");
+
+  /** Real offers/answers with audio, video and a data channel are 3–10 KB; 32 KiB leaves room for many codecs. */
+  public static final int MAX_SDP_FRAME_BYTES = 32 * 1024;
+
+  /** One ICE candidate line is ~100–300 bytes; 2 KiB allows long mDNS/IPv6 forms and extensions. */
+  public static final int MAX_CANDIDATE_FRAME_BYTES = 2 * 1024;
+
+  /** A bye carries nothing; anything larger is abuse. */
+  public static final int MAX_BYE_FRAME_BYTES = 256;
+
+  /** Links are shared by hand and used the same day; a day is long enough and short enough. */
+  public static final Duration DEFAULT_INVITE_TTL = Duration.ofHours(24);
+
+  /** Upper bound on a configured TTL: long-lived links are long-lived credentials. */
+  public static final Duration MAX_INVITE_TTL = Duration.ofDays(30);
+
+  /** TURN REST credentials live about an hour (the TURN REST API draft's suggestion). */
+  public static final Duration TURN_CREDENTIAL_TTL = Duration.ofHours(1);
+
+  /** Largest token we even try to parse; real ones are about 90 characters. */
+  public static final int MAX_TOKEN_CHARS = 512;
+}

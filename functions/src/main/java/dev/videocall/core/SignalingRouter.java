@@ -1,0 +1,219 @@
+package dev.videocall.core;
+
+import dev.videocall.contract.ConnectionRef;
+import dev.videocall.contract.DeliverySink;
+import dev.videocall.contract.Envelope;
+import dev.videocall.core.FrameValidator.Accepted;
+import dev.videocall.core.FrameValidator.Refused;
+import dev.videocall.core.InviteTokens.Rejected;
+import dev.videocall.core.InviteTokens.Verified;
+import dev.videocall.core.PresenceStore.Full;
+import dev.videocall.core.PresenceStore.Joined;
+import dev.videocall.core.PresenceStore.Left;
+import dev.videocall.core.ServerMessages.LeaveReason;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The signaling core: turns each gateway envelope into presence changes and deliveries. It sees only
+ * ports (presence, egress, clock, gateway liveness), never a socket, topic or database.
+ *
+ * <p>Failure kinds: bad input gets a documented error frame (and, for a bad link, a close); a
+ * failing store or egress throws, so the platform (Pub/Sub) retries the envelope.
+ */
+public final class SignalingRouter {
+  private static final Logger log = LoggerFactory.getLogger(SignalingRouter.class);
+
+  private final InviteTokens tokens;
+  private final PresenceStore presence;
+  private final GatewayLiveness liveness;
+  private final IceServers iceServers;
+  private final DeliverySink egress;
+  private final InstantSource clock;
+
+  public SignalingRouter(
+      InviteTokens tokens,
+      PresenceStore presence,
+      GatewayLiveness liveness,
+      IceServers iceServers,
+      DeliverySink egress,
+      InstantSource clock) {
+    this.tokens = tokens;
+    this.presence = presence;
+    this.liveness = liveness;
+    this.iceServers = iceServers;
+    this.egress = egress;
+    this.clock = clock;
+  }
+
+  /** The verified identity of a connection: the call and the pair its link was minted for. */
+  private record Identity(String sessionId, String userId, String peerId, Instant linkExpiresAt) {}
+
+  public void handle(Envelope envelope) {
+    Outbox out = new Outbox(egress, envelope);
+    switch (envelope.event()) {
+      case OPEN -> open(envelope, out);
+      case FRAME -> frame(envelope, out);
+      case CLOSE -> close(envelope, out);
+    }
+  }
+
+  private void open(Envelope e, Outbox out) {
+    ConnectionRef self = new ConnectionRef(e.gatewayId(), e.connectionId());
+    Optional<String> user = UserIds.normalize(e.userId());
+    Optional<String> peer = UserIds.normalize(e.peerId());
+    if (user.isEmpty() || peer.isEmpty() || user.get().equals(peer.get()) || e.token() == null) {
+      refuseAndClose(e, out, ErrorCode.INVALID_LINK, "userID, peerID and token are required; userID and peerID must differ");
+      return;
+    }
+    Instant now = clock.instant();
+    InviteTokens.Check check = tokens.verify(e.token(), user.get(), peer.get(), now);
+    if (check instanceof Rejected rejected) {
+      refuseAndClose(e, out, ErrorCode.INVALID_TOKEN, "this link is not valid (" + rejected.reason() + ")");
+      return;
+    }
+    Verified verified = (Verified) check;
+    if (verified.expired()) {
+      refuseAndClose(e, out, ErrorCode.TOKEN_EXPIRED, "this link expired at " + verified.expiresAt());
+      return;
+    }
+    Identity id = new Identity(verified.sessionId(), user.get(), peer.get(), verified.expiresAt());
+    PresenceStore.JoinResult result =
+        presence.join(
+            new PresenceStore.Join(id.sessionId(), id.userId(), id.peerId(), self, e.userAgent(), id.linkExpiresAt(), now));
+    if (result instanceof Full) {
+      refuseAndClose(e, out, ErrorCode.CALL_FULL, "this call already has its two people");
+      return;
+    }
+    Joined joined = (Joined) result;
+    joined.replaced().ifPresent(old -> {
+      out.sendAndClose(
+          old,
+          ServerMessages.error(ErrorCode.REPLACED, "you opened this call again elsewhere"),
+          ErrorCode.REPLACED.closeCode(),
+          "replaced");
+      log.atInfo()
+          .addKeyValue("sessionId", id.sessionId())
+          .addKeyValue("userId", id.userId())
+          .addKeyValue("connectionId", old.connectionId())
+          .addKeyValue("replacedBy", e.connectionId())
+          .log("connection replaced by a newer one");
+    });
+    Optional<Participant> livePeer = joined.peer().filter(p -> isAlive(p, now));
+    boolean polite = id.userId().compareTo(id.peerId()) < 0;
+    out.send(
+        self,
+        ServerMessages.welcome(
+            id.sessionId(), id.userId(), id.peerId(), livePeer.isPresent(), polite, iceServers.forUser(id.userId(), now)));
+    livePeer.ifPresent(p -> out.send(p.connection(), ServerMessages.peerJoined(id.userId())));
+    log.atInfo()
+        .addKeyValue("sessionId", id.sessionId())
+        .addKeyValue("userId", id.userId())
+        .addKeyValue("connectionId", e.connectionId())
+        .addKeyValue("gatewayId", e.gatewayId())
+        .addKeyValue("peerPresent", livePeer.isPresent())
+        .log("joined call");
+  }
+
+  private void frame(Envelope e, Outbox out) {
+    ConnectionRef self = new ConnectionRef(e.gatewayId(), e.connectionId());
+    FrameValidator.Result validation = FrameValidator.validate(e.payload());
+    if (validation instanceof Refused refused) {
+      refuse(e, out, refused.code(), refused.message());
+      return;
+    }
+    ClientMessage message = ((Accepted) validation).message();
+    Optional<Identity> identity = identify(e);
+    if (identity.isEmpty()) {
+      refuse(e, out, ErrorCode.NOT_JOINED, "this connection has not joined a call");
+      return;
+    }
+    Identity id = identity.get();
+    Instant now = clock.instant();
+    Map<String, Participant> participants = presence.participants(id.sessionId());
+    Participant me = participants.get(id.userId());
+    if (me == null || !me.connection().equals(self)) {
+      refuse(e, out, ErrorCode.NOT_JOINED, "this connection is not your current one in the call");
+      return;
+    }
+    if (message.type() == ClientMessage.Type.BYE) {
+      leave(e, id, out, LeaveReason.HANGUP, now);
+      return;
+    }
+    Participant peer = participants.get(id.peerId());
+    if (peer == null || !isAlive(peer, now)) {
+      refuse(e, out, ErrorCode.PEER_ABSENT, id.peerId() + " is not connected; message dropped");
+      return;
+    }
+    out.send(peer.connection(), message.relayed(id.userId()));
+    presence.recordRelayed(id.sessionId(), id.userId(), now);
+  }
+
+  private void close(Envelope e, Outbox out) {
+    // A connection whose open was refused never joined; leave() then finds nothing to do.
+    identify(e).ifPresent(id -> leave(e, id, out, LeaveReason.DISCONNECTED, clock.instant()));
+  }
+
+  private void leave(Envelope e, Identity id, Outbox out, LeaveReason reason, Instant now) {
+    if (presence.leave(id.sessionId(), id.userId(), e.connectionId(), now) instanceof Left left) {
+      left.peer()
+          .filter(p -> isAlive(p, now))
+          .ifPresent(p -> out.send(p.connection(), ServerMessages.peerLeft(id.userId(), reason)));
+      log.atInfo()
+          .addKeyValue("sessionId", id.sessionId())
+          .addKeyValue("userId", id.userId())
+          .addKeyValue("connectionId", e.connectionId())
+          .addKeyValue("reason", reason.wireName())
+          .log("left call");
+    }
+  }
+
+  /**
+   * The identity a frame or close belongs to, from the link it connected with. The token's MAC is
+   * checked again (the core keeps no per-connection state), but not its expiry: a call that started
+   * with a valid link may outlast it.
+   */
+  private Optional<Identity> identify(Envelope e) {
+    Optional<String> user = UserIds.normalize(e.userId());
+    Optional<String> peer = UserIds.normalize(e.peerId());
+    if (user.isEmpty() || peer.isEmpty() || user.get().equals(peer.get())) {
+      return Optional.empty();
+    }
+    if (tokens.verify(e.token(), user.get(), peer.get(), clock.instant()) instanceof Verified v) {
+      return Optional.of(new Identity(v.sessionId(), user.get(), peer.get(), v.expiresAt()));
+    }
+    return Optional.empty();
+  }
+
+  private boolean isAlive(Participant p, Instant now) {
+    return liveness.isAlive(p.connection().gatewayId(), now);
+  }
+
+  private void refuse(Envelope e, Outbox out, ErrorCode code, String message) {
+    out.send(new ConnectionRef(e.gatewayId(), e.connectionId()), ServerMessages.error(code, message));
+    logRefusal(e, code, message);
+  }
+
+  private void refuseAndClose(Envelope e, Outbox out, ErrorCode code, String message) {
+    out.sendAndClose(
+        new ConnectionRef(e.gatewayId(), e.connectionId()),
+        ServerMessages.error(code, message),
+        code.closeCode(),
+        code.wireCode());
+    logRefusal(e, code, message);
+  }
+
+  private static void logRefusal(Envelope e, ErrorCode code, String message) {
+    log.atWarn()
+        .addKeyValue("code", code.wireCode())
+        .addKeyValue("connectionId", e.connectionId())
+        .addKeyValue("gatewayId", e.gatewayId())
+        .addKeyValue("event", e.event().name().toLowerCase(java.util.Locale.ROOT))
+        .addKeyValue("seq", e.seq())
+        .log("refused: {}", message);
+  }
+}

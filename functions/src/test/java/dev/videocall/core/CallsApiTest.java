@@ -1,0 +1,55 @@
+package dev.videocall.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CallsApiTest {
+  static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+  final InviteTokens tokens = new InviteTokens(SigningKeys.of("k1", CallHarness.KEY));
+  final CallsApi api = new CallsApi(new CallCreator(tokens, Duration.ofHours(2), () -> NOW));
+
+  @Test
+  void createsTwoLinksThatVerifyForTheirOwnersOnly() {
+    CallsApi.Response r = api.create("{\"users\":[\"Alice\",\"bob\"]}", "http://localhost:9999/");
+    assertEquals(200, r.status(), r.json());
+    JsonObject body = JsonParser.parseString(r.json()).getAsJsonObject();
+    assertEquals("2026-11-25T12:00:00Z", body.get("expiresAt").getAsString());
+    String aliceLink = body.getAsJsonObject("links").get("alice").getAsString();
+    assertTrue(aliceLink.startsWith("http://localhost:9999/video?userID=alice&peerID=bob&token="), aliceLink);
+    Map<String, String> q = query(aliceLink);
+    var check = assertInstanceOf(InviteTokens.Verified.class, tokens.verify(q.get("token"), "alice", "bob", NOW));
+    assertEquals(body.get("sessionId").getAsString(), check.sessionId());
+    String bobToken = query(body.getAsJsonObject("links").get("bob").getAsString()).get("token");
+    assertInstanceOf(InviteTokens.Rejected.class, tokens.verify(bobToken, "alice", "bob", NOW));
+  }
+
+  @Test
+  void refusesBadRequestsWithA400AndAReason() {
+    for (String bad : new String[] {"", "nope", "[]", "{}", "{\"users\":\"alice\"}", "{\"users\":[\"alice\"]}",
+        "{\"users\":[\"alice\",\"alice\"]}", "{\"users\":[\"alice\",\"ALICE\"]}", "{\"users\":[\"alice\",\"b o b\"]}",
+        "{\"users\":[\"alice\",2]}", "{\"users\":[\"a\",\"b\",\"c\"]}", "{\"users\":[\"" + "x".repeat(5000) + "\",\"b\"]}"}) {
+      CallsApi.Response r = api.create(bad, "http://localhost");
+      assertEquals(400, r.status(), bad);
+      assertEquals("bad-request", JsonParser.parseString(r.json()).getAsJsonObject().getAsJsonObject("error").get("code").getAsString());
+    }
+  }
+
+  private static Map<String, String> query(String link) {
+    Map<String, String> out = new HashMap<>();
+    for (String pair : URI.create(link).getRawQuery().split("&")) {
+      String[] kv = pair.split("=", 2);
+      out.put(kv[0], java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+}
