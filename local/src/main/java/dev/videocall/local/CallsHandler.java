@@ -1,0 +1,72 @@
+package dev.videocall.local;
+
+import dev.videocall.core.CallsApi;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * {@code POST /api/calls} on the embedded server: reads a small JSON body and answers with what
+ * {@link CallsApi} says. Links start with the configured public URL, or else the request's own
+ * scheme and host, so they work on whatever port the server runs.
+ */
+final class CallsHandler extends Handler.Abstract {
+  private final CallsApi api;
+  private final String publicBaseUrl;
+
+  CallsHandler(CallsApi api, String publicBaseUrl) {
+    this.api = api;
+    this.publicBaseUrl = publicBaseUrl;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws IOException {
+    if (!"/api/calls".equals(Request.getPathInContext(request))) {
+      return false;
+    }
+    if (!HttpMethod.POST.is(request.getMethod())) {
+      response.getHeaders().put(HttpHeader.ALLOW, "POST");
+      respond(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, errorJson("method-not-allowed", "use POST"));
+      return true;
+    }
+    String body;
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      byte[] bytes = in.readNBytes(CallsApi.MAX_BODY_BYTES + 1);
+      if (bytes.length > CallsApi.MAX_BODY_BYTES) {
+        respond(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, errorJson("too-large", "body too large"));
+        return true;
+      }
+      body = new String(bytes, StandardCharsets.UTF_8);
+    }
+    CallsApi.Response result = api.create(body, baseUrl(request));
+    respond(response, callback, result.status(), result.json());
+    return true;
+  }
+
+  private String baseUrl(Request request) {
+    if (publicBaseUrl != null && !publicBaseUrl.isBlank()) {
+      return publicBaseUrl;
+    }
+    var uri = request.getHttpURI();
+    return uri.getScheme() + "://" + uri.getAuthority();
+  }
+
+  private static void respond(Response response, Callback callback, int status, String json) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    Content.Sink.write(response, true, json, callback);
+  }
+
+  private static String errorJson(String code, String message) {
+    return "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}";
+  }
+}
