@@ -52,6 +52,9 @@ public interface PresenceStore {
   /** The call's current participants by user id (at most two). */
   Map<String, Participant> participants(String sessionId);
 
+  /** Ids of calls that have at least one participant, for the ghost sweeper; at most {@code limit}. */
+  java.util.List<String> openSessionIds(int limit);
+
   /** Counts one relayed message from {@code userId}; may be batched or approximate. */
   void recordRelayed(String sessionId, String userId, Instant now);
 }

@@ -102,6 +102,11 @@ public final class InMemoryPresenceStore implements PresenceStore {
     }
   }
 
+  @Override
+  public java.util.List<String> openSessionIds(int limit) {
+    return sessions.keySet().stream().limit(limit).toList();
+  }
+
   /** Messages relayed from {@code userId} in the call, for tests and diagnostics. */
   public long relayedCount(String sessionId, String userId) {
     Session session = sessions.get(sessionId);

@@ -1,0 +1,79 @@
+package dev.videocall.functions;
+
+import com.google.cloud.functions.HttpFunction;
+import com.google.cloud.functions.HttpRequest;
+import com.google.cloud.functions.HttpResponse;
+import dev.videocall.contract.Envelope;
+import dev.videocall.contract.WireCodec;
+import dev.videocall.core.SignalingRouter;
+import dev.videocall.gcp.PubSubEgress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router as an HTTP function behind a Pub/Sub push subscription with message ordering (see
+ * docs/architecture.md for why not an Eventarc trigger). Answers:
+ *
+ * <ul>
+ *   <li>204 when the envelope was handled and its deliveries published: Pub/Sub acknowledges it;
+ *   <li>204 for a body that is not an envelope: logged and dropped, since retrying cannot help;
+ *   <li>500 when presence or egress failed: Pub/Sub redelivers with backoff, then dead-letters.
+ * </ul>
+ */
+public final class RouterFunction implements HttpFunction {
+  private static final Logger log = LoggerFactory.getLogger(RouterFunction.class);
+  /** Envelopes carry at most a 64 KiB frame; base64 and the push wrapper add about a third. */
+  static final int MAX_BODY_BYTES = 128 * 1024;
+
+  private final SignalingRouter router;
+  private final PubSubEgress egress;
+
+  /** Called by the Functions Framework. */
+  public RouterFunction() {
+    this(CloudWiring.instance().router, CloudWiring.instance().egress);
+  }
+
+  /** For tests: any router and egress. */
+  public RouterFunction(SignalingRouter router, PubSubEgress egress) {
+    this.router = router;
+    this.egress = egress;
+  }
+
+  @Override
+  public void service(HttpRequest request, HttpResponse response) throws IOException {
+    String body;
+    try (InputStream in = request.getInputStream()) {
+      body = new String(in.readNBytes(MAX_BODY_BYTES + 1), StandardCharsets.UTF_8);
+    }
+    Optional<Envelope> envelope = body.length() > MAX_BODY_BYTES ? Optional.empty() : decode(body);
+    if (envelope.isEmpty()) {
+      log.atWarn().addKeyValue("bytes", body.length()).log("dropped a push body that is not an envelope");
+      response.setStatusCode(204);
+      return;
+    }
+    try {
+      router.handle(envelope.get());
+      egress.flush();
+      response.setStatusCode(204);
+    } catch (RuntimeException e) {
+      log.atError()
+          .setCause(e)
+          .addKeyValue("connectionId", envelope.get().connectionId())
+          .addKeyValue("seq", envelope.get().seq())
+          .log("envelope failed; Pub/Sub will retry it");
+      response.setStatusCode(500);
+    }
+  }
+
+  private static Optional<Envelope> decode(String body) {
+    try {
+      return PushRequest.data(body).map(WireCodec::decodeEnvelope);
+    } catch (WireCodec.MalformedWireMessageException e) {
+      return Optional.empty();
+    }
+  }
+}

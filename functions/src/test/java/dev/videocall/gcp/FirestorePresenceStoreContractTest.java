@@ -1,0 +1,47 @@
+package dev.videocall.gcp;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.cloud.firestore.Firestore;
+import dev.videocall.core.PresenceStore;
+import dev.videocall.core.PresenceStoreContract;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The presence contract on the Firestore emulator named by FIRESTORE_EMULATOR_HOST. */
+class FirestorePresenceStoreContractTest extends PresenceStoreContract {
+  private static Firestore db;
+  private static FirestorePresenceStore store;
+
+  @BeforeAll
+  static void connect() {
+    assumeTrue(
+        System.getenv("FIRESTORE_EMULATOR_HOST") != null,
+        "FIRESTORE_EMULATOR_HOST is not set: start one with scripts/emulators start (no Docker here for Testcontainers)");
+    db = FirestoreClients.create(CloudConfig.fromEnv(Map.of("FIRESTORE_EMULATOR_HOST", System.getenv("FIRESTORE_EMULATOR_HOST"))));
+    store = new FirestorePresenceStore(db);
+  }
+
+  @AfterAll
+  static void disconnect() throws Exception {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  @Override
+  protected PresenceStore store() {
+    return store;
+  }
+
+  @Override
+  protected long relayedCount(String sessionId, String userId) {
+    try {
+      Long n = db.collection("sessions").document(sessionId).get().get().getLong("messages." + userId);
+      return n == null ? 0 : n;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}
