@@ -1,0 +1,48 @@
+package dev.videocall.gateway;
+
+/**
+ * A token bucket for one connection's incoming frames, plus a count of recent refusals so a client
+ * that ignores being throttled can be closed. Called from the connection's own (serial) callbacks.
+ */
+final class FrameRateLimiter {
+  /** What to do with one frame. */
+  enum Verdict {
+    FORWARD,
+    DROP,
+    CLOSE
+  }
+
+  private static final long DROP_WINDOW_NANOS = 10_000_000_000L;
+
+  private final double ratePerNano;
+  private final double burst;
+  private final int maxDropsPerWindow;
+  private double tokens;
+  private long lastRefill;
+  private long dropWindowStart;
+  private int dropsInWindow;
+
+  FrameRateLimiter(double perSecond, int burst, int maxDropsPerWindow, long nowNanos) {
+    this.ratePerNano = perSecond / 1e9;
+    this.burst = burst;
+    this.maxDropsPerWindow = maxDropsPerWindow;
+    this.tokens = burst;
+    this.lastRefill = nowNanos;
+    this.dropWindowStart = nowNanos;
+  }
+
+  synchronized Verdict onFrame(long nowNanos) {
+    tokens = Math.min(burst, tokens + (nowNanos - lastRefill) * ratePerNano);
+    lastRefill = nowNanos;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return Verdict.FORWARD;
+    }
+    if (nowNanos - dropWindowStart > DROP_WINDOW_NANOS) {
+      dropWindowStart = nowNanos;
+      dropsInWindow = 0;
+    }
+    dropsInWindow++;
+    return dropsInWindow > maxDropsPerWindow ? Verdict.CLOSE : Verdict.DROP;
+  }
+}

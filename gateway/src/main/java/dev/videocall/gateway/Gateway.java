@@ -1,0 +1,232 @@
+package dev.videocall.gateway;
+
+import dev.videocall.contract.Delivery;
+import dev.videocall.contract.DeliverySink;
+import dev.videocall.contract.EnvelopeSink;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thin gateway: accepts WebSockets at {@code /video/connections}, forwards their events to the
+ * ingress port, delivers what egress sends, enforces transport limits, and serves the page. It holds
+ * no signaling logic.
+ */
+public final class Gateway implements DeliverySink, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+  public static final String WEBSOCKET_PATH = "/video/connections";
+  /** Close code sent to every connection when the instance goes away (RFC 6455: service restart). */
+  public static final int SERVICE_RESTART = StatusCode.SERVICE_RESTART;
+
+  private final GatewayConfig config;
+  private final EnvelopeSink ingress;
+  private final Map<String, Handler> extraRoutes;
+  private final ConnectionRegistry registry = new ConnectionRegistry();
+  private final OriginPolicy originPolicy;
+  private final AddressRateLimiter addressLimiter;
+  private final SecureRandom random = new SecureRandom();
+  private final Server server = new Server();
+  private final ScheduledExecutorService pinger =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ws-ping");
+        t.setDaemon(true);
+        return t;
+      });
+  private volatile boolean shuttingDown;
+  private ServerConnector connector;
+
+  /**
+   * @param extraRoutes path prefix (e.g. {@code /api/}) to handler, for what the host process adds
+   *     beside the page (the embedded default's {@code POST /api/calls})
+   */
+  public Gateway(GatewayConfig config, EnvelopeSink ingress, Map<String, Handler> extraRoutes) {
+    this.config = config;
+    this.ingress = ingress;
+    this.extraRoutes = Map.copyOf(extraRoutes);
+    this.originPolicy = new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin());
+    this.addressLimiter = new AddressRateLimiter(config.maxNewConnectionsPerAddressPerMinute());
+  }
+
+  public void start() throws Exception {
+    connector = new ServerConnector(server);
+    connector.setPort(config.port());
+    server.addConnector(connector);
+    ContextHandler context = new ContextHandler("/");
+    WebSocketUpgradeHandler websockets =
+        WebSocketUpgradeHandler.from(server, context, container -> {
+          container.setMaxTextMessageSize(config.maxFrameBytes());
+          container.setMaxBinaryMessageSize(config.maxFrameBytes());
+          container.setIdleTimeout(config.idleTimeout());
+          container.addMapping(WEBSOCKET_PATH, this::upgrade);
+        });
+    websockets.setHandler(new Routes());
+    context.setHandler(websockets);
+    server.setHandler(context);
+    server.setStopTimeout(config.shutdownGrace().toMillis());
+    server.start();
+    long pingMillis = config.pingInterval().toMillis();
+    pinger.scheduleAtFixedRate(
+        () -> registry.snapshot().forEach(GatewayConnection::ping), pingMillis, pingMillis, TimeUnit.MILLISECONDS);
+    log.atInfo().addKeyValue("gatewayId", config.gatewayId()).addKeyValue("port", port()).log("gateway started");
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  public String gatewayId() {
+    return config.gatewayId();
+  }
+
+  public int openConnections() {
+    return registry.size();
+  }
+
+  @Override
+  public void deliver(Delivery d) {
+    GatewayConnection c = registry.get(d.connectionId());
+    if (c == null) {
+      log.atDebug().addKeyValue("connectionId", d.connectionId()).log("delivery for a connection not here; dropped");
+      return;
+    }
+    c.deliver(d);
+  }
+
+  /**
+   * Stops accepting, closes every connection with 1012 so clients reconnect elsewhere, waits briefly
+   * for the close handshakes, and stops the server. Idempotent.
+   */
+  public void shutdown() {
+    if (shuttingDown) {
+      return;
+    }
+    shuttingDown = true;
+    int open = registry.size();
+    registry.snapshot().forEach(c -> c.close(SERVICE_RESTART, "service restart"));
+    long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+    while (registry.size() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    pinger.shutdownNow();
+    try {
+      server.stop();
+    } catch (Exception e) {
+      log.atWarn().setCause(e).log("server stop failed");
+    }
+    log.atInfo().addKeyValue("gatewayId", config.gatewayId()).addKeyValue("closedConnections", open).log("gateway stopped");
+  }
+
+  @Override
+  public void close() {
+    shutdown();
+  }
+
+  /** Decides an upgrade: limits first, then a connection that forwards everything it hears. */
+  private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    String host = request.getHeaders().get(HttpHeader.HOST);
+    String address = clientAddress(request);
+    if (!originPolicy.allows(origin, host)) {
+      return refuse(request, response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed", address);
+    }
+    if (shuttingDown || registry.size() >= config.maxConnections()) {
+      return refuse(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "instance full or stopping", address);
+    }
+    if (!addressLimiter.tryAcquire(address, System.currentTimeMillis())) {
+      return refuse(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429, "too many new connections", address);
+    }
+    Fields query = Request.extractQueryParameters(request);
+    return new GatewayConnection(
+        newConnectionId(),
+        config.gatewayId(),
+        query.getValue("userID"),
+        query.getValue("peerID"),
+        query.getValue("token"),
+        request.getHeaders().get(HttpHeader.USER_AGENT),
+        ingress,
+        registry,
+        new FrameRateLimiter(config.frameRatePerSecond(), config.frameBurst(), config.maxDroppedFramesBeforeClose(), System.nanoTime()),
+        config.maxQueuedFramesPerConnection());
+  }
+
+  private Object refuse(
+      ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback, int status, String why, String address) {
+    log.atWarn()
+        .addKeyValue("gatewayId", config.gatewayId())
+        .addKeyValue("status", status)
+        .addKeyValue("clientAddress", address)
+        .log("upgrade refused: {}", why);
+    Response.writeError(request, response, callback, status, why);
+    return null;
+  }
+
+  private String clientAddress(Request request) {
+    if (config.trustForwardedFor()) {
+      String forwarded = request.getHeaders().get(HttpHeader.X_FORWARDED_FOR);
+      if (forwarded != null && !forwarded.isBlank()) {
+        // The last hop is the one our own load balancer added; earlier ones are client-supplied.
+        String[] hops = forwarded.split(",");
+        return hops[hops.length - 1].trim();
+      }
+    }
+    return Request.getRemoteAddr(request);
+  }
+
+  private String newConnectionId() {
+    byte[] bytes = new byte[15];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** Plain HTTP: health, the host's extra routes, then the page. */
+  private final class Routes extends Handler.Abstract {
+    private final StaticSite site = new StaticSite();
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      String path = Request.getPathInContext(request);
+      if ("/healthz".equals(path)) {
+        response.setStatus(shuttingDown ? HttpStatus.SERVICE_UNAVAILABLE_503 : HttpStatus.OK_200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+        response.write(true, java.nio.ByteBuffer.wrap((shuttingDown ? "stopping" : "ok").getBytes()), callback);
+        return true;
+      }
+      for (var route : extraRoutes.entrySet()) {
+        if (path.startsWith(route.getKey())) {
+          SecurityHeaders.apply(response);
+          return route.getValue().handle(request, response, callback);
+        }
+      }
+      if (site.handle(request, response, callback)) {
+        return true;
+      }
+      SecurityHeaders.apply(response);
+      Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+      return true;
+    }
+  }
+}

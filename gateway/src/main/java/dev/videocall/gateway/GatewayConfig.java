@@ -1,0 +1,105 @@
+package dev.videocall.gateway;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gateway's settings, read in one place from an environment map (tests pass their own). Every
+ * variable, its default and why is listed in docs/operations.md.
+ */
+public record GatewayConfig(
+    int port,
+    String gatewayId,
+    List<String> allowedOrigins,
+    boolean allowMissingOrigin,
+    int maxFrameBytes,
+    double frameRatePerSecond,
+    int frameBurst,
+    int maxDroppedFramesBeforeClose,
+    int maxConnections,
+    int maxNewConnectionsPerAddressPerMinute,
+    boolean trustForwardedFor,
+    int maxQueuedFramesPerConnection,
+    Duration pingInterval,
+    Duration idleTimeout,
+    Duration shutdownGrace) {
+
+  /** Far above any real SDP (3–10 KB) yet small enough that a flood of them is cheap to refuse. */
+  public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
+  /** Signaling is bursty but slow: a call's start sends ~30 candidates, then almost nothing. */
+  public static final double DEFAULT_FRAME_RATE = 20;
+  /** Room for the initial burst of ICE candidates and an offer/answer pair. */
+  public static final int DEFAULT_FRAME_BURST = 100;
+  /** A client that keeps sending after being told it is rate limited is closed (4008). */
+  public static final int DEFAULT_MAX_DROPPED_FRAMES = 50;
+  /** One instance holds this many sockets; Cloud Run's per-instance concurrency should match. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  /** A person reconnects a few times a minute at most; a script opening hundreds is refused (429). */
+  public static final int DEFAULT_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE = 30;
+  /** A browser that does not read its socket must not make the server buffer without limit. */
+  public static final int DEFAULT_MAX_QUEUED_FRAMES = 1024;
+  /** Below the usual 30–60 s idle cut of proxies and load balancers. */
+  public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
+  /** Three missed pings: the peer is gone even if TCP has not noticed. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(75);
+  /** Cloud Run sends SIGKILL 10 s after SIGTERM; close everything well before. */
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(3);
+
+  public static GatewayConfig fromEnv(Map<String, String> env) {
+    return new GatewayConfig(
+        intValue(env, "PORT", 8080),
+        env.getOrDefault("GATEWAY_ID", defaultGatewayId(env)),
+        Arrays.stream(env.getOrDefault("ALLOWED_ORIGINS", "").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList(),
+        Boolean.parseBoolean(env.getOrDefault("ALLOW_MISSING_ORIGIN", "false")),
+        intValue(env, "MAX_FRAME_BYTES", DEFAULT_MAX_FRAME_BYTES),
+        doubleValue(env, "FRAME_RATE_PER_SECOND", DEFAULT_FRAME_RATE),
+        intValue(env, "FRAME_BURST", DEFAULT_FRAME_BURST),
+        intValue(env, "MAX_DROPPED_FRAMES", DEFAULT_MAX_DROPPED_FRAMES),
+        intValue(env, "MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS),
+        intValue(env, "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", DEFAULT_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE),
+        Boolean.parseBoolean(env.getOrDefault("TRUST_FORWARDED_FOR", "false")),
+        intValue(env, "MAX_QUEUED_FRAMES", DEFAULT_MAX_QUEUED_FRAMES),
+        Duration.ofMillis(intValue(env, "PING_INTERVAL_MILLIS", (int) DEFAULT_PING_INTERVAL.toMillis())),
+        Duration.ofMillis(intValue(env, "IDLE_TIMEOUT_MILLIS", (int) DEFAULT_IDLE_TIMEOUT.toMillis())),
+        Duration.ofMillis(intValue(env, "SHUTDOWN_GRACE_MILLIS", (int) DEFAULT_SHUTDOWN_GRACE.toMillis())));
+  }
+
+  /** Cloud Run gives no instance id in the environment; a random suffix makes each process unique. */
+  private static String defaultGatewayId(Map<String, String> env) {
+    byte[] bytes = new byte[6];
+    new SecureRandom().nextBytes(bytes);
+    String revision = env.getOrDefault("K_REVISION", "gw");
+    return revision + "-" + HexFormat.of().formatHex(bytes);
+  }
+
+  private static int intValue(Map<String, String> env, String name, int fallback) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, got: " + v);
+    }
+  }
+
+  private static double doubleValue(Map<String, String> env, String name, double fallback) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, got: " + v);
+    }
+  }
+}

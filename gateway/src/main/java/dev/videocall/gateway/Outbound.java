@@ -1,0 +1,76 @@
+package dev.videocall.gateway;
+
+import java.util.ArrayDeque;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+/**
+ * One connection's outgoing frames, sent one at a time in order (Jetty wants a message's send to
+ * complete before the next). Bounded: a client that stops reading is closed instead of buffered.
+ */
+final class Outbound {
+  /** Close code for a client that does not read what it is sent (RFC 6455: try again later). */
+  static final int SLOW_CONSUMER_CLOSE = 1013;
+
+  private sealed interface Item {}
+
+  private record Text(String text) implements Item {}
+
+  private record Close(int code, String reason) implements Item {}
+
+  private final Session session;
+  private final int maxQueued;
+  private final ArrayDeque<Item> queue = new ArrayDeque<>();
+  private boolean sending;
+  private boolean closed;
+
+  Outbound(Session session, int maxQueued) {
+    this.session = session;
+    this.maxQueued = maxQueued;
+  }
+
+  void send(String text) {
+    enqueue(new Text(text));
+  }
+
+  /** Sends everything queued so far, then closes. */
+  void close(int code, String reason) {
+    enqueue(new Close(code, reason));
+  }
+
+  private void enqueue(Item item) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      if (item instanceof Close) {
+        closed = true;
+      } else if (queue.size() >= maxQueued) {
+        closed = true;
+        queue.clear();
+        item = new Close(SLOW_CONSUMER_CLOSE, "not reading");
+      }
+      queue.add(item);
+      if (sending) {
+        return;
+      }
+      sending = true;
+    }
+    pump();
+  }
+
+  private void pump() {
+    Item next;
+    synchronized (this) {
+      next = queue.poll();
+      if (next == null) {
+        sending = false;
+        return;
+      }
+    }
+    switch (next) {
+      case Text t -> session.sendText(t.text(), Callback.from(this::pump, failure -> session.disconnect()));
+      case Close c -> session.close(c.code(), c.reason(), Callback.NOOP);
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package dev.videocall.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** The embedded default end to end over real HTTP and real WebSockets: bad input included. */
+class LocalStackTest {
+  static LocalStack stack;
+  static String origin;
+  /** Every log event of the stack, kept thread-safely for counting. */
+  static final java.util.List<ILoggingEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+  static final ch.qos.logback.core.AppenderBase<ILoggingEvent> logs = new ch.qos.logback.core.AppenderBase<>() {
+    @Override
+    protected void append(ILoggingEvent e) {
+      events.add(e);
+    }
+  };
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = LocalStack.start(Map.of("PORT", "0", "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "10000"));
+    origin = "http://localhost:" + stack.port();
+    logs.start();
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  /** Query strings of a fresh call's two links, alice's first. */
+  static String[] newCall(String a, String b) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(origin + "/api/calls"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"" + a + "\",\"" + b + "\"]}"))
+            .header("content-type", "application/json").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject links = JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonObject("links");
+    return new String[] {
+      URI.create(links.get(a).getAsString()).getRawQuery(), URI.create(links.get(b).getAsString()).getRawQuery()
+    };
+  }
+
+  @Test
+  void linksCarryTheRequestsOwnHostAndPort() throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(origin + "/api/calls"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"ann\",\"ben\"]}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertTrue(r.body().contains("\"ann\":\"" + origin + "/video?userID=ann&peerID=ben&token="), r.body());
+  }
+
+  @Test
+  void aCallsSignalingFlowsBothWays() throws Exception {
+    String[] q = newCall("alice", "bob");
+    WsClient alice = WsClient.connect(stack.port(), q[0], origin);
+    assertEquals("answerer", alice.next("welcome").get("role").getAsString());
+    WsClient bob = WsClient.connect(stack.port(), q[1], origin);
+    assertEquals("offerer", bob.next("welcome").get("role").getAsString());
+    assertEquals("bob", alice.next("peer-joined").get("peerID").getAsString());
+    bob.send("{\"type\":\"offer\",\"sdp\":\"v=0 offer\"}");
+    JsonObject offer = alice.next();
+    assertEquals("offer", offer.get("type").getAsString());
+    assertEquals("bob", offer.get("from").getAsString());
+    alice.send("{\"type\":\"answer\",\"sdp\":\"v=0 answer\"}");
+    assertEquals("v=0 answer", bob.next().get("sdp").getAsString());
+    for (int i = 0; i < 20; i++) {
+      alice.send("{\"type\":\"candidate\",\"ice\":{\"candidate\":\"candidate:" + i + "\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}");
+    }
+    for (int i = 0; i < 20; i++) {
+      assertEquals("candidate:" + i, bob.next().getAsJsonObject("ice").get("candidate").getAsString(), "in order");
+    }
+    bob.send("{\"type\":\"bye\"}");
+    assertEquals("hangup", alice.next("peer-left").get("reason").getAsString());
+  }
+
+  @Test
+  void badInputGetsDocumentedAnswersAndTheNeighbourCallIsUntouched() throws Exception {
+    String[] neighbour = newCall("nia", "ned");
+    WsClient nia = WsClient.connect(stack.port(), neighbour[0], origin);
+    WsClient ned = WsClient.connect(stack.port(), neighbour[1], origin);
+    nia.next("welcome");
+    ned.next("welcome");
+
+    String[] q = newCall("mal", "vic");
+    WsClient mal = WsClient.connect(stack.port(), q[0], origin);
+    mal.next("welcome");
+    WsClient vic = WsClient.connect(stack.port(), q[1], origin);
+    vic.next("welcome");
+    int warningsBefore = warnings("bad-json");
+    mal.send("{nope");
+    assertEquals("bad-json", mal.next("error").get("code").getAsString());
+    // The log line is written just after the error frame is queued: allow it a moment.
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (warnings("bad-json") == warningsBefore && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(warningsBefore + 1, warnings("bad-json"), "one structured log line per refusal");
+    mal.send("{\"type\":\"launch\"}");
+    assertEquals("unknown-type", mal.next("error").get("code").getAsString());
+    mal.send("{\"type\":\"offer\",\"sdp\":\"" + "a".repeat(40_000) + "\"}");
+    assertEquals("too-large", mal.next("error").get("code").getAsString());
+    mal.send("x".repeat(1024 * 1024));
+    assertEquals(1009, mal.closeCode(), "a 1 MiB frame closes with 1009");
+    assertEquals("disconnected", vic.next("peer-left").get("reason").getAsString());
+
+    // The neighbouring call still relays.
+    ned.send("{\"type\":\"offer\",\"sdp\":\"v=0 still here\"}");
+    assertEquals("v=0 still here", nia.next("offer").get("sdp").getAsString());
+  }
+
+  @Test
+  void forgedExpiredAndThirdPartyLinksAreClosedWithTheirCodes() throws Exception {
+    String[] q = newCall("amy", "bea");
+    String forged = q[0].substring(0, q[0].length() - 2) + (q[0].endsWith("A") ? "BB" : "AA");
+    WsClient f = WsClient.connect(stack.port(), forged, origin);
+    assertEquals("invalid-token", f.next("error").get("code").getAsString());
+    assertEquals(4001, f.closeCode());
+    WsClient wrongUser = WsClient.connect(stack.port(), q[0].replace("userID=amy", "userID=eve"), origin);
+    assertEquals(4001, wrongUser.closeCode());
+    WsClient missing = WsClient.connect(stack.port(), "userID=amy", origin);
+    assertEquals(4000, missing.closeCode());
+    WsClient amy = WsClient.connect(stack.port(), q[0], origin);
+    amy.next("welcome");
+    WsClient bea = WsClient.connect(stack.port(), q[1], origin);
+    bea.next("welcome");
+    amy.next("peer-joined");
+    WsClient amyAgain = WsClient.connect(stack.port(), q[0], origin);
+    amyAgain.next("welcome");
+    assertEquals("replaced", amy.next("error").get("code").getAsString());
+    assertEquals(4004, amy.closeCode());
+    bea.send("{\"type\":\"offer\",\"sdp\":\"v=0\"}");
+    assertEquals("offer", amyAgain.next("offer").get("type").getAsString(), "the newer connection gets the call");
+  }
+
+  @Test
+  void aForeignOriginGets403AndNoConnection() throws Exception {
+    String[] q = newCall("oli", "pam");
+    int before = stack.gateway().openConnections();
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> WsClient.connect(stack.port(), q[0], "https://evil.example"));
+    var handshake = (java.net.http.WebSocketHandshakeException) e.getCause();
+    assertEquals(403, handshake.getResponse().statusCode());
+    assertEquals(before, stack.gateway().openConnections());
+  }
+
+  @Test
+  void thePageIsServedWithSecurityHeaders() throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(origin + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    HttpResponse<String> missing = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(origin + "/nothing-here.js")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, missing.statusCode());
+    assertEquals("no-referrer", missing.headers().firstValue("referrer-policy").orElse(null));
+    HttpResponse<String> traversal = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(origin + "/js/%2e%2e/%2e%2e/logback.xml")).build(), HttpResponse.BodyHandlers.ofString());
+    assertTrue(traversal.statusCode() == 400 || traversal.statusCode() == 404, "status " + traversal.statusCode());
+    assertFalse(traversal.body().contains("configuration"));
+  }
+
+  private static int warnings(String code) {
+    return (int) events.stream()
+        .filter(e -> e.getKeyValuePairs() != null && e.getKeyValuePairs().stream().anyMatch(kv -> "code".equals(kv.key) && code.equals(kv.value)))
+        .count();
+  }
+}

@@ -1,0 +1,79 @@
+package dev.videocall.local;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A real WebSocket client (the JDK's) that records frames and the close code. */
+final class WsClient implements WebSocket.Listener {
+  final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
+  final CompletableFuture<Integer> closed = new CompletableFuture<>();
+  private final StringBuilder partial = new StringBuilder();
+  WebSocket ws;
+
+  static WsClient connect(int port, String query, String origin) throws Exception {
+    WsClient c = new WsClient();
+    var builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (origin != null) {
+      builder.header("Origin", origin);
+    }
+    c.ws = builder.buildAsync(URI.create("ws://localhost:" + port + "/video/connections?" + query), c).get(5, TimeUnit.SECONDS);
+    return c;
+  }
+
+  void send(String text) {
+    ws.sendText(text, true).join();
+  }
+
+  /** The next frame as JSON, failing after a deadline. */
+  JsonObject next() throws InterruptedException {
+    String f = frames.poll(5, TimeUnit.SECONDS);
+    if (f == null) {
+      throw new AssertionError("no frame within 5 s");
+    }
+    return JsonParser.parseString(f).getAsJsonObject();
+  }
+
+  /** The next frame of a type, skipping others. */
+  JsonObject next(String type) throws InterruptedException {
+    while (true) {
+      JsonObject f = next();
+      if (type.equals(f.get("type").getAsString())) {
+        return f;
+      }
+    }
+  }
+
+  int closeCode() throws Exception {
+    return closed.get(5, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+    partial.append(data);
+    if (last) {
+      frames.add(partial.toString());
+      partial.setLength(0);
+    }
+    webSocket.request(1);
+    return null;
+  }
+
+  @Override
+  public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+    closed.complete(statusCode);
+    return null;
+  }
+
+  @Override
+  public void onError(WebSocket webSocket, Throwable error) {
+    closed.completeExceptionally(error);
+  }
+}
