@@ -1,0 +1,75 @@
+// The WebSocket to the gateway: sends JSON, hands received messages on, and reconnects with
+// backoff and jitter after a transient close. Close codes 4000–4004 and 1009 are final.
+export const FINAL_CLOSE_CODES = new Set([1009, 4000, 4001, 4002, 4003, 4004]);
+
+export class Signaling {
+  /**
+   * @param {string} url ws(s)://host/video/connections?userID=…
+   * @param {{onMessage: (msg: object) => void, onFinalClose: (code: number, reason: string) => void,
+   *          onReconnecting: (code: number) => void}} handlers
+   */
+  constructor(url, handlers) {
+    this.url = url;
+    this.handlers = handlers;
+    this.attempt = 0;
+    this.stopped = false;
+    this.ws = null;
+    window.addEventListener('online', () => this.#reconnectNow());
+  }
+
+  connect() {
+    if (this.stopped) return;
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    ws.addEventListener('open', () => { this.attempt = 0; });
+    ws.addEventListener('message', (event) => {
+      let msg;
+      try {
+        msg = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      this.handlers.onMessage(msg);
+    });
+    ws.addEventListener('close', (event) => {
+      if (this.ws !== ws || this.stopped) return;
+      if (FINAL_CLOSE_CODES.has(event.code)) {
+        this.stopped = true;
+        this.handlers.onFinalClose(event.code, event.reason);
+        return;
+      }
+      this.handlers.onReconnecting(event.code);
+      this.#scheduleReconnect(event.code === 1012 ? 0 : undefined);
+    });
+  }
+
+  send(message) {
+    if (this.ws?.readyState === WebSocket.OPEN) {
+      this.ws.send(JSON.stringify(message));
+      return true;
+    }
+    return false;
+  }
+
+  /** Closes for good (hang-up). */
+  close() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.ws?.close(1000, 'bye');
+  }
+
+  #scheduleReconnect(delayMs) {
+    clearTimeout(this.timer);
+    // Exponential backoff with full jitter: 0.5 s, 1 s, 2 s … capped at 15 s.
+    const cap = Math.min(15000, 500 * 2 ** this.attempt);
+    const delay = delayMs ?? Math.random() * cap;
+    this.attempt += 1;
+    this.timer = setTimeout(() => this.connect(), delay);
+  }
+
+  #reconnectNow() {
+    if (this.stopped || this.ws?.readyState === WebSocket.OPEN || this.ws?.readyState === WebSocket.CONNECTING) return;
+    this.attempt = 0;
+    this.#scheduleReconnect(0);
+  }
+}
