@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import dev.videocall.gateway.WsClient;
 
 /** The embedded default end to end over real HTTP and real WebSockets: bad input included. */
 class LocalStackTest {

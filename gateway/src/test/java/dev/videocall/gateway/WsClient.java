@@ -1,4 +1,4 @@
-package dev.videocall.local;
+package dev.videocall.gateway;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -12,13 +12,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A real WebSocket client (the JDK's) that records frames and the close code. */
-final class WsClient implements WebSocket.Listener {
-  final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
-  final CompletableFuture<Integer> closed = new CompletableFuture<>();
+public final class WsClient implements WebSocket.Listener {
+  public final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
+  public final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final StringBuilder partial = new StringBuilder();
-  WebSocket ws;
+  public WebSocket ws;
 
-  static WsClient connect(int port, String query, String origin) throws Exception {
+  public static WsClient connect(int port, String query, String origin) throws Exception {
     WsClient c = new WsClient();
     var builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
     if (origin != null) {
@@ -28,12 +28,12 @@ final class WsClient implements WebSocket.Listener {
     return c;
   }
 
-  void send(String text) {
+  public void send(String text) {
     ws.sendText(text, true).join();
   }
 
   /** The next frame as JSON, failing after a deadline. */
-  JsonObject next() throws InterruptedException {
+  public JsonObject next() throws InterruptedException {
     String f = frames.poll(5, TimeUnit.SECONDS);
     if (f == null) {
       throw new AssertionError("no frame within 5 s");
@@ -42,7 +42,7 @@ final class WsClient implements WebSocket.Listener {
   }
 
   /** The next frame of a type, skipping others. */
-  JsonObject next(String type) throws InterruptedException {
+  public JsonObject next(String type) throws InterruptedException {
     while (true) {
       JsonObject f = next();
       if (type.equals(f.get("type").getAsString())) {
@@ -51,7 +51,7 @@ final class WsClient implements WebSocket.Listener {
     }
   }
 
-  int closeCode() throws Exception {
+  public int closeCode() throws Exception {
     return closed.get(5, TimeUnit.SECONDS);
   }
 
