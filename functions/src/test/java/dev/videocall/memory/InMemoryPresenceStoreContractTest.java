@@ -12,7 +12,7 @@ class InMemoryPresenceStoreContractTest extends PresenceStoreContract {
   }
 
   @Override
-  protected long relayedCount(String sessionId, String userId) {
-    return store.relayedCount(sessionId, userId);
+  protected long relayedTotal(String sessionId) {
+    return store.relayedCount(sessionId, "alice") + store.relayedCount(sessionId, "bob");
   }
 }
