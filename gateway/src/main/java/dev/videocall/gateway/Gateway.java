@@ -111,6 +111,14 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     c.deliver(d);
   }
 
+  /** Closes one local connection from the server side (for example when its ingress failed). */
+  public void closeConnection(String connectionId, int code, String reason) {
+    GatewayConnection c = registry.get(connectionId);
+    if (c != null) {
+      c.close(code, reason);
+    }
+  }
+
   /**
    * Stops accepting, closes every connection with 1012 so clients reconnect elsewhere, waits briefly
    * for the close handshakes, and stops the server. Idempotent.

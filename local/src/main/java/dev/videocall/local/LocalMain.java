@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar videocall-local.jar}: starts the embedded stack and prints two ready-to-open links
- * (names from {@code CALL_USERS}, default {@code alice,bob}).
+ * (names from {@code CALL_USERS}, default {@code alice,bob}). With {@code BACKEND=gcp} it runs the
+ * gateway alone against Pub/Sub and Firestore (real ones, or the emulators named by
+ * {@code PUBSUB_EMULATOR_HOST} and {@code FIRESTORE_EMULATOR_HOST}).
  */
 public final class LocalMain {
   private static final Logger log = LoggerFactory.getLogger(LocalMain.class);
@@ -18,6 +20,11 @@ public final class LocalMain {
 
   public static void main(String[] args) throws Exception {
     var env = System.getenv();
+    if ("gcp".equalsIgnoreCase(env.getOrDefault("BACKEND", "memory"))) {
+      // Cloud mode: only the gateway runs here; the functions run under the invoker or on Cloud Functions.
+      dev.videocall.gateway.gcp.GatewayMain.main(args);
+      return;
+    }
     LocalStack stack = LocalStack.start(env);
     Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "shutdown"));
 

@@ -1,4 +1,4 @@
-package dev.videocall.gateway.logging;
+package dev.videocall.gcp.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;

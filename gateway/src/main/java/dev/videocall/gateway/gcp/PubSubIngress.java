@@ -1,0 +1,75 @@
+package dev.videocall.gateway.gcp;
+
+import com.google.api.core.ApiFutureCallback;
+import com.google.api.core.ApiFutures;
+import com.google.cloud.pubsub.v1.Publisher;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.ByteString;
+import com.google.pubsub.v1.PubsubMessage;
+import dev.videocall.contract.Envelope;
+import dev.videocall.contract.EnvelopeSink;
+import dev.videocall.contract.WireCodec;
+import dev.videocall.gcp.Attributes;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingress port on Pub/Sub: every envelope goes to the ingress topic with its connection id as
+ * ordering key, so one person's frames reach the router in order. Publishing is asynchronous; when a
+ * publish fails the client library pauses that ordering key, so the key is resumed and the
+ * connection is reported as failed (the gateway closes it with 1011 and the browser reconnects on a
+ * fresh connection and key).
+ */
+public final class PubSubIngress implements EnvelopeSink, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PubSubIngress.class);
+
+  private final Publisher publisher;
+  private final BiConsumer<String, Throwable> onConnectionFailed;
+
+  public PubSubIngress(Publisher publisher, BiConsumer<String, Throwable> onConnectionFailed) {
+    this.publisher = publisher;
+    this.onConnectionFailed = onConnectionFailed;
+  }
+
+  @Override
+  public void accept(Envelope envelope) {
+    PubsubMessage message =
+        PubsubMessage.newBuilder()
+            .setData(ByteString.copyFrom(WireCodec.encode(envelope), StandardCharsets.UTF_8))
+            .putAttributes(Attributes.GATEWAY, envelope.gatewayId())
+            .putAttributes(Attributes.CONNECTION, envelope.connectionId())
+            .putAttributes(Attributes.EVENT, envelope.event().name().toLowerCase(Locale.ROOT))
+            .setOrderingKey(envelope.orderingKey())
+            .build();
+    ApiFutures.addCallback(
+        publisher.publish(message),
+        new ApiFutureCallback<>() {
+          @Override
+          public void onSuccess(String messageId) {}
+
+          @Override
+          public void onFailure(Throwable t) {
+            publisher.resumePublish(envelope.orderingKey());
+            log.atWarn()
+                .addKeyValue("connectionId", envelope.connectionId())
+                .addKeyValue("seq", envelope.seq())
+                .addKeyValue("error", String.valueOf(t.getMessage()))
+                .log("ingress publish failed; ordering key resumed, connection will be closed");
+            if (envelope.event() != Envelope.Event.CLOSE) {
+              onConnectionFailed.accept(envelope.connectionId(), t);
+            }
+          }
+        },
+        MoreExecutors.directExecutor());
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    publisher.shutdown();
+    publisher.awaitTermination(5, TimeUnit.SECONDS);
+  }
+}

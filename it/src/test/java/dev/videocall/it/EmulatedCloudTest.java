@@ -1,0 +1,191 @@
+package dev.videocall.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
+import com.google.gson.JsonObject;
+import dev.videocall.core.CoreConfig;
+import dev.videocall.core.InviteTokens;
+import dev.videocall.core.SigningKeys;
+import dev.videocall.gateway.WsClient;
+import dev.videocall.gcp.PubSubClients;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The cloud design on this machine: two gateway processes with different instance ids, the router
+ * and the sweeper under the Functions Framework invoker, Pub/Sub and Firestore emulators, and a push
+ * bridge standing in for the push subscription. The two people of a call sit on different gateways.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EmulatedCloudTest {
+  /** Short so the test is quick; production uses a 10 s interval and a 30 s window. */
+  static final int HEARTBEAT_WINDOW_SECONDS = 3;
+
+  static Emulators emulators;
+  static PubSubClients clients;
+  static ChildJvm router;
+  static ChildJvm sweeper;
+  static ChildJvm gatewayA;
+  static ChildJvm gatewayB;
+  static PushBridge bridge;
+  static InviteTokens tokens;
+  static Map<String, String> env;
+
+  @BeforeAll
+  static void startCloud() throws Exception {
+    emulators = Emulators.requireRunning();
+    clients = new PubSubClients(emulators.config());
+    emulators.createTopics(clients);
+    String pushSubscription = "router-push-" + emulators.suffix;
+    emulators.createOrderedSubscription(clients, emulators.ingressTopic, pushSubscription);
+
+    String keys = CoreConfig.newKeySpec("it");
+    tokens = new InviteTokens(SigningKeys.parse(keys));
+    env = new HashMap<>(emulators.env());
+    env.put("INVITE_SIGNING_KEYS", keys);
+    env.put("HEARTBEAT_WINDOW_SECONDS", Integer.toString(HEARTBEAT_WINDOW_SECONDS));
+    env.put("HEARTBEAT_INTERVAL_SECONDS", "0.5");
+    env.put("PUBLIC_BASE_URL", "http://localhost");
+    env.put("LOG_LEVEL", "INFO");
+
+    router = ChildJvm.invoker("router-" + emulators.suffix, "dev.videocall.functions.RouterFunction", env);
+    sweeper = ChildJvm.invoker("sweeper-" + emulators.suffix, "dev.videocall.functions.SweepFunction", env);
+    gatewayA = ChildJvm.gateway("gw-a-" + emulators.suffix, env);
+    gatewayB = ChildJvm.gateway("gw-b-" + emulators.suffix, env);
+    router.awaitHttp("/", 90);
+    sweeper.awaitHttp("/", 90);
+    gatewayA.awaitHttp("/healthz", 90);
+    gatewayB.awaitHttp("/healthz", 90);
+    bridge = new PushBridge(clients, pushSubscription, URI.create("http://localhost:" + router.port + "/"));
+  }
+
+  @AfterAll
+  static void stopCloud() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {bridge, gatewayA, gatewayB, router, sweeper}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+    if (clients != null) {
+      clients.close();
+    }
+  }
+
+  /** Query string of a link for user→peer in the given session. */
+  static String link(String session, String user, String peer) {
+    String token = tokens.mint(session, user, peer, Instant.now().plusSeconds(3600));
+    return "userID=" + user + "&peerID=" + peer + "&token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+  }
+
+  static WsClient connect(ChildJvm gateway, String query) throws Exception {
+    return WsClient.connect(gateway.port, query, "http://localhost:" + gateway.port);
+  }
+
+  @Test
+  @Order(1)
+  void aCallAcrossTwoGatewaysCompletesOfferAnswerAndCandidates() throws Exception {
+    String session = tokens.newSessionId();
+    WsClient alice = connect(gatewayA, link(session, "alice", "bob"));
+    assertEquals("answerer", alice.next("welcome").get("role").getAsString());
+    WsClient bob = connect(gatewayB, link(session, "bob", "alice"));
+    JsonObject bobWelcome = bob.next("welcome");
+    assertTrue(bobWelcome.get("peerPresent").getAsBoolean());
+    assertEquals("offerer", bobWelcome.get("role").getAsString());
+    assertEquals("bob", alice.next("peer-joined").get("peerID").getAsString());
+
+    bob.send("{\"type\":\"offer\",\"sdp\":\"v=0 offer from b\"}");
+    JsonObject offer = alice.next("offer");
+    assertEquals("bob", offer.get("from").getAsString());
+    alice.send("{\"type\":\"answer\",\"sdp\":\"v=0 answer from a\"}");
+    assertEquals("v=0 answer from a", bob.next("answer").get("sdp").getAsString());
+    for (int i = 0; i < 20; i++) {
+      alice.send("{\"type\":\"candidate\",\"ice\":{\"candidate\":\"candidate:" + i + "\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}");
+      bob.send("{\"type\":\"candidate\",\"ice\":{\"candidate\":\"candidate:" + i + "\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}");
+    }
+    for (int i = 0; i < 20; i++) {
+      assertEquals("candidate:" + i, bob.next("candidate").getAsJsonObject("ice").get("candidate").getAsString(), "alice's candidates in order");
+      assertEquals("candidate:" + i, alice.next("candidate").getAsJsonObject("ice").get("candidate").getAsString(), "bob's candidates in order");
+    }
+    bob.send("{\"type\":\"bye\"}");
+    assertEquals("hangup", alice.next("peer-left").get("reason").getAsString());
+  }
+
+  @Test
+  @Order(2)
+  void aKilledGatewaysPeerHearsPeerLeftWithinTheWindowAndTheCallResumesElsewhere() throws Exception {
+    String session = tokens.newSessionId();
+    String bobLink = link(session, "bob", "alice");
+    WsClient alice = connect(gatewayA, link(session, "alice", "bob"));
+    alice.next("welcome");
+    WsClient bob = connect(gatewayB, bobLink);
+    bob.next("welcome");
+    alice.next("peer-joined");
+
+    gatewayB.kill();
+    long killedAt = System.nanoTime();
+    // Cloud Scheduler's part: call the sweeper until alice hears about it.
+    HttpClient http = HttpClient.newHttpClient();
+    JsonObject left = null;
+    while (left == null && System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(HEARTBEAT_WINDOW_SECONDS + 10)) {
+      http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + sweeper.port + "/")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.discarding());
+      String frame = alice.frames.poll(250, TimeUnit.MILLISECONDS);
+      if (frame != null && frame.contains("\"peer-left\"")) {
+        left = com.google.gson.JsonParser.parseString(frame).getAsJsonObject();
+      }
+    }
+    long heardAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+    assertTrue(left != null, "alice never heard peer-left; sweeper log:\n" + sweeper.tail());
+    assertEquals("timeout", left.get("reason").getAsString());
+    System.out.printf("peer-left after gateway SIGKILL: %d ms (window %d s, sweeps every 250 ms)%n", heardAfterMillis, HEARTBEAT_WINDOW_SECONDS);
+    assertTrue(heardAfterMillis < (HEARTBEAT_WINDOW_SECONDS + 2) * 1000L, "peer-left after " + heardAfterMillis + " ms");
+
+    // Bob's page reconnects; the load balancer sends it to the surviving instance.
+    WsClient bobAgain = connect(gatewayA, bobLink);
+    assertTrue(bobAgain.next("welcome").get("peerPresent").getAsBoolean());
+    alice.next("peer-joined");
+    bobAgain.send("{\"type\":\"offer\",\"sdp\":\"v=0 again\"}");
+    assertEquals("v=0 again", alice.next("offer").get("sdp").getAsString());
+  }
+
+  @Test
+  @Order(3)
+  void sigtermClosesWith1012DeletesTheSubscriptionAndExitsInTime() throws Exception {
+    ChildJvm gatewayC = ChildJvm.gateway("gw-c-" + emulators.suffix, env).awaitHttp("/healthz", 90);
+    try {
+      String session = tokens.newSessionId();
+      WsClient carol = connect(gatewayC, link(session, "carol", "dave"));
+      carol.next("welcome");
+      long exitMillis = gatewayC.terminateMillis();
+      assertEquals(1012, carol.closeCode());
+      System.out.printf("gateway exit after SIGTERM: %d ms%n", exitMillis);
+      assertTrue(exitMillis < 10_000, "exit took " + exitMillis + " ms; Cloud Run kills at 10 s");
+      try (SubscriptionAdminClient admin = clients.subscriptionAdmin()) {
+        boolean stillThere = false;
+        for (var s : admin.listSubscriptions("projects/" + emulators.config().projectId()).iterateAll()) {
+          stillThere |= s.getName().endsWith("/egress-gw-c-" + emulators.suffix);
+        }
+        assertFalse(stillThere, "the instance's egress subscription was deleted");
+      }
+    } finally {
+      gatewayC.close();
+    }
+  }
+}

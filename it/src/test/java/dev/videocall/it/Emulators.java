@@ -1,0 +1,68 @@
+package dev.videocall.it;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
+import com.google.cloud.pubsub.v1.TopicAdminClient;
+import com.google.pubsub.v1.Subscription;
+import dev.videocall.gcp.CloudConfig;
+import dev.videocall.gcp.PubSubClients;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The emulators named by PUBSUB_EMULATOR_HOST and FIRESTORE_EMULATOR_HOST (started by
+ * scripts/emulators; with a Docker engine they could come from Testcontainers instead). Each test
+ * class gets its own topic names so runs never see each other's messages.
+ */
+final class Emulators {
+  final String pubsubHost = System.getenv("PUBSUB_EMULATOR_HOST");
+  final String firestoreHost = System.getenv("FIRESTORE_EMULATOR_HOST");
+  final String suffix = UUID.randomUUID().toString().substring(0, 8);
+  final String ingressTopic = "signal-ingress-" + suffix;
+  final String egressTopic = "signal-egress-" + suffix;
+
+  static Emulators requireRunning() {
+    Emulators e = new Emulators();
+    assumeTrue(e.pubsubHost != null && e.firestoreHost != null,
+        "PUBSUB_EMULATOR_HOST and FIRESTORE_EMULATOR_HOST are not set: run scripts/emulators start "
+            + "(or README's test command, which does); no Docker engine here for Testcontainers");
+    return e;
+  }
+
+  /** The environment a gateway or function process gets to reach the emulators. */
+  Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("PUBSUB_EMULATOR_HOST", pubsubHost);
+    env.put("FIRESTORE_EMULATOR_HOST", firestoreHost);
+    env.put("GOOGLE_CLOUD_PROJECT", CloudConfig.DEFAULT_PROJECT);
+    env.put("INGRESS_TOPIC", ingressTopic);
+    env.put("EGRESS_TOPIC", egressTopic);
+    return env;
+  }
+
+  CloudConfig config() {
+    return CloudConfig.fromEnv(env());
+  }
+
+  /** Creates the two topics (what Terraform does in the cloud). */
+  void createTopics(PubSubClients clients) throws Exception {
+    try (TopicAdminClient admin = clients.topicAdmin()) {
+      admin.createTopic(clients.topic(ingressTopic));
+      admin.createTopic(clients.topic(egressTopic));
+    }
+  }
+
+  /** An ordered pull subscription on a topic, as the push subscription is in the cloud. */
+  void createOrderedSubscription(PubSubClients clients, String topic, String name) throws Exception {
+    try (SubscriptionAdminClient admin = clients.subscriptionAdmin()) {
+      admin.createSubscription(Subscription.newBuilder()
+          .setName(clients.subscription(name).toString())
+          .setTopic(clients.topic(topic).toString())
+          .setEnableMessageOrdering(true)
+          .setAckDeadlineSeconds(10)
+          .build());
+    }
+  }
+}

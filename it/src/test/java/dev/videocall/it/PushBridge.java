@@ -1,0 +1,59 @@
+package dev.videocall.it;
+
+import com.google.cloud.pubsub.v1.AckReplyConsumer;
+import com.google.cloud.pubsub.v1.Subscriber;
+import com.google.pubsub.v1.PubsubMessage;
+import dev.videocall.gcp.PubSubClients;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Stands in for a Pub/Sub push subscription (the emulator has no push): pulls from an ordered
+ * subscription and POSTs each message in the push format to an HTTP endpoint, acknowledging on 2xx
+ * and asking for redelivery otherwise. Messages of one ordering key are handled one at a time.
+ */
+final class PushBridge implements AutoCloseable {
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final URI endpoint;
+  private final String subscription;
+  private final Subscriber subscriber;
+  final AtomicLong pushed = new AtomicLong();
+  final AtomicLong failed = new AtomicLong();
+
+  PushBridge(PubSubClients clients, String subscription, URI endpoint) {
+    this.endpoint = endpoint;
+    this.subscription = subscription;
+    this.subscriber = clients.subscriber(subscription, this::push);
+    subscriber.startAsync().awaitRunning();
+  }
+
+  private void push(PubsubMessage message, AckReplyConsumer reply) {
+    String body = "{\"message\":{\"data\":\"" + Base64.getEncoder().encodeToString(message.getData().toByteArray())
+        + "\",\"messageId\":\"" + message.getMessageId() + "\",\"orderingKey\":\"" + message.getOrderingKey()
+        + "\"},\"subscription\":\"" + subscription + "\"}";
+    try {
+      HttpResponse<Void> r = http.send(
+          HttpRequest.newBuilder(endpoint).POST(HttpRequest.BodyPublishers.ofString(body)).header("content-type", "application/json").build(),
+          HttpResponse.BodyHandlers.discarding());
+      if (r.statusCode() / 100 == 2) {
+        pushed.incrementAndGet();
+        reply.ack();
+        return;
+      }
+    } catch (Exception e) {
+      // fall through to redelivery
+    }
+    failed.incrementAndGet();
+    reply.nack();
+  }
+
+  @Override
+  public void close() throws Exception {
+    subscriber.stopAsync().awaitTerminated(5, TimeUnit.SECONDS);
+  }
+}
