@@ -24,6 +24,10 @@ final class PushBridge implements AutoCloseable {
   private final Subscriber subscriber;
   final AtomicLong pushed = new AtomicLong();
   final AtomicLong failed = new AtomicLong();
+  final AtomicLong injected = new AtomicLong();
+  /** When on, each message is POSTed twice and every third one is nacked after success: redeliveries. */
+  volatile boolean injectRedeliveries;
+  private final AtomicLong seen = new AtomicLong();
 
   PushBridge(PubSubClients clients, String subscription, URI endpoint) {
     this.endpoint = endpoint;
@@ -42,6 +46,18 @@ final class PushBridge implements AutoCloseable {
           HttpResponse.BodyHandlers.discarding());
       if (r.statusCode() / 100 == 2) {
         pushed.incrementAndGet();
+        if (injectRedeliveries) {
+          // A push endpoint may be called again for a message it already handled.
+          http.send(HttpRequest.newBuilder(endpoint).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+              HttpResponse.BodyHandlers.discarding());
+          injected.incrementAndGet();
+          if (seen.incrementAndGet() % 3 == 0) {
+            // As if the acknowledgement was lost: Pub/Sub redelivers this message (and, with ordering, what follows).
+            injected.incrementAndGet();
+            reply.nack();
+            return;
+          }
+        }
         reply.ack();
         return;
       }
