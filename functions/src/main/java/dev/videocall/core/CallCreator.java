@@ -1,5 +1,7 @@
 package dev.videocall.core;
 
+import dev.videocall.contract.invite.UserIds;
+import dev.videocall.contract.invite.InviteTokens;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

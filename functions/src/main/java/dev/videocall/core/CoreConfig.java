@@ -1,5 +1,6 @@
 package dev.videocall.core;
 
+import dev.videocall.contract.invite.SigningKeys;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -20,6 +21,7 @@ import java.util.Map;
  * </ul>
  */
 public record CoreConfig(
+    String signingKeySpec,
     SigningKeys signingKeys,
     boolean signingKeysGenerated,
     Duration inviteTtl,
@@ -36,19 +38,16 @@ public record CoreConfig(
   public static CoreConfig fromEnv(Map<String, String> env, boolean allowGeneratedKey) {
     String keySpec = env.get("INVITE_SIGNING_KEYS");
     boolean generated = keySpec == null || keySpec.isBlank();
-    SigningKeys keys;
     if (generated) {
       if (!allowGeneratedKey) {
         throw new IllegalArgumentException("INVITE_SIGNING_KEYS is required (kid:base64key, at least 32 bytes)");
       }
-      byte[] key = new byte[32];
-      new SecureRandom().nextBytes(key);
-      keys = SigningKeys.of("local", key);
-    } else {
-      keys = SigningKeys.parse(keySpec);
+      keySpec = newKeySpec("local");
     }
+    SigningKeys keys = SigningKeys.parse(keySpec);
     Duration ttl = Duration.ofHours(intValue(env, "INVITE_TTL_HOURS", (int) Limits.DEFAULT_INVITE_TTL.toHours()));
     return new CoreConfig(
+        keySpec,
         keys,
         generated,
         ttl,

@@ -1,7 +1,6 @@
 package dev.videocall.core;
 
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /** Policy constants of the signaling core, each with the reason for its value. */
 public final class Limits {
@@ -9,9 +8,6 @@ public final class Limits {
 
   /** A call is two people; WebRTC mesh beyond that is out of scope. */
   public static final int PARTICIPANTS_PER_CALL = 2;
-
-  /** User ids go into URLs, logs and Firestore document ids: keep them short and plain. */
-  public static final Pattern USER_ID = Pattern.compile("[a-z0-9_-]{1,64}");
 
   /** Real offers/answers with audio, video and a data channel are 3–10 KB; 32 KiB leaves room for many codecs. */
   public static final int MAX_SDP_FRAME_BYTES = 32 * 1024;
@@ -30,7 +26,4 @@ public final class Limits {
 
   /** TURN REST credentials live about an hour (the TURN REST API draft's suggestion). */
   public static final Duration TURN_CREDENTIAL_TTL = Duration.ofHours(1);
-
-  /** Largest token we even try to parse; real ones are about 90 characters. */
-  public static final int MAX_TOKEN_CHARS = 512;
 }

@@ -1,12 +1,12 @@
 package dev.videocall.core;
 
+import dev.videocall.contract.invite.InviteLinks;
+import dev.videocall.contract.invite.InviteTokens;
 import dev.videocall.contract.ConnectionRef;
 import dev.videocall.contract.DeliverySink;
 import dev.videocall.contract.Envelope;
 import dev.videocall.core.FrameValidator.Accepted;
 import dev.videocall.core.FrameValidator.Refused;
-import dev.videocall.core.InviteTokens.Rejected;
-import dev.videocall.core.InviteTokens.Verified;
 import dev.videocall.core.PresenceStore.Full;
 import dev.videocall.core.PresenceStore.Joined;
 import dev.videocall.core.PresenceStore.Left;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class SignalingRouter {
   private static final Logger log = LoggerFactory.getLogger(SignalingRouter.class);
 
-  private final InviteTokens tokens;
+  private final InviteLinks links;
   private final PresenceStore presence;
   private final GatewayLiveness liveness;
   private final IceServers iceServers;
@@ -42,7 +42,7 @@ public final class SignalingRouter {
       IceServers iceServers,
       DeliverySink egress,
       InstantSource clock) {
-    this.tokens = tokens;
+    this.links = new InviteLinks(tokens);
     this.presence = presence;
     this.liveness = liveness;
     this.iceServers = iceServers;
@@ -64,24 +64,15 @@ public final class SignalingRouter {
 
   private void open(Envelope e, Outbox out) {
     ConnectionRef self = new ConnectionRef(e.gatewayId(), e.connectionId());
-    Optional<String> user = UserIds.normalize(e.userId());
-    Optional<String> peer = UserIds.normalize(e.peerId());
-    if (user.isEmpty() || peer.isEmpty() || user.get().equals(peer.get()) || e.token() == null) {
-      refuseAndClose(e, out, ErrorCode.INVALID_LINK, "userID, peerID and token are required; userID and peerID must differ");
-      return;
-    }
     Instant now = clock.instant();
-    InviteTokens.Check check = tokens.verify(e.token(), user.get(), peer.get(), now);
-    if (check instanceof Rejected rejected) {
-      refuseAndClose(e, out, ErrorCode.INVALID_TOKEN, "this link is not valid (" + rejected.reason() + ")");
+    InviteLinks.Result checked = links.check(e.userId(), e.peerId(), e.token(), now, true);
+    if (checked instanceof InviteLinks.Refused refused) {
+      ErrorCode code = ErrorCode.valueOf(refused.reason().name());
+      refuseAndClose(e, out, code, refused.reason().message() + " (" + refused.detail() + ")");
       return;
     }
-    Verified verified = (Verified) check;
-    if (verified.expired()) {
-      refuseAndClose(e, out, ErrorCode.TOKEN_EXPIRED, "this link expired at " + verified.expiresAt());
-      return;
-    }
-    Identity id = new Identity(verified.sessionId(), user.get(), peer.get(), verified.expiresAt());
+    InviteLinks.Admitted admitted = (InviteLinks.Admitted) checked;
+    Identity id = new Identity(admitted.sessionId(), admitted.userId(), admitted.peerId(), admitted.expiresAt());
     PresenceStore.JoinResult result =
         presence.join(
             new PresenceStore.Join(id.sessionId(), id.userId(), id.peerId(), self, e.userAgent(), id.linkExpiresAt(), now));
@@ -178,13 +169,8 @@ public final class SignalingRouter {
    * with a valid link may outlast it.
    */
   private Optional<Identity> identify(Envelope e) {
-    Optional<String> user = UserIds.normalize(e.userId());
-    Optional<String> peer = UserIds.normalize(e.peerId());
-    if (user.isEmpty() || peer.isEmpty() || user.get().equals(peer.get())) {
-      return Optional.empty();
-    }
-    if (tokens.verify(e.token(), user.get(), peer.get(), clock.instant()) instanceof Verified v) {
-      return Optional.of(new Identity(v.sessionId(), user.get(), peer.get(), v.expiresAt()));
+    if (links.check(e.userId(), e.peerId(), e.token(), clock.instant(), false) instanceof InviteLinks.Admitted a) {
+      return Optional.of(new Identity(a.sessionId(), a.userId(), a.peerId(), a.expiresAt()));
     }
     return Optional.empty();
   }

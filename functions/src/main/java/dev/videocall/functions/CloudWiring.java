@@ -5,7 +5,7 @@ import dev.videocall.core.CallCreator;
 import dev.videocall.core.CallsApi;
 import dev.videocall.core.CoreConfig;
 import dev.videocall.core.GhostSweeper;
-import dev.videocall.core.InviteTokens;
+import dev.videocall.contract.invite.InviteTokens;
 import dev.videocall.core.SignalingRouter;
 import dev.videocall.gcp.CloudConfig;
 import dev.videocall.gcp.FirestoreClients;

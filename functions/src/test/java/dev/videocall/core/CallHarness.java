@@ -1,5 +1,7 @@
 package dev.videocall.core;
 
+import dev.videocall.contract.invite.SigningKeys;
+import dev.videocall.contract.invite.InviteTokens;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.videocall.contract.Delivery;

@@ -1,5 +1,7 @@
 package dev.videocall.core;
 
+import dev.videocall.contract.invite.SigningKeys;
+import dev.videocall.contract.invite.InviteTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,8 @@
 package dev.videocall.core;
 
+import dev.videocall.contract.invite.UserIds;
+import dev.videocall.contract.invite.SigningKeys;
+import dev.videocall.contract.invite.InviteTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,6 +130,6 @@ class ParserFuzzTest {
 
   @Property(tries = TRIES)
   void userIdsNormaliseOrAreRefused(@ForAll("tokens") String raw) {
-    UserIds.normalize(raw).ifPresent(id -> assertTrue(Limits.USER_ID.matcher(id).matches()));
+    UserIds.normalize(raw).ifPresent(id -> assertTrue(UserIds.PATTERN.matcher(id).matches()));
   }
 }

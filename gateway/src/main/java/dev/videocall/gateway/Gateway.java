@@ -3,6 +3,9 @@ package dev.videocall.gateway;
 import dev.videocall.contract.Delivery;
 import dev.videocall.contract.DeliverySink;
 import dev.videocall.contract.EnvelopeSink;
+import dev.videocall.contract.invite.InviteLinks;
+import dev.videocall.contract.invite.InviteTokens;
+import dev.videocall.contract.invite.SigningKeys;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
@@ -43,6 +46,8 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   private final ConnectionRegistry registry = new ConnectionRegistry();
   private final OriginPolicy originPolicy;
   private final AddressRateLimiter addressLimiter;
+  /** Checks links at the door when the gateway has the signing keys; null means the core alone checks. */
+  private final InviteLinks links;
   private final SecureRandom random = new SecureRandom();
   private final Server server = new Server();
   private final ScheduledExecutorService pinger =
@@ -64,6 +69,10 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     this.extraRoutes = Map.copyOf(extraRoutes);
     this.originPolicy = new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin());
     this.addressLimiter = new AddressRateLimiter(config.maxNewConnectionsPerAddressPerMinute());
+    this.links =
+        config.inviteSigningKeys() == null
+            ? null
+            : new InviteLinks(new InviteTokens(SigningKeys.parse(config.inviteSigningKeys())));
   }
 
   public void start() throws Exception {
@@ -168,6 +177,17 @@ public final class Gateway implements DeliverySink, AutoCloseable {
       return refuse(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429, "too many new connections", address);
     }
     Fields query = Request.extractQueryParameters(request);
+    if (links != null
+        && links.check(query.getValue("userID"), query.getValue("peerID"), query.getValue("token"), java.time.Instant.now(), true)
+            instanceof InviteLinks.Refused refused) {
+      // A bad link costs nothing downstream: no envelope, no publish, no presence write.
+      log.atWarn()
+          .addKeyValue("gatewayId", config.gatewayId())
+          .addKeyValue("code", refused.reason().wireCode())
+          .addKeyValue("clientAddress", address)
+          .log("refused link at the gateway: {}", refused.detail());
+      return new RefusedConnection(refused.reason());
+    }
     return new GatewayConnection(
         newConnectionId(),
         config.gatewayId(),

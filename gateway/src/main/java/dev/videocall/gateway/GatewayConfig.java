@@ -26,7 +26,8 @@ public record GatewayConfig(
     int maxQueuedFramesPerConnection,
     Duration pingInterval,
     Duration idleTimeout,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    String inviteSigningKeys) {
 
   /** Far above any real SDP (3–10 KB) yet small enough that a flood of them is cheap to refuse. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
@@ -68,7 +69,12 @@ public record GatewayConfig(
         intValue(env, "MAX_QUEUED_FRAMES", DEFAULT_MAX_QUEUED_FRAMES),
         Duration.ofMillis(intValue(env, "PING_INTERVAL_MILLIS", (int) DEFAULT_PING_INTERVAL.toMillis())),
         Duration.ofMillis(intValue(env, "IDLE_TIMEOUT_MILLIS", (int) DEFAULT_IDLE_TIMEOUT.toMillis())),
-        Duration.ofMillis(intValue(env, "SHUTDOWN_GRACE_MILLIS", (int) DEFAULT_SHUTDOWN_GRACE.toMillis())));
+        Duration.ofMillis(intValue(env, "SHUTDOWN_GRACE_MILLIS", (int) DEFAULT_SHUTDOWN_GRACE.toMillis())),
+        blankToNull(env.get("INVITE_SIGNING_KEYS")));
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 
   /** Cloud Run gives no instance id in the environment; a random suffix makes each process unique. */

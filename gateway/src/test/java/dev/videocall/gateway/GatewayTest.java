@@ -247,6 +247,36 @@ class GatewayTest {
   }
 
   @Test
+  void withSigningKeysBadLinksAreRefusedAtTheDoorAndNothingIsForwarded() throws Exception {
+    String keys = "k1:" + java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+    start(Map.of("INVITE_SIGNING_KEYS", keys));
+    var tokens = new dev.videocall.contract.invite.InviteTokens(dev.videocall.contract.invite.SigningKeys.parse(keys));
+    String session = tokens.newSessionId();
+    java.time.Instant later = java.time.Instant.now().plusSeconds(600);
+    String good = tokens.mint(session, "alice", "bob", later);
+    String expired = tokens.mint(session, "alice", "bob", java.time.Instant.now().minusSeconds(1));
+    String forged = good.substring(0, good.length() - 2) + (good.endsWith("AA") ? "BB" : "AA");
+    Map<String, Integer> refusals = new java.util.LinkedHashMap<>();
+    refusals.put("userID=alice&peerID=bob&token=" + forged, 4001);
+    refusals.put("userID=mallory&peerID=bob&token=" + good, 4001);
+    refusals.put("userID=alice&peerID=bob&token=" + expired, 4002);
+    refusals.put("userID=alice&peerID=bob", 4000);
+    refusals.put("userID=alice&peerID=alice&token=" + good, 4000);
+    for (var r : refusals.entrySet()) {
+      WsClient c = connect(r.getKey());
+      var error = c.next("error");
+      assertEquals(r.getValue(), c.closeCode(), r.getKey());
+      assertTrue(error.get("message").getAsString().length() > 5);
+    }
+    assertTrue(received.isEmpty(), "no refused link produced an envelope (so no publish, no presence write): " + received);
+    WsClient ok = connect("userID=Alice&peerID=bob&token=" + good);
+    await(() -> received.size() == 1, "the genuine link's open");
+    assertEquals(Event.OPEN, received.get(0).event());
+    ok.send("{}");
+    await(() -> received.size() == 2, "its frame");
+  }
+
+  @Test
   void servesHealthAndThePageWithSecurityHeaders() throws Exception {
     start(Map.of());
     HttpClient http = HttpClient.newHttpClient();

@@ -4,7 +4,7 @@ import dev.videocall.core.CallCreator;
 import dev.videocall.core.CallsApi;
 import dev.videocall.core.CoreConfig;
 import dev.videocall.core.GatewayLiveness;
-import dev.videocall.core.InviteTokens;
+import dev.videocall.contract.invite.InviteTokens;
 import dev.videocall.core.SignalingRouter;
 import dev.videocall.gateway.Gateway;
 import dev.videocall.gateway.GatewayConfig;
@@ -33,7 +33,10 @@ public final class LocalStack implements AutoCloseable {
   /** Builds and starts the stack from an environment map (see docs/operations.md). */
   public static LocalStack start(Map<String, String> env) throws Exception {
     CoreConfig core = CoreConfig.fromEnv(env, true);
-    GatewayConfig gatewayConfig = GatewayConfig.fromEnv(env);
+    // The gateway checks links with the same keys before anything reaches the core.
+    Map<String, String> gatewayEnv = new java.util.HashMap<>(env);
+    gatewayEnv.put("INVITE_SIGNING_KEYS", core.signingKeySpec());
+    GatewayConfig gatewayConfig = GatewayConfig.fromEnv(gatewayEnv);
     Clock clock = Clock.systemUTC();
     InviteTokens tokens = new InviteTokens(core.signingKeys());
     CallsApi callsApi = new CallsApi(new CallCreator(tokens, core.inviteTtl(), clock));

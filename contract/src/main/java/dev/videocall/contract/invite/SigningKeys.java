@@ -1,4 +1,4 @@
-package dev.videocall.core;
+package dev.videocall.contract.invite;
 
 import java.util.Base64;
 import java.util.LinkedHashMap;

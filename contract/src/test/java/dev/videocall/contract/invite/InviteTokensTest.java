@@ -1,4 +1,4 @@
-package dev.videocall.core;
+package dev.videocall.contract.invite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.videocall.core.InviteTokens.Rejected;
-import dev.videocall.core.InviteTokens.Verified;
+import dev.videocall.contract.invite.InviteTokens.Rejected;
+import dev.videocall.contract.invite.InviteTokens.Verified;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.videocall.core;
+package dev.videocall.contract.invite;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -18,6 +18,9 @@ import javax.crypto.spec.SecretKeySpec;
  * token: they come from the link, so a token only verifies for the pair it was minted for.
  */
 public final class InviteTokens {
+  /** Largest token we even try to parse; real ones are about 90 characters. */
+  public static final int MAX_TOKEN_CHARS = 512;
+
   private static final String VERSION = "v1";
   private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{16,64}");
   private static final Pattern EPOCH = Pattern.compile("[0-9]{1,12}");
@@ -58,7 +61,7 @@ public final class InviteTokens {
    * input string.
    */
   public Check verify(String token, String userId, String peerId, Instant now) {
-    if (token == null || token.isEmpty() || token.length() > Limits.MAX_TOKEN_CHARS) {
+    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
       return new Rejected("missing or oversized token");
     }
     String[] parts = token.split("\\.", -1);
