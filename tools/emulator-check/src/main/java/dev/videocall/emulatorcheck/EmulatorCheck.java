@@ -16,6 +16,7 @@ import com.google.cloud.firestore.FieldValue;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreException;
 import com.google.cloud.firestore.FirestoreOptions;
+import com.google.cloud.firestore.Precondition;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.pubsub.v1.MessageReceiver;
 import com.google.cloud.pubsub.v1.Publisher;
@@ -342,6 +343,45 @@ public final class EmulatorCheck {
         Timestamp later = d.get().get().getTimestamp("at");
         expect(later != null && later.compareTo(at) > 0, "after update " + later + " not after " + at);
         return "Timestamp " + at;
+      });
+
+      gap("firestore: FieldValue.increment on a nested field path", () -> {
+        DocumentReference d = calls.document("nested-inc");
+        d.set(Map.of("messages", Map.of("alice", 1L))).get();
+        d.update("messages.alice", FieldValue.increment(1)).get();
+        long n = d.get().get().getLong("messages.alice");
+        expect(n == 2, "messages.alice = " + n);
+        return null;
+      });
+
+      gap("firestore: FieldValue.delete on a nested map field", () -> {
+        DocumentReference d = calls.document("nested-delete");
+        d.set(Map.of("m", Map.of("a", 1L, "b", 2L))).get();
+        d.update("m.a", FieldValue.delete()).get();
+        Object m = d.get().get().get("m");
+        expect(m instanceof Map<?, ?> map && !map.containsKey("a"), "m = " + m);
+        return null;
+      });
+
+      gap("firestore: collection-group query", () -> {
+        String group = "members-" + RUN;
+        calls.document("g1").collection(group).document("x").set(Map.of("gateway", "a")).get();
+        calls.document("g2").collection(group).document("y").set(Map.of("gateway", "a")).get();
+        int found = db.collectionGroup(group).get().get().size();
+        expect(found == 2, "found " + found + " of 2");
+        return null;
+      });
+
+      gap("firestore: delete with a stale updatedAt precondition fails", () -> {
+        DocumentReference d = calls.document("stale");
+        Timestamp first = d.set(Map.of("v", 1L)).get().getUpdateTime();
+        d.set(Map.of("v", 2L)).get();
+        try {
+          d.delete(Precondition.updatedAt(first)).get();
+        } catch (ExecutionException e) {
+          return code(e);
+        }
+        throw new AssertionError("stale-precondition delete succeeded; doc exists: " + d.get().get().exists());
       });
 
       gap("firestore: two concurrent read-modify-write transactions both count", () -> {
