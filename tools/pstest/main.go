@@ -1,5 +1,7 @@
 // Command pstest runs Google's in-memory Pub/Sub fake (cloud.google.com/go/pubsub/v2/pstest) on a
 // local port, for tests on machines without Docker. Point PUBSUB_EMULATOR_HOST at it.
+//
+//	pstest [-port N]   # N defaults to $PORT, else 8085; 0 picks a free port
 package main
 
 import (
@@ -8,13 +10,18 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"cloud.google.com/go/pubsub/v2/pstest"
 )
 
 func main() {
-	port := flag.Int("port", 8085, "port to listen on (0 picks a free one)")
+	def := 8085
+	if p, err := strconv.Atoi(os.Getenv("PORT")); err == nil {
+		def = p
+	}
+	port := flag.Int("port", def, "port to listen on (0 picks a free one); defaults to $PORT, else 8085")
 	flag.Parse()
 
 	srv := pstest.NewServerWithPort(*port)
@@ -22,8 +29,9 @@ func main() {
 
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
-	<-stop
+	sig := <-stop
 	if err := srv.Close(); err != nil {
-		log.Printf("close: %v", err)
+		log.Fatalf("pstest: close after %v: %v", sig, err)
 	}
+	fmt.Printf("pstest stopped (%v)\n", sig)
 }
