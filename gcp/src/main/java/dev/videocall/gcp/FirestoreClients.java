@@ -12,6 +12,7 @@ public final class FirestoreClients {
   private FirestoreClients() {}
 
   public static Firestore create(CloudConfig config) {
-    return FirestoreOptions.getDefaultInstance().toBuilder().setProjectId(config.projectId()).build().getService();
+    // newBuilder, not getDefaultInstance: the latter looks for a default project before ours is set.
+    return FirestoreOptions.newBuilder().setProjectId(config.projectId()).build().getService();
   }
 }

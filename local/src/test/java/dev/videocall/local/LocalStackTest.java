@@ -47,6 +47,10 @@ class LocalStackTest {
 
   /** Query strings of a fresh call's two links, alice's first. */
   static String[] newCall(String a, String b) throws Exception {
+    return newCall(origin, a, b);
+  }
+
+  static String[] newCall(String origin, String a, String b) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create(origin + "/api/calls"))
             .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"" + a + "\",\"" + b + "\"]}"))
