@@ -3,6 +3,7 @@ package dev.videocall.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.gson.JsonObject;
@@ -129,6 +130,26 @@ class EmulatedCloudTest {
 
   @Test
   @Order(2)
+  void realBrowsersCallAcrossTheTwoGateways() throws Exception {
+    java.nio.file.Path e2e = java.nio.file.Path.of("..", "e2e").toAbsolutePath().normalize();
+    assumeTrue(java.nio.file.Files.isDirectory(e2e.resolve("node_modules/playwright-core")),
+        "e2e/node_modules is missing: README's test command installs it (npm ci in e2e/)");
+    assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/chromium")), "Debian's chromium is not installed");
+    String session = tokens.newSessionId();
+    ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec", "cloud-call.test.mjs")
+        .directory(e2e.toFile()).redirectErrorStream(true);
+    pb.environment().put("CLOUD_LINK_A", "http://localhost:" + gatewayA.port + "/video?" + link(session, "alice", "bob"));
+    pb.environment().put("CLOUD_LINK_B", "http://localhost:" + gatewayB.port + "/video?" + link(session, "bob", "alice"));
+    Process node = pb.start();
+    String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(node.waitFor(120, TimeUnit.SECONDS), "browser test timed out");
+    System.out.println(output);
+    assertEquals(0, node.exitValue(), output);
+    assertTrue(output.contains("pass 1") && output.contains("skipped 0"), output);
+  }
+
+  @Test
+  @Order(3)
   void redeliveredEnvelopesReachTheBrowserOnceAndInOrder() throws Exception {
     String session = tokens.newSessionId();
     WsClient alice = connect(gatewayA, link(session, "alice", "bob"));
@@ -155,7 +176,7 @@ class EmulatedCloudTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aKilledGatewaysPeerHearsPeerLeftWithinTheWindowAndTheCallResumesElsewhere() throws Exception {
     String session = tokens.newSessionId();
     String bobLink = link(session, "bob", "alice");
@@ -193,7 +214,7 @@ class EmulatedCloudTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void sigtermClosesWith1012DeletesTheSubscriptionAndExitsInTime() throws Exception {
     ChildJvm gatewayC = ChildJvm.gateway("gw-c-" + emulators.suffix, env).awaitHttp("/healthz", 90);
     try {
