@@ -1,11 +1,11 @@
 package dev.videocall.functions;
 
 import com.google.cloud.firestore.Firestore;
+import dev.videocall.contract.invite.InviteTokens;
 import dev.videocall.core.CallCreator;
 import dev.videocall.core.CallsApi;
 import dev.videocall.core.CoreConfig;
 import dev.videocall.core.GhostSweeper;
-import dev.videocall.contract.invite.InviteTokens;
 import dev.videocall.core.SignalingRouter;
 import dev.videocall.gcp.CloudConfig;
 import dev.videocall.gcp.FirestoreClients;
@@ -23,44 +23,77 @@ import java.util.Map;
 /**
  * The functions' real collaborators, built once per instance from the environment (the Functions
  * Framework creates function objects with no arguments, so the shared clients live here, not per
- * request). Extra variable: {@code HEARTBEAT_WINDOW_SECONDS} (default 30) and {@code PUBLIC_BASE_URL}
- * (the site links start with; required by CreateCall).
+ * request). Each function builds only what it uses, so each deployable needs only its own grants:
+ * CreateCall needs the signing key and nothing else; the sweeper needs no signing key.
+ * Extra variables: {@code HEARTBEAT_WINDOW_SECONDS} (default 30), {@code PUBLIC_BASE_URL}.
  */
 final class CloudWiring {
-  final SignalingRouter router;
-  final PubSubEgress egress;
-  final CallsApi callsApi;
-  final GhostSweeper sweeper;
-  final String publicBaseUrl;
+  private CloudWiring() {}
 
-  private CloudWiring(Map<String, String> env) {
-    CoreConfig core = CoreConfig.fromEnv(env, false);
-    CloudConfig cloud = CloudConfig.fromEnv(env);
-    Clock clock = Clock.systemUTC();
-    Duration window = Duration.ofSeconds(Long.parseLong(env.getOrDefault("HEARTBEAT_WINDOW_SECONDS", "30")));
-    Firestore db = FirestoreClients.create(cloud);
-    PubSubClients pubsub = new PubSubClients(cloud);
-    try {
-      egress = new PubSubEgress(pubsub.orderedPublisher(cloud.egressTopic()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  private static final Map<String, String> ENV = System.getenv();
+  private static final Clock CLOCK = Clock.systemUTC();
+
+  /** Clients for functions that use Pub/Sub and Firestore. */
+  private static final class Cloud {
+    static final CloudConfig CONFIG = CloudConfig.fromEnv(ENV);
+    static final Firestore DB = FirestoreClients.create(CONFIG);
+    static final PubSubEgress EGRESS = egress();
+    static final Duration WINDOW = Duration.ofSeconds(Long.parseLong(ENV.getOrDefault("HEARTBEAT_WINDOW_SECONDS", "30")));
+
+    private static PubSubEgress egress() {
+      try {
+        return new PubSubEgress(new PubSubClients(CONFIG).orderedPublisher(CONFIG.egressTopic()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
-    InviteTokens tokens = new InviteTokens(core.signingKeys());
-    FirestorePresenceStore presence = new FirestorePresenceStore(db);
-    // Liveness answers are cached for a fraction of the window so a burst costs one read per gateway.
-    FirestoreGatewayLiveness liveness =
-        new FirestoreGatewayLiveness(new GatewayHeartbeats(db), window, window.dividedBy(10));
-    router = new SignalingRouter(tokens, presence, liveness, core.iceServers(), egress, clock);
-    callsApi = new CallsApi(new CallCreator(tokens, core.inviteTtl(), clock));
-    sweeper = new GhostSweeper(presence, new FirestoreGatewayLiveness(new GatewayHeartbeats(db), window, Duration.ZERO), egress, clock);
-    publicBaseUrl = env.get("PUBLIC_BASE_URL");
   }
 
-  private static final class Holder {
-    static final CloudWiring INSTANCE = new CloudWiring(System.getenv());
+  private static final class Keys {
+    static final CoreConfig CORE = CoreConfig.fromEnv(ENV, false);
+    static final InviteTokens TOKENS = new InviteTokens(CORE.signingKeys());
   }
 
-  static CloudWiring instance() {
-    return Holder.INSTANCE;
+  private static final class Router {
+    // Liveness answers are cached for a tenth of the window, so a burst costs one read per gateway.
+    static final SignalingRouter INSTANCE = new SignalingRouter(
+        Keys.TOKENS,
+        new FirestorePresenceStore(Cloud.DB),
+        new FirestoreGatewayLiveness(new GatewayHeartbeats(Cloud.DB), Cloud.WINDOW, Cloud.WINDOW.dividedBy(10)),
+        Keys.CORE.iceServers(),
+        Cloud.EGRESS,
+        CLOCK);
+  }
+
+  private static final class Calls {
+    static final CallsApi INSTANCE = new CallsApi(new CallCreator(Keys.TOKENS, Keys.CORE.inviteTtl(), CLOCK));
+  }
+
+  private static final class Sweeper {
+    static final GhostSweeper INSTANCE = new GhostSweeper(
+        new FirestorePresenceStore(Cloud.DB),
+        new FirestoreGatewayLiveness(new GatewayHeartbeats(Cloud.DB), Cloud.WINDOW, Duration.ZERO),
+        Cloud.EGRESS,
+        CLOCK);
+  }
+
+  static SignalingRouter router() {
+    return Router.INSTANCE;
+  }
+
+  static PubSubEgress egress() {
+    return Cloud.EGRESS;
+  }
+
+  static CallsApi callsApi() {
+    return Calls.INSTANCE;
+  }
+
+  static GhostSweeper sweeper() {
+    return Sweeper.INSTANCE;
+  }
+
+  static String publicBaseUrl() {
+    return ENV.get("PUBLIC_BASE_URL");
   }
 }

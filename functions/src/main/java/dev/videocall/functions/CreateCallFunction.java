@@ -18,7 +18,7 @@ public final class CreateCallFunction implements HttpFunction {
   private final String publicBaseUrl;
 
   public CreateCallFunction() {
-    this(CloudWiring.instance().callsApi, CloudWiring.instance().publicBaseUrl);
+    this(CloudWiring.callsApi(), CloudWiring.publicBaseUrl());
   }
 
   public CreateCallFunction(CallsApi api, String publicBaseUrl) {

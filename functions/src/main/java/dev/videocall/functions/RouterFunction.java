@@ -34,7 +34,7 @@ public final class RouterFunction implements HttpFunction {
 
   /** Called by the Functions Framework. */
   public RouterFunction() {
-    this(CloudWiring.instance().router, CloudWiring.instance().egress);
+    this(CloudWiring.router(), CloudWiring.egress());
   }
 
   /** For tests: any router and egress. */

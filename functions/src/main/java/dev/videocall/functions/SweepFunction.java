@@ -21,7 +21,7 @@ public final class SweepFunction implements HttpFunction {
   private final PubSubEgress egress;
 
   public SweepFunction() {
-    this(CloudWiring.instance().sweeper, CloudWiring.instance().egress);
+    this(CloudWiring.sweeper(), CloudWiring.egress());
   }
 
   public SweepFunction(GhostSweeper sweeper, PubSubEgress egress) {

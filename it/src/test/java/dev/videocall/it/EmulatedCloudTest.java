@@ -67,7 +67,9 @@ class EmulatedCloudTest {
     env.put("LOG_LEVEL", "INFO");
 
     router = ChildJvm.invoker("router-" + emulators.suffix, "dev.videocall.functions.RouterFunction", env);
-    sweeper = ChildJvm.invoker("sweeper-" + emulators.suffix, "dev.videocall.functions.SweepFunction", env);
+    Map<String, String> sweeperEnv = new HashMap<>(env);
+    sweeperEnv.remove("INVITE_SIGNING_KEYS"); // least privilege: the sweeper never sees the key
+    sweeper = ChildJvm.invoker("sweeper-" + emulators.suffix, "dev.videocall.functions.SweepFunction", sweeperEnv);
     gatewayA = ChildJvm.gateway("gw-a-" + emulators.suffix, env);
     gatewayB = ChildJvm.gateway("gw-b-" + emulators.suffix, env);
     router.awaitHttp("/", 90);

@@ -1,0 +1,101 @@
+resource "google_cloud_run_v2_service" "gateway" {
+  name                = "${var.name_prefix}-gateway"
+  location            = var.region
+  ingress             = "INGRESS_TRAFFIC_ALL"
+  deletion_protection = false
+
+  template {
+    service_account = google_service_account.gateway.email
+    # A WebSocket is one long request: Cloud Run's maximum. The page reconnects when it ends (1012/1006).
+    timeout                          = "3600s"
+    max_instance_request_concurrency = var.gateway_concurrency
+    # Reconnects of one browser land on the same instance while it lives.
+    session_affinity = true
+
+    scaling {
+      min_instance_count = var.gateway_min_instances
+      max_instance_count = var.gateway_max_instances
+    }
+
+    containers {
+      image = data.google_artifact_registry_docker_image.gateway.self_link
+
+      ports {
+        container_port = 8080
+      }
+
+      resources {
+        limits = {
+          cpu    = "1"
+          memory = "512Mi"
+        }
+        # CPU stays allocated between requests: the instance pulls its egress subscription and beats.
+        cpu_idle          = false
+        startup_cpu_boost = true
+      }
+
+      env {
+        name  = "BACKEND"
+        value = "gcp"
+      }
+      env {
+        name  = "GOOGLE_CLOUD_PROJECT"
+        value = var.project_id
+      }
+      env {
+        name  = "INGRESS_TOPIC"
+        value = google_pubsub_topic.ingress.name
+      }
+      env {
+        name  = "EGRESS_TOPIC"
+        value = google_pubsub_topic.egress.name
+      }
+      env {
+        name  = "ALLOWED_ORIGINS"
+        value = join(",", var.allowed_origins)
+      }
+      env {
+        name  = "TRUST_FORWARDED_FOR"
+        value = "true"
+      }
+      env {
+        name  = "MAX_CONNECTIONS"
+        value = tostring(var.gateway_concurrency)
+      }
+      env {
+        name = "INVITE_SIGNING_KEYS"
+        value_source {
+          secret_key_ref {
+            secret  = google_secret_manager_secret.invite_signing_keys.secret_id
+            version = "latest"
+          }
+        }
+      }
+
+      startup_probe {
+        period_seconds    = 2
+        failure_threshold = 30
+        http_get {
+          path = "/healthz"
+        }
+      }
+
+      liveness_probe {
+        period_seconds = 15
+        http_get {
+          path = "/healthz"
+        }
+      }
+    }
+  }
+
+  depends_on = [
+    google_project_iam_member.gateway_subscriptions,
+    google_pubsub_topic_iam_member.gateway_attaches_to_egress,
+    google_pubsub_topic_iam_member.gateway_publishes_ingress,
+    google_project_iam_member.firestore_users,
+    google_secret_manager_secret_iam_member.signing_key_readers,
+    google_secret_manager_secret_version.invite_signing_keys,
+    google_firestore_database.presence,
+  ]
+}

@@ -1,0 +1,69 @@
+# Every topic and subscription the design needs is declared here; the only ones created at run time
+# are each gateway instance's own egress subscription (it deletes it on shutdown, and an unused one
+# expires after a day).
+
+resource "google_pubsub_topic" "ingress" {
+  name       = "${var.name_prefix}-signal-ingress"
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_pubsub_topic" "egress" {
+  name       = "${var.name_prefix}-signal-egress"
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_pubsub_topic" "dead_letter" {
+  name       = "${var.name_prefix}-signal-dead-letter"
+  depends_on = [google_project_service.apis]
+}
+
+# Keeps poison messages for a week so a person can look at them.
+resource "google_pubsub_subscription" "dead_letter" {
+  name                       = "${var.name_prefix}-signal-dead-letter-inspect"
+  topic                      = google_pubsub_topic.dead_letter.id
+  message_retention_duration = "604800s"
+  ack_deadline_seconds       = 60
+
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+# The router is an HTTP function behind this push subscription, not an Eventarc trigger: only a
+# subscription we declare can have message ordering, which keeps each connection's frames in order.
+resource "google_pubsub_subscription" "router_push" {
+  name                    = "${var.name_prefix}-router-push"
+  topic                   = google_pubsub_topic.ingress.id
+  enable_message_ordering = true
+  ack_deadline_seconds    = 30
+  # Signaling older than ten minutes is useless; keep the minimum retention.
+  message_retention_duration = "600s"
+
+  push_config {
+    push_endpoint = google_cloudfunctions2_function.router.service_config[0].uri
+
+    oidc_token {
+      service_account_email = google_service_account.push_invoker.email
+      audience              = google_cloudfunctions2_function.router.service_config[0].uri
+    }
+  }
+
+  retry_policy {
+    minimum_backoff = "1s"
+    maximum_backoff = "60s"
+  }
+
+  dead_letter_policy {
+    dead_letter_topic     = google_pubsub_topic.dead_letter.id
+    max_delivery_attempts = 5
+  }
+
+  expiration_policy {
+    ttl = ""
+  }
+
+  depends_on = [
+    google_pubsub_topic_iam_member.dead_letter_publisher,
+    google_cloud_run_service_iam_member.push_invokes_router,
+  ]
+}

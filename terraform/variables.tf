@@ -1,0 +1,88 @@
+variable "project_id" {
+  description = "Google Cloud project to deploy into (billing enabled)."
+  type        = string
+}
+
+variable "region" {
+  description = "Region for Cloud Run, Cloud Functions, Artifact Registry and Cloud Scheduler."
+  type        = string
+  default     = "europe-west1"
+}
+
+variable "firestore_location" {
+  description = "Location of the Firestore database (a region such as europe-west1, or a multi-region such as eur3). Cannot change after creation."
+  type        = string
+  default     = "europe-west1"
+}
+
+variable "name_prefix" {
+  description = "Prefix for every resource name, so several deployments can share a project."
+  type        = string
+  default     = "videocall"
+}
+
+variable "gateway_min_instances" {
+  description = "Gateway instances kept warm. 0 costs nothing idle but the first visitor waits for a cold start (~2-4 s)."
+  type        = number
+  default     = 0
+}
+
+variable "gateway_max_instances" {
+  description = "Upper bound on gateway instances (each holds up to gateway_concurrency sockets)."
+  type        = number
+  default     = 10
+}
+
+variable "gateway_concurrency" {
+  description = "WebSockets per gateway instance (Cloud Run's per-instance request concurrency; at most 1000)."
+  type        = number
+  default     = 1000
+}
+
+variable "allowed_origins" {
+  description = "Extra browser origins (e.g. https://www.example.com) allowed to open WebSockets; the gateway's own origin is always allowed."
+  type        = list(string)
+  default     = []
+}
+
+variable "call_creators" {
+  description = "IAM members allowed to call CreateCall, e.g. [\"user:me@example.com\"]."
+  type        = list(string)
+  default     = []
+}
+
+variable "invite_ttl_hours" {
+  description = "How long invite links stay valid."
+  type        = number
+  default     = 24
+}
+
+variable "stun_urls" {
+  description = "STUN servers handed to browsers."
+  type        = list(string)
+  default     = ["stun:stun.l.google.com:19302"]
+}
+
+variable "heartbeat_window_seconds" {
+  description = "A gateway whose heartbeat is older than this counts as gone; its participants' peers hear peer-left."
+  type        = number
+  default     = 30
+}
+
+variable "enable_turn" {
+  description = "Also run a small coturn TURN relay (one e2-micro VM) for people behind symmetric NATs."
+  type        = bool
+  default     = false
+}
+
+variable "turn_zone" {
+  description = "Zone of the TURN VM when enable_turn is true."
+  type        = string
+  default     = "europe-west1-b"
+}
+
+variable "repo_root" {
+  description = "Path of this repository's root, for the Maven builds of the gateway image and the functions jar."
+  type        = string
+  default     = ".."
+}
