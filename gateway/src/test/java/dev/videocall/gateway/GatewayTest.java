@@ -139,7 +139,7 @@ class GatewayTest {
     WsClient other = connect("userID=other");
     String otherId = connectionIdOf("other");
     String bigId = connectionIdOf("big");
-    big.ws.sendText("x".repeat(64 * 1024 + 1), true);
+    big.sendOversized("x".repeat(64 * 1024 + 1));
     assertEquals(1009, big.closeCode());
     assertTrue(of(bigId).stream().noneMatch(e -> e.event() == Event.FRAME), "the big frame was not forwarded");
     other.send("{\"still\":true}");

@@ -32,6 +32,23 @@ public final class WsClient implements WebSocket.Listener {
     ws.sendText(text, true).join();
   }
 
+  /**
+   * Sends one text message in 4 KiB fragments and stops as soon as the server has closed: a server
+   * that refuses an oversized message may drop the TCP connection while a single huge write is still
+   * in progress, which the JDK client reports as a broken pipe instead of the close code.
+   */
+  public void sendOversized(String text) throws Exception {
+    int step = 4096;
+    for (int at = 0; at < text.length() && !closed.isDone(); at += step) {
+      boolean last = at + step >= text.length();
+      try {
+        ws.sendText(text.substring(at, Math.min(text.length(), at + step)), last).get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        return; // the server is closing; closeCode() tells how
+      }
+    }
+  }
+
   /** The next frame as JSON, failing after a deadline. */
   public JsonObject next() throws InterruptedException {
     String f = frames.poll(5, TimeUnit.SECONDS);
