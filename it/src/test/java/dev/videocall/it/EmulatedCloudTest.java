@@ -65,6 +65,9 @@ class EmulatedCloudTest {
     env.put("HEARTBEAT_INTERVAL_SECONDS", "0.5");
     env.put("PUBLIC_BASE_URL", "http://localhost");
     env.put("LOG_LEVEL", "INFO");
+    // The fault run below sends thousands of frames per connection; production keeps 20/s.
+    env.put("FRAME_RATE_PER_SECOND", "100000");
+    env.put("FRAME_BURST", "100000");
 
     router = ChildJvm.invoker("router-" + emulators.suffix, "dev.videocall.functions.RouterFunction", env);
     Map<String, String> sweeperEnv = new HashMap<>(env);
@@ -175,6 +178,56 @@ class EmulatedCloudTest {
     } finally {
       bridge.injectRedeliveries = false;
     }
+  }
+
+  @Test
+  @Order(4)
+  void tenThousandMessagesUnderRedeliveryAndFailuresArriveOnceAndInOrder() throws Exception {
+    int calls = 10;
+    int perSide = 500;
+    java.util.List<WsClient[]> pairs = new java.util.ArrayList<>();
+    for (int c = 0; c < calls; c++) {
+      String session = tokens.newSessionId();
+      WsClient a = connect(gatewayA, link(session, "a" + c, "b" + c));
+      a.next("welcome");
+      WsClient b = connect(gatewayB, link(session, "b" + c, "a" + c));
+      b.next("welcome");
+      a.next("peer-joined");
+      pairs.add(new WsClient[] {a, b});
+    }
+    bridge.injectRedeliveries = true;
+    long injectedBefore = bridge.injected.get();
+    long started = System.nanoTime();
+    try {
+      for (int i = 0; i < perSide; i++) {
+        for (WsClient[] p : pairs) {
+          p[0].ws.sendText(candidate(i), true);
+          p[1].ws.sendText(candidate(i), true);
+        }
+      }
+      for (WsClient[] p : pairs) {
+        for (WsClient receiver : p) {
+          for (int i = 0; i < perSide; i++) {
+            String frame = receiver.frames.poll(60, TimeUnit.SECONDS);
+            assertTrue(frame != null, "message " + i + " lost");
+            assertTrue(frame.contains("\"candidate:" + i + "\""), "expected candidate " + i + " next, got " + frame);
+          }
+        }
+      }
+      Thread.sleep(1000);
+      for (WsClient[] p : pairs) {
+        assertEquals(null, p[0].frames.poll(), "no duplicate for a");
+        assertEquals(null, p[1].frames.poll(), "no duplicate for b");
+      }
+    } finally {
+      bridge.injectRedeliveries = false;
+    }
+    System.out.printf("fault run: %d messages delivered once and in order in %d ms, %d faults injected (failures, duplicate posts, lost acks)%n",
+        2 * calls * perSide, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), bridge.injected.get() - injectedBefore);
+  }
+
+  private static String candidate(int i) {
+    return "{\"type\":\"candidate\",\"ice\":{\"candidate\":\"candidate:" + i + "\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}";
   }
 
   @Test

@@ -25,9 +25,13 @@ final class PushBridge implements AutoCloseable {
   final AtomicLong pushed = new AtomicLong();
   final AtomicLong failed = new AtomicLong();
   final AtomicLong injected = new AtomicLong();
-  /** When on, each message is POSTed twice and every third one is nacked after success: redeliveries. */
+  /**
+   * When on: every seventh delivery attempt fails as a function error would (not acknowledged), each
+   * handled message is POSTed a second time, and every third handled one is nacked after success.
+   */
   volatile boolean injectRedeliveries;
   private final AtomicLong seen = new AtomicLong();
+  private final AtomicLong attempts = new AtomicLong();
 
   PushBridge(PubSubClients clients, String subscription, URI endpoint) {
     this.endpoint = endpoint;
@@ -37,6 +41,13 @@ final class PushBridge implements AutoCloseable {
   }
 
   private void push(PubsubMessage message, AckReplyConsumer reply) {
+    if (injectRedeliveries && attempts.incrementAndGet() % 7 == 0) {
+      // As if the function had answered 500: Pub/Sub retries the message later.
+      injected.incrementAndGet();
+      failed.incrementAndGet();
+      reply.nack();
+      return;
+    }
     String body = "{\"message\":{\"data\":\"" + Base64.getEncoder().encodeToString(message.getData().toByteArray())
         + "\",\"messageId\":\"" + message.getMessageId() + "\",\"orderingKey\":\"" + message.getOrderingKey()
         + "\"},\"subscription\":\"" + subscription + "\"}";
