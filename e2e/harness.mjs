@@ -2,7 +2,8 @@
 // Debian's Chromium with fake camera and microphone, and poll the page's state.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,8 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
-  '--use-fake-device-for-media-stream',
+  // Two fake cameras, so switching the camera is a real switch; fake screen capture for sharing.
+  '--use-fake-device-for-media-stream=device-count=2',
   '--use-fake-ui-for-media-stream',
   '--disable-features=WebRtcHideLocalIpsWithMdns',
   '--autoplay-policy=no-user-gesture-required',
@@ -58,7 +60,15 @@ export async function startServer(extraEnv = {}) {
   const port = await freePort();
   const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
   const jar = path.join(here, '..', 'local', 'target', 'videocall-local.jar');
-  const child = spawn(java, ['-jar', jar], {
+  // E2E_WEB=source serves web/ from the working tree (put first on the classpath) instead of the copy
+  // packaged in the jar, so page changes are tested without rebuilding the jar.
+  let args = ['-jar', jar];
+  if (process.env.E2E_WEB === 'source') {
+    const overlay = mkdtempSync(path.join(os.tmpdir(), 'videocall-web-'));
+    symlinkSync(path.join(here, '..', 'web'), path.join(overlay, 'web'));
+    args = ['-cp', `${overlay}${path.delimiter}${jar}`, 'dev.videocall.local.LocalMain'];
+  }
+  const child = spawn(java, args, {
     env: { ...process.env, PORT: String(port), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
