@@ -366,8 +366,9 @@ function fillSelect(select, devices, emptyText) {
 async function switchDevice(kind, select) {
   if (!select.value) return;
   try {
-    const track = await media.switchDevice(kind, select.value);
+    const { track, stopOld } = await media.switchDevice(kind, select.value);
     if (kind === 'audio' || !media.screenTrack) await call?.replaceTrack(kind, track);
+    stopOld();
     updateMediaButtons(true);
     ui.announce(`${kind === 'video' ? 'Camera' : 'Microphone'} changed to ${select.selectedOptions[0]?.text}.`);
   } catch (err) {

@@ -71,7 +71,9 @@ export class LocalMedia {
   }
 
   /**
-   * Opens another camera or microphone and swaps it into our stream; returns the new track.
+   * Opens another camera or microphone and swaps it into our stream. Returns the new track and a
+   * function that stops the old one: call it after the sender has the new track (a sender whose
+   * track ended before replaceTrack may stop sending for good in Chromium).
    * @param {'audio'|'video'} kind
    */
   async switchDevice(kind, deviceId) {
@@ -79,21 +81,24 @@ export class LocalMedia {
       ? { video: { deviceId: { exact: deviceId } } }
       : { audio: { deviceId: { exact: deviceId } } };
     const old = kind === 'video' ? this.cameraTrack : this.audioTrack;
-    // Some phones cannot open two cameras at once: stop the old one first.
-    if (kind === 'video') old?.stop();
     let fresh;
     try {
       fresh = (await navigator.mediaDevices.getUserMedia(constraints)).getTracks()[0];
     } catch (err) {
-      if (kind === 'video' && old) {
+      // Some phones cannot open two cameras at once: stop the old one and try again.
+      if (kind !== 'video' || !old || err.name !== 'NotReadableError') throw err;
+      old.stop();
+      try {
+        fresh = (await navigator.mediaDevices.getUserMedia(constraints)).getTracks()[0];
+      } catch (err2) {
         // Reopen what we had, so we are not left without a camera.
         const again = await navigator.mediaDevices.getUserMedia({ video: { deviceId: old.getSettings().deviceId } }).catch(() => null);
         if (again) this.#swap(old, again.getVideoTracks()[0], kind);
+        throw err2;
       }
-      throw err;
     }
     this.#swap(old, fresh, kind);
-    return fresh;
+    return { track: fresh, stopOld: () => old?.stop() };
   }
 
   /** Starts sharing the screen; returns the screen track. */
@@ -116,10 +121,7 @@ export class LocalMedia {
 
   #swap(old, fresh, kind) {
     fresh.enabled = kind === 'video' ? this.videoEnabled : this.audioEnabled;
-    if (old) {
-      this.stream.removeTrack(old);
-      old.stop();
-    }
+    if (old) this.stream.removeTrack(old);
     if (!this.stream) this.stream = new MediaStream();
     this.stream.addTrack(fresh);
   }
