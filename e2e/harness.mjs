@@ -2,7 +2,8 @@
 // Debian's Chromium with fake camera and microphone, and poll the page's state.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,9 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
-  '--use-fake-device-for-media-stream',
+  // Three fake cameras, so switching the camera is a real switch. fake_device_1 is a Y16 depth camera
+  // whose frames are never encoded (the peer sees a frozen picture); fake_device_2 (MJPEG) is sent.
+  '--use-fake-device-for-media-stream=device-count=3',
   '--use-fake-ui-for-media-stream',
   '--disable-features=WebRtcHideLocalIpsWithMdns',
   '--autoplay-policy=no-user-gesture-required',
@@ -58,7 +61,15 @@ export async function startServer(extraEnv = {}) {
   const port = await freePort();
   const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
   const jar = path.join(here, '..', 'local', 'target', 'videocall-local.jar');
-  const child = spawn(java, ['-jar', jar], {
+  // E2E_WEB=source serves web/ from the working tree (put first on the classpath) instead of the copy
+  // packaged in the jar, so page changes are tested without rebuilding the jar.
+  let args = ['-jar', jar];
+  if (process.env.E2E_WEB === 'source') {
+    const overlay = mkdtempSync(path.join(os.tmpdir(), 'videocall-web-'));
+    symlinkSync(path.join(here, '..', 'web'), path.join(overlay, 'web'));
+    args = ['-cp', `${overlay}${path.delimiter}${jar}`, 'dev.videocall.local.LocalMain'];
+  }
+  const child = spawn(java, args, {
     env: { ...process.env, PORT: String(port), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -127,4 +138,40 @@ export async function waitForRemoteFrames(page, timeout = 10000) {
     const v = document.getElementById('remote_video');
     return { width: v.videoWidth, height: v.videoHeight, frames: v.getVideoPlaybackQuality().totalVideoFrames };
   });
+}
+
+/**
+ * Opens a call between a and b in two fresh browser contexts and waits until both are connected.
+ * hooks: expose the page's test switches (window.__videocall.dropSocket, restartIce, pc).
+ */
+export async function openCall(browser, baseUrl, a, b, { viewport = { width: 1280, height: 800 }, hooks = false, permissions = [] } = {}) {
+  const { links } = await createCall(baseUrl, a, b);
+  const contexts = [];
+  const pages = [];
+  for (let i = 0; i < 2; i += 1) {
+    const ctx = await browser.newContext({ viewport, permissions });
+    if (hooks) await ctx.addInitScript(() => { window.__VIDEOCALL_TEST_HOOKS__ = true; });
+    contexts.push(ctx);
+    pages.push(await ctx.newPage());
+  }
+  const [pageA, pageB] = pages;
+  await pageA.goto(links[a]);
+  await waitForState(pageA, 'waiting');
+  await pageB.goto(links[b]);
+  await Promise.all([waitForState(pageA, 'connected'), waitForState(pageB, 'connected')]);
+  return {
+    pageA, pageB, ctxA: contexts[0], ctxB: contexts[1], links,
+    close: async () => { for (const c of contexts) await c.close(); },
+  };
+}
+
+/** Current decoded frame count of the remote video. */
+export function remoteFrames(page) {
+  return page.evaluate(() => document.getElementById('remote_video').getVideoPlaybackQuality().totalVideoFrames);
+}
+
+/** Waits until the remote video decoded at least `more` frames beyond `from`. */
+export function waitForFramesAfter(page, from, more = 10, timeout = 10000) {
+  return waitFor(page, ([n, m]) => document.getElementById('remote_video').getVideoPlaybackQuality().totalVideoFrames > n + m,
+    [from, more], { timeout, what: `remote frames beyond ${from} + ${more}` });
 }
