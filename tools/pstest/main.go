@@ -2,6 +2,10 @@
 // local port, for tests on machines without Docker. Point PUBSUB_EMULATOR_HOST at it.
 //
 //	pstest [-port N]   # N defaults to $PORT, else 8085; 0 picks a free port
+//	pstest -fail-first-publish-prefix fail-
+//	                   # fault injection for tests: the first Publish of each ordering key that
+//	                   # starts with the prefix fails with FAILED_PRECONDITION (which the
+//	                   # client does not retry); later ones succeed
 package main
 
 import (
@@ -11,10 +15,40 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
+	"sync"
 	"syscall"
 
+	pb "cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
 	"cloud.google.com/go/pubsub/v2/pstest"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
+
+// failFirstPublish is a pstest reactor (the fake's error-injection hook) that fails the first
+// Publish request carrying an ordering key with the given prefix, once per key.
+type failFirstPublish struct {
+	prefix string
+	mu     sync.Mutex
+	failed map[string]bool
+}
+
+func (f *failFirstPublish) React(req interface{}) (bool, interface{}, error) {
+	r, ok := req.(*pb.PublishRequest)
+	if !ok {
+		return false, nil, nil
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, m := range r.GetMessages() {
+		key := m.GetOrderingKey()
+		if strings.HasPrefix(key, f.prefix) && !f.failed[key] {
+			f.failed[key] = true
+			return true, nil, status.Errorf(codes.FailedPrecondition, "injected publish failure for ordering key %q", key)
+		}
+	}
+	return false, nil, nil
+}
 
 func main() {
 	def := 8085
@@ -22,9 +56,14 @@ func main() {
 		def = p
 	}
 	port := flag.Int("port", def, "port to listen on (0 picks a free one); defaults to $PORT, else 8085")
+	failPrefix := flag.String("fail-first-publish-prefix", "", "fail the first Publish of each ordering key with this prefix (tests only)")
 	flag.Parse()
 
-	srv := pstest.NewServerWithPort(*port)
+	var opts []pstest.ServerReactorOption
+	if *failPrefix != "" {
+		opts = append(opts, pstest.ServerReactorOption{FuncName: "Publish", Reactor: &failFirstPublish{prefix: *failPrefix, failed: map[string]bool{}}})
+	}
+	srv := pstest.NewServerWithPort(*port, opts...)
 	fmt.Printf("pstest listening on %s\n", srv.Addr)
 
 	stop := make(chan os.Signal, 1)

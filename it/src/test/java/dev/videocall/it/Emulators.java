@@ -55,7 +55,7 @@ final class Emulators {
   }
 
   /** An ordered pull subscription on a topic, as the push subscription is in the cloud. */
-  void createOrderedSubscription(PubSubClients clients, String topic, String name) throws Exception {
+  static void createOrderedSubscription(PubSubClients clients, String topic, String name) throws Exception {
     try (SubscriptionAdminClient admin = clients.subscriptionAdmin()) {
       admin.createSubscription(Subscription.newBuilder()
           .setName(clients.subscription(name).toString())

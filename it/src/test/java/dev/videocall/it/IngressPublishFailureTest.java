@@ -1,0 +1,102 @@
+package dev.videocall.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.cloud.pubsub.v1.TopicAdminClient;
+import dev.videocall.contract.Envelope;
+import dev.videocall.contract.WireCodec;
+import dev.videocall.gateway.gcp.PubSubIngress;
+import dev.videocall.gcp.CloudConfig;
+import dev.videocall.gcp.PubSubClients;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A failed publish pauses its ordering key in the Pub/Sub client until {@code resumePublish}. The
+ * ingress adapter must resume the key and report the connection (the gateway then closes it with
+ * 1011). Uses the pstest launcher's fault injection: the first publish of each key starting with
+ * "fail-" is refused by the emulator, later ones are accepted.
+ */
+class IngressPublishFailureTest {
+
+  @Test
+  void aFailedPublishReportsTheConnectionAndTheKeyIsResumed() throws Exception {
+    Path pstest = Path.of("..", ".emulators", "bin", "pstest").toAbsolutePath().normalize();
+    assumeTrue(Files.isExecutable(pstest), "no pstest binary at " + pstest + ": run scripts/emulators start (README's test command does)");
+    Process emulator = new ProcessBuilder(pstest.toString(), "-port", "0", "-fail-first-publish-prefix", "fail-")
+        .redirectErrorStream(true).start();
+    try {
+      String ready = new BufferedReader(new InputStreamReader(emulator.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      assertTrue(ready != null && ready.startsWith("pstest listening on "), "pstest said: " + ready);
+      String host = ready.substring("pstest listening on ".length()).trim();
+      CloudConfig config = CloudConfig.fromEnv(Map.of("PUBSUB_EMULATOR_HOST", host, "FIRESTORE_EMULATOR_HOST", "unused:1"));
+      try (PubSubClients clients = new PubSubClients(config)) {
+        try (TopicAdminClient admin = clients.topicAdmin()) {
+          admin.createTopic(clients.topic(config.ingressTopic()));
+        }
+        Emulators.createOrderedSubscription(clients, config.ingressTopic(), "observer");
+        List<Envelope> received = new CopyOnWriteArrayList<>();
+        com.google.cloud.pubsub.v1.SubscriptionAdminClient observer = clients.subscriptionAdmin();
+        Runnable pull = () -> {
+          var response = observer.pull(clients.subscription("observer").toString(), 100);
+          for (var m : response.getReceivedMessagesList()) {
+            received.add(WireCodec.decodeEnvelope(m.getMessage().getData().toStringUtf8()));
+            observer.acknowledge(clients.subscription("observer").toString(), List.of(m.getAckId()));
+          }
+        };
+
+        List<String> failedConnections = new CopyOnWriteArrayList<>();
+        PubSubIngress ingress = new PubSubIngress(clients.orderedPublisher(config.ingressTopic()),
+            (connectionId, error) -> failedConnections.add(connectionId + ": " + error.getMessage()));
+
+        ingress.accept(envelope("fail-1", 0));
+        ingress.accept(envelope("ok-1", 0));
+        await(() -> failedConnections.size() == 1, "the failure is reported");
+        assertTrue(failedConnections.get(0).startsWith("fail-1: "), failedConnections.toString());
+
+        // After the failure the key is resumed: the next publish on it goes out (the browser's
+        // reconnect would use a new key anyway; a paused key would otherwise fail every later publish).
+        ingress.accept(envelope("fail-1", 1));
+        await(() -> {
+          pull.run();
+          return received.stream().anyMatch(e -> e.connectionId().equals("fail-1"));
+        }, "the resumed key's next envelope");
+        await(() -> {
+          pull.run();
+          return received.stream().anyMatch(e -> e.connectionId().equals("ok-1"));
+        }, "the other connection's envelope");
+        assertEquals(1, failedConnections.size(), "nothing else failed: " + failedConnections);
+        assertEquals(1, received.stream().filter(e -> e.connectionId().equals("fail-1")).findFirst().orElseThrow().seq());
+        observer.close();
+        ingress.close();
+      }
+    } finally {
+      emulator.destroy();
+      emulator.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Envelope envelope(String connectionId, long seq) {
+    return new Envelope(connectionId, "gw", seq == 0 ? Envelope.Event.OPEN : Envelope.Event.FRAME, seq, "alice", "bob", "t", seq == 0 ? null : "{}", null, "ua");
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+}
