@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * calls — by running it through the router on the Firestore emulator. The figures feed the cost
  * model in docs/deploy.md and docs/architecture.md; the test prints them and checks the call worked.
  */
+@org.junit.jupiter.api.extension.ExtendWith(dev.videocall.gcp.RequiresEmulators.class)
 class CallProfileTest {
 
   /** Counts presence calls by method, passing them on to the real store. */
@@ -76,8 +77,9 @@ class CallProfileTest {
 
   @Test
   void oneTypicalCall() throws Exception {
-    assumeTrue(System.getenv("FIRESTORE_EMULATOR_HOST") != null, "FIRESTORE_EMULATOR_HOST is not set: run scripts/emulators start");
-    try (Firestore db = FirestoreClients.create(CloudConfig.fromEnv(Map.of("FIRESTORE_EMULATOR_HOST", System.getenv("FIRESTORE_EMULATOR_HOST"))))) {
+    var hosts = EmulatorSupport.hosts();
+    assumeTrue(hosts.isPresent(), EmulatorSupport::whyMissing);
+    try (Firestore db = FirestoreClients.create(CloudConfig.fromEnv(Map.of("FIRESTORE_EMULATOR_HOST", hosts.get().firestore())))) {
       CountingPresence presence = new CountingPresence(new FirestorePresenceStore(db));
       List<Delivery> deliveries = new ArrayList<>();
       AtomicLong livenessChecks = new AtomicLong();

@@ -10,16 +10,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The presence contract on the Firestore emulator named by FIRESTORE_EMULATOR_HOST. */
+@org.junit.jupiter.api.extension.ExtendWith(dev.videocall.gcp.RequiresEmulators.class)
 class FirestorePresenceStoreContractTest extends PresenceStoreContract {
   private static Firestore db;
   private static FirestorePresenceStore store;
 
   @BeforeAll
   static void connect() {
-    assumeTrue(
-        System.getenv("FIRESTORE_EMULATOR_HOST") != null,
-        "FIRESTORE_EMULATOR_HOST is not set: start one with scripts/emulators start (no Docker here for Testcontainers)");
-    db = FirestoreClients.create(CloudConfig.fromEnv(Map.of("FIRESTORE_EMULATOR_HOST", System.getenv("FIRESTORE_EMULATOR_HOST"))));
+    var hosts = EmulatorSupport.hosts();
+    assumeTrue(hosts.isPresent(), EmulatorSupport::whyMissing);
+    db = FirestoreClients.create(CloudConfig.fromEnv(Map.of("FIRESTORE_EMULATOR_HOST", hosts.get().firestore())));
     store = new FirestorePresenceStore(db);
   }
 

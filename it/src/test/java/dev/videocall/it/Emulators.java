@@ -6,28 +6,27 @@ import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.cloud.pubsub.v1.TopicAdminClient;
 import com.google.pubsub.v1.Subscription;
 import dev.videocall.gcp.CloudConfig;
+import dev.videocall.gcp.EmulatorSupport;
 import dev.videocall.gcp.PubSubClients;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * The emulators named by PUBSUB_EMULATOR_HOST and FIRESTORE_EMULATOR_HOST (started by
- * scripts/emulators; with a Docker engine they could come from Testcontainers instead). Each test
+ * The emulators found by {@link EmulatorSupport}: named by PUBSUB_EMULATOR_HOST and
+ * FIRESTORE_EMULATOR_HOST (scripts/emulators), or started with Testcontainers where Docker exists. Each test
  * class gets its own topic names so runs never see each other's messages.
  */
 final class Emulators {
-  final String pubsubHost = System.getenv("PUBSUB_EMULATOR_HOST");
-  final String firestoreHost = System.getenv("FIRESTORE_EMULATOR_HOST");
+  final String pubsubHost = EmulatorSupport.hosts().map(EmulatorSupport.Hosts::pubsub).orElse(null);
+  final String firestoreHost = EmulatorSupport.hosts().map(EmulatorSupport.Hosts::firestore).orElse(null);
   final String suffix = UUID.randomUUID().toString().substring(0, 8);
   final String ingressTopic = "signal-ingress-" + suffix;
   final String egressTopic = "signal-egress-" + suffix;
 
   static Emulators requireRunning() {
     Emulators e = new Emulators();
-    assumeTrue(e.pubsubHost != null && e.firestoreHost != null,
-        "PUBSUB_EMULATOR_HOST and FIRESTORE_EMULATOR_HOST are not set: run scripts/emulators start "
-            + "(or README's test command, which does); no Docker engine here for Testcontainers");
+    assumeTrue(e.pubsubHost != null && e.firestoreHost != null, EmulatorSupport::whyMissing);
     return e;
   }
 

@@ -21,6 +21,7 @@ import dev.videocall.gateway.WsClient;
 
 /** The embedded default end to end over real HTTP and real WebSockets: bad input included. */
 class LocalStackTest {
+  static final String KEYS = "t1:" + java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
   static LocalStack stack;
   static String origin;
   /** Every log event of the stack, kept thread-safely for counting. */
@@ -34,7 +35,7 @@ class LocalStackTest {
 
   @BeforeAll
   static void start() throws Exception {
-    stack = LocalStack.start(Map.of("PORT", "0", "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "10000"));
+    stack = LocalStack.start(Map.of("PORT", "0", "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "10000", "INVITE_SIGNING_KEYS", KEYS));
     origin = "http://localhost:" + stack.port();
     logs.start();
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
@@ -153,6 +154,26 @@ class LocalStackTest {
     assertEquals(4004, amy.closeCode());
     bea.send("{\"type\":\"offer\",\"sdp\":\"v=0\"}");
     assertEquals("offer", amyAgain.next("offer").get("type").getAsString(), "the newer connection gets the call");
+  }
+
+  @Test
+  void aThirdPersonWithAGenuineTokenForTheCallFindsItFull() throws Exception {
+    String[] q = newCall("uma", "vik");
+    WsClient uma = WsClient.connect(stack.port(), q[0], origin);
+    uma.next("welcome");
+    String session = ((dev.videocall.contract.invite.InviteTokens.Verified) tokens().verify(
+        java.net.URLDecoder.decode(q[0].replaceAll(".*token=", ""), java.nio.charset.StandardCharsets.UTF_8), "uma", "vik", java.time.Instant.now())).sessionId();
+    // The site owner's key minted a link for someone else into the same call.
+    String carolToken = tokens().mint(session, "carol", "uma", java.time.Instant.now().plusSeconds(600));
+    WsClient carol = WsClient.connect(stack.port(), "userID=carol&peerID=uma&token=" + java.net.URLEncoder.encode(carolToken, java.nio.charset.StandardCharsets.UTF_8), origin);
+    assertEquals("call-full", carol.next("error").get("code").getAsString());
+    assertEquals(4003, carol.closeCode());
+    WsClient vik = WsClient.connect(stack.port(), q[1], origin);
+    assertTrue(vik.next("welcome").get("peerPresent").getAsBoolean(), "the real pair still meets");
+  }
+
+  private static dev.videocall.contract.invite.InviteTokens tokens() {
+    return new dev.videocall.contract.invite.InviteTokens(dev.videocall.contract.invite.SigningKeys.parse(KEYS));
   }
 
   @Test
