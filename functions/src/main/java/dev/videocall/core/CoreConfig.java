@@ -1,9 +1,9 @@
 package dev.videocall.core;
 
+import dev.videocall.contract.EnvValues;
 import dev.videocall.contract.invite.SigningKeys;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -45,14 +45,14 @@ public record CoreConfig(
       keySpec = newKeySpec("local");
     }
     SigningKeys keys = SigningKeys.parse(keySpec);
-    Duration ttl = Duration.ofHours(intValue(env, "INVITE_TTL_HOURS", (int) Limits.DEFAULT_INVITE_TTL.toHours()));
+    Duration ttl = Duration.ofHours(EnvValues.intValue(env, "INVITE_TTL_HOURS", (int) Limits.DEFAULT_INVITE_TTL.toHours()));
     return new CoreConfig(
         keySpec,
         keys,
         generated,
         ttl,
-        list(env.getOrDefault("STUN_URLS", DEFAULT_STUN)),
-        list(env.getOrDefault("TURN_URLS", "")),
+        EnvValues.list(env.getOrDefault("STUN_URLS", DEFAULT_STUN)),
+        EnvValues.list(env.getOrDefault("TURN_URLS", "")),
         env.get("TURN_SECRET"));
   }
 
@@ -65,21 +65,5 @@ public record CoreConfig(
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     return kid + ":" + Base64.getEncoder().encodeToString(key);
-  }
-
-  private static int intValue(Map<String, String> env, String name, int fallback) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, got: " + v);
-    }
-  }
-
-  private static List<String> list(String csv) {
-    return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 }

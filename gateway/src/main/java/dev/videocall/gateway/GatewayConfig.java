@@ -1,8 +1,8 @@
 package dev.videocall.gateway;
 
+import dev.videocall.contract.EnvValues;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -52,30 +52,24 @@ public record GatewayConfig(
 
   public static GatewayConfig fromEnv(Map<String, String> env) {
     return new GatewayConfig(
-        intValue(env, "PORT", 8080),
+        EnvValues.intValue(env, "PORT", 8080),
         env.getOrDefault("GATEWAY_ID", defaultGatewayId(env)),
-        Arrays.stream(env.getOrDefault("ALLOWED_ORIGINS", "").split(","))
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .toList(),
+        EnvValues.list(env.get("ALLOWED_ORIGINS")),
         Boolean.parseBoolean(env.getOrDefault("ALLOW_MISSING_ORIGIN", "false")),
-        intValue(env, "MAX_FRAME_BYTES", DEFAULT_MAX_FRAME_BYTES),
-        doubleValue(env, "FRAME_RATE_PER_SECOND", DEFAULT_FRAME_RATE),
-        intValue(env, "FRAME_BURST", DEFAULT_FRAME_BURST),
-        intValue(env, "MAX_DROPPED_FRAMES", DEFAULT_MAX_DROPPED_FRAMES),
-        intValue(env, "MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS),
-        intValue(env, "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", DEFAULT_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE),
+        EnvValues.intValue(env, "MAX_FRAME_BYTES", DEFAULT_MAX_FRAME_BYTES),
+        EnvValues.doubleValue(env, "FRAME_RATE_PER_SECOND", DEFAULT_FRAME_RATE),
+        EnvValues.intValue(env, "FRAME_BURST", DEFAULT_FRAME_BURST),
+        EnvValues.intValue(env, "MAX_DROPPED_FRAMES", DEFAULT_MAX_DROPPED_FRAMES),
+        EnvValues.intValue(env, "MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS),
+        EnvValues.intValue(env, "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", DEFAULT_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE),
         Boolean.parseBoolean(env.getOrDefault("TRUST_FORWARDED_FOR", "false")),
-        intValue(env, "MAX_QUEUED_FRAMES", DEFAULT_MAX_QUEUED_FRAMES),
-        Duration.ofMillis(intValue(env, "PING_INTERVAL_MILLIS", (int) DEFAULT_PING_INTERVAL.toMillis())),
-        Duration.ofMillis(intValue(env, "IDLE_TIMEOUT_MILLIS", (int) DEFAULT_IDLE_TIMEOUT.toMillis())),
-        Duration.ofMillis(intValue(env, "SHUTDOWN_GRACE_MILLIS", (int) DEFAULT_SHUTDOWN_GRACE.toMillis())),
-        blankToNull(env.get("INVITE_SIGNING_KEYS")));
+        EnvValues.intValue(env, "MAX_QUEUED_FRAMES", DEFAULT_MAX_QUEUED_FRAMES),
+        Duration.ofMillis(EnvValues.intValue(env, "PING_INTERVAL_MILLIS", (int) DEFAULT_PING_INTERVAL.toMillis())),
+        Duration.ofMillis(EnvValues.intValue(env, "IDLE_TIMEOUT_MILLIS", (int) DEFAULT_IDLE_TIMEOUT.toMillis())),
+        Duration.ofMillis(EnvValues.intValue(env, "SHUTDOWN_GRACE_MILLIS", (int) DEFAULT_SHUTDOWN_GRACE.toMillis())),
+        EnvValues.optional(env, "INVITE_SIGNING_KEYS"));
   }
 
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
-  }
 
   /** Cloud Run gives no instance id in the environment; a random suffix makes each process unique. */
   private static String defaultGatewayId(Map<String, String> env) {
@@ -83,29 +77,5 @@ public record GatewayConfig(
     new SecureRandom().nextBytes(bytes);
     String revision = env.getOrDefault("K_REVISION", "gw");
     return revision + "-" + HexFormat.of().formatHex(bytes);
-  }
-
-  private static int intValue(Map<String, String> env, String name, int fallback) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, got: " + v);
-    }
-  }
-
-  private static double doubleValue(Map<String, String> env, String name, double fallback) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Double.parseDouble(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a number, got: " + v);
-    }
   }
 }

@@ -101,6 +101,16 @@ class EmulatedCloudTest {
     return "userID=" + user + "&peerID=" + peer + "&token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
   }
 
+  /** Two people of one call, the first on gateway A and the second on gateway B, both joined. */
+  static WsClient[] joinedPair(String session, String first, String second) throws Exception {
+    WsClient a = connect(gatewayA, link(session, first, second));
+    a.next("welcome");
+    WsClient b = connect(gatewayB, link(session, second, first));
+    b.next("welcome");
+    a.next("peer-joined");
+    return new WsClient[] {a, b};
+  }
+
   static WsClient connect(ChildJvm gateway, String query) throws Exception {
     return WsClient.connect(gateway.port, query, "http://localhost:" + gateway.port);
   }
@@ -158,11 +168,9 @@ class EmulatedCloudTest {
   @Order(3)
   void redeliveredEnvelopesReachTheBrowserOnceAndInOrder() throws Exception {
     String session = tokens.newSessionId();
-    WsClient alice = connect(gatewayA, link(session, "alice", "bob"));
-    alice.next("welcome");
-    WsClient bob = connect(gatewayB, link(session, "bob", "alice"));
-    bob.next("welcome");
-    alice.next("peer-joined");
+    WsClient[] pair = joinedPair(session, "alice", "bob");
+    WsClient alice = pair[0];
+    WsClient bob = pair[1];
     bridge.injectRedeliveries = true;
     try {
       int n = 60;
@@ -189,13 +197,7 @@ class EmulatedCloudTest {
     int perSide = 250;
     java.util.List<WsClient[]> pairs = new java.util.ArrayList<>();
     for (int c = 0; c < calls; c++) {
-      String session = tokens.newSessionId();
-      WsClient a = connect(gatewayA, link(session, "a" + c, "b" + c));
-      a.next("welcome");
-      WsClient b = connect(gatewayB, link(session, "b" + c, "a" + c));
-      b.next("welcome");
-      a.next("peer-joined");
-      pairs.add(new WsClient[] {a, b});
+      pairs.add(joinedPair(tokens.newSessionId(), "a" + c, "b" + c));
     }
     bridge.injectRedeliveries = true;
     long injectedBefore = bridge.injected.get();
@@ -236,11 +238,9 @@ class EmulatedCloudTest {
   @Order(4)
   void aPoisonMessageOnAConnectionsKeyDoesNotBlockItsLaterMessages() throws Exception {
     String session = tokens.newSessionId();
-    WsClient alice = connect(gatewayA, link(session, "alice", "bob"));
-    alice.next("welcome");
-    WsClient bob = connect(gatewayB, link(session, "bob", "alice"));
-    bob.next("welcome");
-    alice.next("peer-joined");
+    WsClient[] pair = joinedPair(session, "alice", "bob");
+    WsClient alice = pair[0];
+    WsClient bob = pair[1];
     String bobsConnection;
     try (var db = dev.videocall.gcp.FirestoreClients.create(emulators.config())) {
       bobsConnection = db.collection("sessions").document(session).collection("participants").document("bob").get().get().getString("connectionId");
