@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /** A real WebSocket client (the JDK's) that records frames and the close code. */
 public final class WsClient implements WebSocket.Listener {
+  /** One client for all sockets: each HttpClient has its own selector thread. */
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
   public final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
   public final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final StringBuilder partial = new StringBuilder();
@@ -20,11 +23,11 @@ public final class WsClient implements WebSocket.Listener {
 
   public static WsClient connect(int port, String query, String origin) throws Exception {
     WsClient c = new WsClient();
-    var builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    var builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
     if (origin != null) {
       builder.header("Origin", origin);
     }
-    c.ws = builder.buildAsync(URI.create("ws://localhost:" + port + "/video/connections?" + query), c).get(5, TimeUnit.SECONDS);
+    c.ws = builder.buildAsync(URI.create("ws://localhost:" + port + "/video/connections?" + query), c).get(10, TimeUnit.SECONDS);
     return c;
   }
 

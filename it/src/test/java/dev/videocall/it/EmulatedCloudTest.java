@@ -69,6 +69,8 @@ class EmulatedCloudTest {
     // The fault run below sends thousands of frames per connection; production keeps 20/s.
     env.put("FRAME_RATE_PER_SECOND", "100000");
     env.put("FRAME_BURST", "100000");
+    // Every test client connects from 127.0.0.1; the per-address cap is tested in GatewayTest.
+    env.put("MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "1000000");
 
     router = ChildJvm.invoker("router-" + emulators.suffix, "dev.videocall.functions.RouterFunction", env);
     Map<String, String> sweeperEnv = new HashMap<>(env);
@@ -190,7 +192,7 @@ class EmulatedCloudTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void tenThousandMessagesUnderRedeliveryAndFailuresArriveOnceAndInOrder() throws Exception {
     // 10,000 messages over 40 ordering keys: the emulator delivers one message per key at a time.
     int calls = 20;
@@ -235,7 +237,7 @@ class EmulatedCloudTest {
   }
 
   @Test
-  @Order(4)
+  @Order(6)
   void aPoisonMessageOnAConnectionsKeyDoesNotBlockItsLaterMessages() throws Exception {
     String session = tokens.newSessionId();
     WsClient[] pair = joinedPair(session, "alice", "bob");
@@ -257,7 +259,7 @@ class EmulatedCloudTest {
   }
 
   @Test
-  @Order(5)
+  @Order(7)
   void aKilledGatewaysPeerHearsPeerLeftWithinTheWindowAndTheCallResumesElsewhere() throws Exception {
     String session = tokens.newSessionId();
     String bobLink = link(session, "bob", "alice");
@@ -295,7 +297,74 @@ class EmulatedCloudTest {
   }
 
   @Test
-  @Order(6)
+  @Order(4)
+  void aThousandPairsCreateNoTopicsOrSubscriptions() throws Exception {
+    int topicsBefore = count(clients, true);
+    int subscriptionsBefore = count(clients, false);
+    int pairs = 1000;
+    java.util.List<WsClient> open = new java.util.ArrayList<>();
+    for (int p = 0; p < pairs; p++) {
+      String session = tokens.newSessionId();
+      open.add(connect(p % 2 == 0 ? gatewayA : gatewayB, link(session, "x" + p, "y" + p)));
+      open.add(connect(p % 2 == 0 ? gatewayB : gatewayA, link(session, "y" + p, "x" + p)));
+    }
+    long started = System.nanoTime();
+    long deadline = started + TimeUnit.SECONDS.toNanos(240);
+    for (WsClient c : open) {
+      // 2,000 opens queue behind each other through the emulator and the push bridge.
+      String frame = c.frames.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      assertTrue(frame != null && frame.contains("\"welcome\""), "welcome for every socket, got " + frame);
+    }
+    long joinedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    for (WsClient c : open) {
+      c.ws.sendClose(1000, "done");
+    }
+    assertEquals(topicsBefore, count(clients, true), "topics after " + pairs + " pairs");
+    assertEquals(subscriptionsBefore, count(clients, false), "subscriptions after " + pairs + " pairs");
+    System.out.printf("%d pairs joined across two gateways in %d ms: %d topics and %d subscriptions before and after%n",
+        pairs, joinedMillis, topicsBefore, subscriptionsBefore);
+  }
+
+  private int count(PubSubClients c, boolean topics) throws Exception {
+    String project = "projects/" + emulators.config().projectId();
+    int n = 0;
+    if (topics) {
+      try (var admin = c.topicAdmin()) {
+        for (var t : admin.listTopics(project).iterateAll()) {
+          n++;
+        }
+      }
+    } else {
+      try (var admin = c.subscriptionAdmin()) {
+        for (var s : admin.listSubscriptions(project).iterateAll()) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  @Test
+  @Order(8)
+  void createCallRunsUnderTheInvokerAsOnCloudFunctions() throws Exception {
+    try (ChildJvm createCall = ChildJvm.invoker("create-call-" + emulators.suffix, "dev.videocall.functions.CreateCallFunction", env)) {
+      createCall.awaitHttp("/", 90);
+      HttpResponse<String> r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://localhost:" + createCall.port + "/"))
+              .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"alice\",\"bob\"]}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      assertTrue(r.body().contains("\"alice\":\"http://localhost/video?userID=alice&peerID=bob&token="), r.body());
+      HttpResponse<String> bad = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://localhost:" + createCall.port + "/"))
+              .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"alice\"]}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(400, bad.statusCode());
+    }
+  }
+
+  @Test
+  @Order(9)
   void sigtermClosesWith1012DeletesTheSubscriptionAndExitsInTime() throws Exception {
     ChildJvm gatewayC = ChildJvm.gateway("gw-c-" + emulators.suffix, env).awaitHttp("/healthz", 90);
     try {
