@@ -123,7 +123,7 @@ resource "google_cloudfunctions2_function" "sweeper" {
     max_instance_count    = 1
     ingress_settings      = "ALLOW_ALL"
     service_account_email = google_service_account.sweeper.email
-    environment_variables = local.function_env
+    environment_variables = merge(local.function_env, { SWEEP_PASSES = tostring(var.sweep_passes) })
   }
 
   depends_on = [

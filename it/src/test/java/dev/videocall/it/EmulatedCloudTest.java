@@ -75,6 +75,7 @@ class EmulatedCloudTest {
     router = ChildJvm.invoker("router-" + emulators.suffix, "dev.videocall.functions.RouterFunction", env);
     Map<String, String> sweeperEnv = new HashMap<>(env);
     sweeperEnv.remove("INVITE_SIGNING_KEYS"); // least privilege: the sweeper never sees the key
+    sweeperEnv.put("SWEEP_PASSES", "1"); // the test is the scheduler here, calling every 250 ms
     sweeper = ChildJvm.invoker("sweeper-" + emulators.suffix, "dev.videocall.functions.SweepFunction", sweeperEnv);
     gatewayA = ChildJvm.gateway("gw-a-" + emulators.suffix, env);
     gatewayB = ChildJvm.gateway("gw-b-" + emulators.suffix, env);
