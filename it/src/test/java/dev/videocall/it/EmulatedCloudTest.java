@@ -303,6 +303,7 @@ class EmulatedCloudTest {
     int topicsBefore = count(clients, true);
     int subscriptionsBefore = count(clients, false);
     int pairs = 1000;
+    long pushedBefore = bridge.pushed.get();
     java.util.List<WsClient> open = new java.util.ArrayList<>();
     for (int p = 0; p < pairs; p++) {
       String session = tokens.newSessionId();
@@ -320,6 +321,12 @@ class EmulatedCloudTest {
     for (WsClient c : open) {
       c.ws.sendClose(1000, "done");
     }
+    // Let the 2,000 closes drain through the router before the next test needs it.
+    long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    while (bridge.pushed.get() - pushedBefore < 4L * pairs && System.nanoTime() < drainDeadline) {
+      Thread.sleep(100);
+    }
+    assertEquals(4L * pairs, bridge.pushed.get() - pushedBefore, "every open and close went through the router once");
     assertEquals(topicsBefore, count(clients, true), "topics after " + pairs + " pairs");
     assertEquals(subscriptionsBefore, count(clients, false), "subscriptions after " + pairs + " pairs");
     System.out.printf("%d pairs joined across two gateways in %d ms: %d topics and %d subscriptions before and after%n",
