@@ -1,5 +1,7 @@
 // The WebSocket to the gateway: sends JSON, hands received messages on, and reconnects with
 // backoff and jitter after a transient close. Close codes 4000–4004 and 1009 are final.
+import { ArrivalOrder } from './arrival-order.js';
+
 export const FINAL_CLOSE_CODES = new Set([1009, 4000, 4001, 4002, 4003, 4004]);
 
 export class Signaling {
@@ -21,6 +23,7 @@ export class Signaling {
     if (this.stopped) return;
     const ws = new WebSocket(this.url);
     this.ws = ws;
+    const order = new ArrivalOrder(); // each socket gets its own welcome
     ws.addEventListener('open', () => { this.attempt = 0; });
     ws.addEventListener('message', (event) => {
       let msg;
@@ -29,7 +32,8 @@ export class Signaling {
       } catch {
         return;
       }
-      this.handlers.onMessage(msg);
+      if (msg === null || typeof msg !== 'object') return;
+      for (const ready of order.accept(msg)) this.handlers.onMessage(ready);
     });
     ws.addEventListener('close', (event) => {
       if (this.ws !== ws || this.stopped) return;

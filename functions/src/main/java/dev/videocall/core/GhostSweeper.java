@@ -52,7 +52,7 @@ public final class GhostSweeper {
           Outbox out = new Outbox(egress, origin);
           left.peer()
               .filter(p -> liveness.isAlive(p.connection().gatewayId(), now))
-              .ifPresent(p -> out.send(p.connection(), ServerMessages.peerLeft(ghost.userId(), LeaveReason.TIMEOUT)));
+              .ifPresent(p -> out.send(p.connection(), ServerMessages.peerLeft(ghost.userId(), LeaveReason.TIMEOUT, left.epoch())));
           log.atInfo()
               .addKeyValue("sessionId", sessionId)
               .addKeyValue("userId", ghost.userId())

@@ -28,9 +28,10 @@ public interface PresenceStore {
   /**
    * Joined (or already joined with this very connection: joins are idempotent so a retried open is
    * harmless). {@code peer} is the peer's current connection if any; {@code replaced} is this
-   * user's previous connection, which the caller must close.
+   * user's previous connection, which the caller must close. {@code epoch} is the call's presence
+   * version after the join (see {@link #join}).
    */
-  record Joined(Optional<Participant> peer, Optional<ConnectionRef> replaced) implements JoinResult {}
+  record Joined(Optional<Participant> peer, Optional<ConnectionRef> replaced, long epoch) implements JoinResult {}
 
   /** The call's two people are fixed at its first join and this pair is not them. */
   record Full() implements JoinResult {}
@@ -39,11 +40,16 @@ public interface PresenceStore {
   sealed interface LeaveResult {}
 
   /** The connection was the user's current one and is gone now; {@code peer} should be told. */
-  record Left(Optional<Participant> peer) implements LeaveResult {}
+  record Left(Optional<Participant> peer, long epoch) implements LeaveResult {}
 
   /** The connection was not (or no longer) current: a newer one replaced it, or it never joined. */
   record NotCurrent() implements LeaveResult {}
 
+  /**
+   * Joins the call. Every join or leave that changes who is in a call raises its presence epoch, a
+   * number that only grows while anyone is in the call. Presence messages carry it so a client can
+   * tell the newest one apart when messages caused by different connections arrive out of order.
+   */
   JoinResult join(Join join);
 
   /** Removes {@code userId} from the call only if {@code connectionId} is still their current connection. */

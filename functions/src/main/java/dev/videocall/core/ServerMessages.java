@@ -35,6 +35,7 @@ public final class ServerMessages {
       String peerId,
       boolean peerPresent,
       boolean polite,
+      long epoch,
       List<IceServer> iceServers) {
     JsonObject o = typed("welcome");
     o.addProperty("sessionId", sessionId);
@@ -43,6 +44,7 @@ public final class ServerMessages {
     o.addProperty("role", peerPresent ? "offerer" : "answerer");
     o.addProperty("polite", polite);
     o.addProperty("peerPresent", peerPresent);
+    o.addProperty("epoch", epoch);
     JsonArray servers = new JsonArray();
     for (IceServer server : iceServers) {
       servers.add(GSON.toJsonTree(server));
@@ -51,17 +53,19 @@ public final class ServerMessages {
     return GSON.toJson(o);
   }
 
-  public static String peerJoined(String peerId) {
+  public static String peerJoined(String peerId, long epoch) {
     JsonObject o = typed("peer-joined");
     o.addProperty("peerID", peerId);
     o.addProperty("role", "answerer");
+    o.addProperty("epoch", epoch);
     return GSON.toJson(o);
   }
 
-  public static String peerLeft(String peerId, LeaveReason reason) {
+  public static String peerLeft(String peerId, LeaveReason reason, long epoch) {
     JsonObject o = typed("peer-left");
     o.addProperty("peerID", peerId);
     o.addProperty("reason", reason.wireName());
+    o.addProperty("epoch", epoch);
     return GSON.toJson(o);
   }
 

@@ -99,8 +99,14 @@ public final class SignalingRouter {
     out.send(
         self,
         ServerMessages.welcome(
-            id.sessionId(), id.userId(), id.peerId(), livePeer.isPresent(), polite, iceServers.forUser(id.userId(), now)));
-    livePeer.ifPresent(p -> out.send(p.connection(), ServerMessages.peerJoined(id.userId())));
+            id.sessionId(),
+            id.userId(),
+            id.peerId(),
+            livePeer.isPresent(),
+            polite,
+            joined.epoch(),
+            iceServers.forUser(id.userId(), now)));
+    livePeer.ifPresent(p -> out.send(p.connection(), ServerMessages.peerJoined(id.userId(), joined.epoch())));
     log.atInfo()
         .addKeyValue("sessionId", id.sessionId())
         .addKeyValue("userId", id.userId())
@@ -153,7 +159,7 @@ public final class SignalingRouter {
     if (presence.leave(id.sessionId(), id.userId(), e.connectionId(), now) instanceof Left left) {
       left.peer()
           .filter(p -> isAlive(p, now))
-          .ifPresent(p -> out.send(p.connection(), ServerMessages.peerLeft(id.userId(), reason)));
+          .ifPresent(p -> out.send(p.connection(), ServerMessages.peerLeft(id.userId(), reason, left.epoch())));
       log.atInfo()
           .addKeyValue("sessionId", id.sessionId())
           .addKeyValue("userId", id.userId())

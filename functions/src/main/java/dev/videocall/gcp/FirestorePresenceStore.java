@@ -24,8 +24,8 @@ import java.util.concurrent.ExecutionException;
  * Presence in Firestore, laid out for a person reading the console:
  *
  * <pre>
- * sessions/{sessionId}                      users, state (waiting|active|ended), createdAt, updatedAt,
- *                                           messagesRelayed, expireAt (TTL)
+ * sessions/{sessionId}                      users, state (waiting|active|ended), epoch, createdAt,
+ *                                           updatedAt, messagesRelayed, expireAt (TTL)
  * sessions/{sessionId}/participants/{user}  connectionId, gatewayId, joinedAt, lastSeenAt, userAgent, expireAt
  * </pre>
  *
@@ -65,8 +65,9 @@ public final class FirestorePresenceStore implements PresenceStore {
       }
       Optional<Participant> peer = peerDoc.exists() ? Optional.of(toParticipant(peerDoc)) : Optional.empty();
       Optional<Participant> previous = meDoc.exists() ? Optional.of(toParticipant(meDoc)) : Optional.empty();
+      long epoch = epochOf(sessionDoc);
       if (previous.isPresent() && previous.get().connection().equals(join.connection())) {
-        return new Joined(peer, Optional.empty());
+        return new Joined(peer, Optional.empty(), epoch);
       }
       Timestamp now = ts(join.now());
       Timestamp expireAt = ts(join.linkExpiresAt().plus(RETENTION_AFTER_EXPIRY));
@@ -82,12 +83,13 @@ public final class FirestorePresenceStore implements PresenceStore {
       sessionFields.put("state", peer.isPresent() ? "active" : "waiting");
       sessionFields.put("updatedAt", now);
       sessionFields.put("expireAt", expireAt);
+      sessionFields.put("epoch", epoch + 1);
       if (!sessionDoc.exists()) {
         sessionFields.put("users", List.of(join.userId(), join.peerId()).stream().sorted().toList());
         sessionFields.put("createdAt", now);
       }
       tx.set(sessionRef, sessionFields, SetOptions.merge());
-      return new Joined(peer, previous.map(Participant::connection));
+      return new Joined(peer, previous.map(Participant::connection), epoch + 1);
     }));
   }
 
@@ -100,17 +102,18 @@ public final class FirestorePresenceStore implements PresenceStore {
       if (!meDoc.exists() || !connectionId.equals(meDoc.getString("connectionId"))) {
         return new NotCurrent();
       }
-      Optional<Participant> peer = otherParticipant(tx, sessionRef, sessionId, userId);
+      DocumentSnapshot sessionDoc = tx.get(sessionRef).get();
+      Optional<Participant> peer = otherParticipant(tx, sessionDoc, sessionId, userId);
+      long epoch = epochOf(sessionDoc) + 1;
       tx.delete(meRef);
-      tx.update(sessionRef, Map.of("state", peer.isPresent() ? "waiting" : "ended", "updatedAt", ts(now)));
-      return new Left(peer);
+      tx.update(sessionRef, Map.of("state", peer.isPresent() ? "waiting" : "ended", "updatedAt", ts(now), "epoch", epoch));
+      return new Left(peer, epoch);
     }));
   }
 
   private Optional<Participant> otherParticipant(
-      Transaction tx, DocumentReference sessionRef, String sessionId, String userId)
+      Transaction tx, DocumentSnapshot sessionDoc, String sessionId, String userId)
       throws InterruptedException, ExecutionException {
-    DocumentSnapshot sessionDoc = tx.get(sessionRef).get();
     @SuppressWarnings("unchecked")
     List<String> users = sessionDoc.exists() ? (List<String>) sessionDoc.get("users") : null;
     if (users == null) {
@@ -165,6 +168,11 @@ public final class FirestorePresenceStore implements PresenceStore {
     // A total per call: the Firestore emulator we test with does not implement increments on nested
     // (per-user) fields, and the total is what cost estimates need.
     run(session(sessionId).update("messagesRelayed", FieldValue.increment(1), "updatedAt", ts(now)));
+  }
+
+  private static long epochOf(DocumentSnapshot sessionDoc) {
+    Long epoch = sessionDoc.exists() ? sessionDoc.getLong("epoch") : null;
+    return epoch == null ? 0 : epoch;
   }
 
   private static boolean sameUsers(DocumentSnapshot sessionDoc, String user, String peer) {

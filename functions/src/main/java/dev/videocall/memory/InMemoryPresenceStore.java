@@ -20,6 +20,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
     final Set<String> members;
     final Map<String, Participant> participants = new HashMap<>(4);
     final Map<String, Long> relayed = new HashMap<>(4);
+    long epoch;
 
     Session(Set<String> members) {
       this.members = members;
@@ -27,6 +28,8 @@ public final class InMemoryPresenceStore implements PresenceStore {
   }
 
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+  /** One counter for all calls: epochs stay increasing even when an emptied call is forgotten and started again. */
+  private final java.util.concurrent.atomic.AtomicLong epochs = new java.util.concurrent.atomic.AtomicLong();
 
   @Override
   public JoinResult join(Join join) {
@@ -43,20 +46,22 @@ public final class InMemoryPresenceStore implements PresenceStore {
     }
   }
 
-  private static JoinResult joinLocked(Session session, Join join) {
+  private JoinResult joinLocked(Session session, Join join) {
     if (!session.members.equals(Set.of(join.userId(), join.peerId()))) {
       return new Full();
     }
     Participant previous = session.participants.get(join.userId());
     if (previous != null && previous.connection().equals(join.connection())) {
-      return new Joined(Optional.ofNullable(session.participants.get(join.peerId())), Optional.empty());
+      return new Joined(Optional.ofNullable(session.participants.get(join.peerId())), Optional.empty(), session.epoch);
     }
     session.participants.put(
         join.userId(),
         new Participant(join.userId(), join.connection(), join.now(), join.now(), join.userAgent()));
+    session.epoch = epochs.incrementAndGet();
     return new Joined(
         Optional.ofNullable(session.participants.get(join.peerId())),
-        Optional.ofNullable(previous).map(Participant::connection));
+        Optional.ofNullable(previous).map(Participant::connection),
+        session.epoch);
   }
 
   @Override
@@ -71,13 +76,14 @@ public final class InMemoryPresenceStore implements PresenceStore {
         return new NotCurrent();
       }
       session.participants.remove(userId);
+      session.epoch = epochs.incrementAndGet();
       Optional<Participant> peer =
           session.participants.values().stream().filter(p -> !p.userId().equals(userId)).findFirst();
       if (session.participants.isEmpty()) {
         // Nobody left: forget the call. Its links still work until they expire and simply start it again.
         sessions.remove(sessionId, session);
       }
-      return new Left(peer);
+      return new Left(peer, session.epoch);
     }
   }
 

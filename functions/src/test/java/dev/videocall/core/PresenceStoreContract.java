@@ -64,6 +64,19 @@ public abstract class PresenceStoreContract {
   }
 
   @Test
+  void everyChangeOfWhoIsInTheCallRaisesItsEpoch() {
+    long aliceIn = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a1"))).epoch();
+    long retried = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a1"))).epoch();
+    assertEquals(aliceIn, retried, "a retried join changes nothing, so neither does its epoch");
+    long bobIn = assertInstanceOf(Joined.class, store().join(join("bob", "alice", "gw2", "b1"))).epoch();
+    long bobOut = assertInstanceOf(Left.class, store().leave(session, "bob", "b1", NOW)).epoch();
+    long bobBack = assertInstanceOf(Joined.class, store().join(join("bob", "alice", "gw2", "b2"))).epoch();
+    long aliceReplaced = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a2"))).epoch();
+    assertTrue(aliceIn < bobIn && bobIn < bobOut && bobOut < bobBack && bobBack < aliceReplaced,
+        "epochs " + java.util.List.of(aliceIn, bobIn, bobOut, bobBack, aliceReplaced));
+  }
+
+  @Test
   void anyoneElseFindsTheCallFull() {
     store().join(join("alice", "bob", "gw1", "a1"));
     assertInstanceOf(Full.class, store().join(join("carol", "alice", "gw1", "c1")));

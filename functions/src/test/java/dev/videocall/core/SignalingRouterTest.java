@@ -36,6 +36,24 @@ class SignalingRouterTest {
     assertEquals("peer-joined", joined.get("type").getAsString());
     assertEquals("bob", joined.get("peerID").getAsString());
     assertEquals("gw1", h.to("a1").get(1).gatewayId(), "peer-joined goes to alice's own gateway");
+    assertEquals(welcomeB.get("epoch").getAsLong(), joined.get("epoch").getAsLong(), "both messages of bob's join carry its epoch");
+    assertTrue(joined.get("epoch").getAsLong() > welcomeA.get("epoch").getAsLong(),
+        "alice can tell peer-joined is newer than her welcome, whichever arrives first");
+  }
+
+  @Test
+  void peerLeftCarriesAnEpochNewerThanThePeerJoinedBeforeIt() {
+    h.open("a1", "gw1", alice);
+    h.open("b1", "gw2", bob);
+    long joinedEpoch = h.lastFrameTo("a1").get("epoch").getAsLong();
+    h.close("b1", "gw2", bob);
+    JsonObject left = h.lastFrameTo("a1");
+    assertEquals("peer-left", left.get("type").getAsString());
+    h.open("b2", "gw2", bob);
+    JsonObject back = h.lastFrameTo("a1");
+    assertEquals("peer-joined", back.get("type").getAsString());
+    assertTrue(joinedEpoch < left.get("epoch").getAsLong() && left.get("epoch").getAsLong() < back.get("epoch").getAsLong(),
+        "a client that receives the reconnect's peer-joined before the old peer-left can drop the stale one");
   }
 
   @Test
