@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A Java child process (gateway or invoker) with its output in target/it-logs/NAME.log. */
-final class ChildJvm implements AutoCloseable {
-  final String name;
-  final int port;
+public final class ChildJvm implements AutoCloseable {
+  public final String name;
+  public final int port;
   final Process process;
   final Path log;
 
@@ -48,7 +48,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Starts a function class under the Functions Framework invoker, as Cloud Functions gen2 does. */
-  static ChildJvm invoker(String name, String target, Map<String, String> env) throws IOException {
+  public static ChildJvm invoker(String name, String target, Map<String, String> env) throws IOException {
     int port = freePort();
     String invokerJar = requiredFile("invoker.jar");
     String functionsJar = requiredFile("functions.jar");
@@ -56,7 +56,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Starts the gateway alone against the emulators (BACKEND=gcp of README's run command). */
-  static ChildJvm gateway(String name, Map<String, String> env) throws IOException {
+  public static ChildJvm gateway(String name, Map<String, String> env) throws IOException {
     Map<String, String> withBackend = new java.util.HashMap<>(env);
     withBackend.put("BACKEND", "gcp");
     withBackend.put("GATEWAY_ID", name);
@@ -72,7 +72,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Waits until GET path answers (any status below 500 for invokers, 200 for /healthz). */
-  ChildJvm awaitHttp(String path, int timeoutSeconds) throws Exception {
+  public ChildJvm awaitHttp(String path, int timeoutSeconds) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     while (System.nanoTime() < deadline) {

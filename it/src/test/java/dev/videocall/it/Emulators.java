@@ -17,21 +17,21 @@ import java.util.UUID;
  * FIRESTORE_EMULATOR_HOST (scripts/emulators), or started with Testcontainers where Docker exists. Each test
  * class gets its own topic names so runs never see each other's messages.
  */
-final class Emulators {
-  final String pubsubHost = EmulatorSupport.hosts().map(EmulatorSupport.Hosts::pubsub).orElse(null);
-  final String firestoreHost = EmulatorSupport.hosts().map(EmulatorSupport.Hosts::firestore).orElse(null);
-  final String suffix = UUID.randomUUID().toString().substring(0, 8);
-  final String ingressTopic = "signal-ingress-" + suffix;
-  final String egressTopic = "signal-egress-" + suffix;
+public final class Emulators {
+  public final String pubsubHost = EmulatorSupport.hosts().map(EmulatorSupport.Hosts::pubsub).orElse(null);
+  public final String firestoreHost = EmulatorSupport.hosts().map(EmulatorSupport.Hosts::firestore).orElse(null);
+  public final String suffix = UUID.randomUUID().toString().substring(0, 8);
+  public final String ingressTopic = "signal-ingress-" + suffix;
+  public final String egressTopic = "signal-egress-" + suffix;
 
-  static Emulators requireRunning() {
+  public static Emulators requireRunning() {
     Emulators e = new Emulators();
     assumeTrue(e.pubsubHost != null && e.firestoreHost != null, EmulatorSupport::whyMissing);
     return e;
   }
 
   /** The environment a gateway or function process gets to reach the emulators. */
-  Map<String, String> env() {
+  public Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
     env.put("PUBSUB_EMULATOR_HOST", pubsubHost);
     env.put("FIRESTORE_EMULATOR_HOST", firestoreHost);
@@ -41,12 +41,12 @@ final class Emulators {
     return env;
   }
 
-  CloudConfig config() {
+  public CloudConfig config() {
     return CloudConfig.fromEnv(env());
   }
 
   /** Creates the two topics (what Terraform does in the cloud). */
-  void createTopics(PubSubClients clients) throws Exception {
+  public void createTopics(PubSubClients clients) throws Exception {
     try (TopicAdminClient admin = clients.topicAdmin()) {
       admin.createTopic(clients.topic(ingressTopic));
       admin.createTopic(clients.topic(egressTopic));
@@ -54,7 +54,7 @@ final class Emulators {
   }
 
   /** An ordered pull subscription on a topic, as the push subscription is in the cloud. */
-  static void createOrderedSubscription(PubSubClients clients, String topic, String name) throws Exception {
+  public static void createOrderedSubscription(PubSubClients clients, String topic, String name) throws Exception {
     try (SubscriptionAdminClient admin = clients.subscriptionAdmin()) {
       admin.createSubscription(Subscription.newBuilder()
           .setName(clients.subscription(name).toString())

@@ -1,0 +1,93 @@
+package dev.videocall.bench;
+
+import dev.videocall.contract.ConnectionRef;
+import dev.videocall.contract.invite.InviteTokens;
+import dev.videocall.contract.invite.SigningKeys;
+import dev.videocall.core.CoreConfig;
+import dev.videocall.core.PresenceStore;
+import dev.videocall.gcp.FirestoreClients;
+import dev.videocall.gcp.FirestorePresenceStore;
+import dev.videocall.gcp.PubSubClients;
+import dev.videocall.it.ChildJvm;
+import dev.videocall.it.Emulators;
+import dev.videocall.it.PushBridge;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The relay pattern through the emulated cloud: two gateway JVMs (each pair split across them), the
+ * router function under the Functions Framework invoker, Pub/Sub (pstest) with the push bridge, and
+ * Firestore (emulator). The hops are then apportioned from three extra measurements: the router's
+ * time per push (the bridge times each POST), Firestore's time for the per-frame read and write
+ * (timed directly), and the embedded stack's latency (gateway and core without the cloud); Pub/Sub
+ * and the bridge get the rest.
+ */
+final class CloudRun {
+  record Result(RelayRun.Result relay, Histogram functionNanos, Histogram firestoreNanos) {}
+
+  static Result run(int pairs, long periodMillis, int warmup, int measure) throws Exception {
+    Emulators emulators;
+    try {
+      emulators = Emulators.requireRunning();
+    } catch (RuntimeException notFound) {
+      throw new IllegalStateException("the emulated cloud needs PUBSUB_EMULATOR_HOST and FIRESTORE_EMULATOR_HOST (scripts/emulators start)", notFound);
+    }
+    String keys = CoreConfig.newKeySpec("bench");
+    InviteTokens tokens = new InviteTokens(SigningKeys.parse(keys));
+    Map<String, String> env = new HashMap<>(emulators.env());
+    env.put("INVITE_SIGNING_KEYS", keys);
+    env.put("PUBLIC_BASE_URL", "http://localhost");
+    env.put("FRAME_RATE_PER_SECOND", "1000000");
+    env.put("FRAME_BURST", "1000000");
+    env.put("MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "100000000");
+    ConcurrentHistogram functionNanos = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
+    try (PubSubClients clients = new PubSubClients(emulators.config())) {
+      emulators.createTopics(clients);
+      String push = "router-push-" + emulators.suffix;
+      Emulators.createOrderedSubscription(clients, emulators.ingressTopic, push);
+      try (ChildJvm router = ChildJvm.invoker("bench-router-" + emulators.suffix, "dev.videocall.functions.RouterFunction", env);
+          ChildJvm gatewayA = ChildJvm.gateway("bench-gw-a-" + emulators.suffix, env);
+          ChildJvm gatewayB = ChildJvm.gateway("bench-gw-b-" + emulators.suffix, env)) {
+        router.awaitHttp("/", 90);
+        gatewayA.awaitHttp("/healthz", 90);
+        gatewayB.awaitHttp("/healthz", 90);
+        try (PushBridge bridge = new PushBridge(clients, push, URI.create("http://localhost:" + router.port + "/"))) {
+          Target target = new VideocallTarget("videocall, emulated cloud", gatewayA.port, gatewayB.port, tokens);
+          List<Pairs.Pair> open = new Pairs(target, List.of(HttpClient.newHttpClient()), true).open(pairs);
+          bridge.onPushed = functionNanos::recordValue;
+          RelayRun.Result relay = new RelayRun(target, open, periodMillis).run(warmup, measure);
+          Histogram function = functionNanos.copy();
+          Pairs.closeAll(open);
+          return new Result(relay, function, firestorePerFrame(emulators));
+        }
+      }
+    }
+  }
+
+  /** What the router asks of Firestore for each relayed frame: the call's participants, then the relayed count. */
+  private static Histogram firestorePerFrame(Emulators emulators) throws Exception {
+    Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    try (var db = FirestoreClients.create(emulators.config())) {
+      PresenceStore store = new FirestorePresenceStore(db);
+      String session = "bench" + emulators.suffix;
+      Instant now = Instant.now();
+      store.join(new PresenceStore.Join(session, "a", "b", new ConnectionRef("gw", "c1"), "bench", now.plusSeconds(3600), now));
+      for (int i = 0; i < 300; i++) {
+        long started = System.nanoTime();
+        store.participants(session);
+        store.recordRelayed(session, "a", Instant.now());
+        if (i >= 50) {
+          h.recordValue(System.nanoTime() - started);
+        }
+      }
+    }
+    return h;
+  }
+}
