@@ -23,9 +23,9 @@ import java.util.concurrent.Executors;
  * idle-connection density and start-up, each for our embedded stack and for peerjs-server, then
  * writes the tables (Markdown) and the latency chart (PNG).
  *
- * <p>Settings, all from the environment: BENCH_PAIRS (default 100,1000,5000), BENCH_WARMUP_SECONDS (5),
+ * <p>Settings, all from the environment: BENCH_PAIRS (default 100,1000,5000), BENCH_WARMUP_SECONDS (10),
  * BENCH_MEASURE_SECONDS (15), BENCH_PERIOD_MILLIS (1000), BENCH_DENSITY_STEPS (5000,10000,15000),
- * BENCH_STARTUP_RUNS (5), BENCH_CLOUD_PAIRS (10), BENCH_SECTIONS (relay,density,startup,cloud),
+ * BENCH_STARTUP_RUNS (5), BENCH_CLOUD_PAIRS (2), BENCH_SECTIONS (relay,density,startup,cloud),
  * BENCH_OUT (docs/benchmarks). The cloud section needs the emulators (PUBSUB_EMULATOR_HOST,
  * FIRESTORE_EMULATOR_HOST) and the system properties invoker.jar, functions.jar and local.jar.
  */
@@ -39,7 +39,7 @@ public final class BenchMain {
     Path logs = root.resolve("bench/target/logs");
     Files.createDirectories(out);
     List<Integer> pairCounts = ints(env.getOrDefault("BENCH_PAIRS", "100,1000,5000"));
-    int warmup = Integer.parseInt(env.getOrDefault("BENCH_WARMUP_SECONDS", "5"));
+    int warmup = Integer.parseInt(env.getOrDefault("BENCH_WARMUP_SECONDS", "10"));
     int measure = Integer.parseInt(env.getOrDefault("BENCH_MEASURE_SECONDS", "15"));
     long period = Long.parseLong(env.getOrDefault("BENCH_PERIOD_MILLIS", "1000"));
     int[] steps = ints(env.getOrDefault("BENCH_DENSITY_STEPS", "5000,10000,15000")).stream().mapToInt(Integer::intValue).toArray();
@@ -121,12 +121,13 @@ public final class BenchMain {
     }
 
     if (sections.contains("cloud")) {
-      int cloudPairs = Integer.parseInt(env.getOrDefault("BENCH_CLOUD_PAIRS", "10"));
-      CloudRun.Result cloud = CloudRun.run(cloudPairs, period, warmup, measure);
+      int cloudPairs = Integer.parseInt(env.getOrDefault("BENCH_CLOUD_PAIRS", "2"));
+      CloudRun.Result cloud = CloudRun.run(cloudPairs, period, warmup, measure, startupRuns, root.resolve("bench/target"));
       print(cloud.relay());
       System.out.printf("cloud hops: router per push p50 %.3f ms, Firestore per frame p50 %.3f ms%n",
           cloud.functionNanos().getValueAtPercentile(50) / 1e6, cloud.firestoreNanos().getValueAtPercentile(50) / 1e6);
       report.cloud(cloud, embeddedP50);
+      report.startup("Start-up of the router function: invoker launch → first offer relayed through it (emulated cloud)", cloud.functionStartup());
     }
 
     if (sections.contains("startup")) {
@@ -151,7 +152,7 @@ public final class BenchMain {
         System.out.printf("start-up %-36s median %5d ms  min %5d ms  runs %s%n", r.variant(), r.median(), r.min(), r.millis());
         startup.add(r);
       }
-      report.startup(startup);
+      report.startup("Start-up of the embedded stack (gateway + core): JVM launch → first relayed offer", startup);
     }
     report.write();
     System.out.println("wrote " + out.resolve("results.md"));

@@ -30,9 +30,9 @@ import org.HdrHistogram.Histogram;
  * and the bridge get the rest.
  */
 final class CloudRun {
-  record Result(RelayRun.Result relay, Histogram functionNanos, Histogram firestoreNanos) {}
+  record Result(RelayRun.Result relay, Histogram functionNanos, Histogram firestoreNanos, List<StartupRun.Result> functionStartup) {}
 
-  static Result run(int pairs, long periodMillis, int warmup, int measure) throws Exception {
+  static Result run(int pairs, long periodMillis, int warmup, int measure, int startupRuns, java.nio.file.Path work) throws Exception {
     Emulators emulators;
     try {
       emulators = Emulators.requireRunning();
@@ -65,10 +65,82 @@ final class CloudRun {
           RelayRun.Result relay = new RelayRun(target, open, periodMillis).run(warmup, measure);
           Histogram function = functionNanos.copy();
           Pairs.closeAll(open);
-          return new Result(relay, function, firestorePerFrame(emulators));
+          router.close();
+          List<StartupRun.Result> startup = routerStartup(emulators, clients, env, target, startupRuns, work);
+          return new Result(relay, function, firestorePerFrame(emulators), startup);
         }
       }
     }
+  }
+
+  /**
+   * The router's cold start: launch its JVM under the invoker (gateways and emulators already up),
+   * then two people join and one offer is relayed through it. JVM options reach the invoker through
+   * JAVA_TOOL_OPTIONS, as Cloud Functions' own JVM options do.
+   */
+  private static List<StartupRun.Result> routerStartup(
+      Emulators emulators, PubSubClients clients, Map<String, String> env, Target target, int runs, java.nio.file.Path work)
+      throws Exception {
+    java.nio.file.Path jsa = work.resolve("router.jsa");
+    java.nio.file.Files.deleteIfExists(jsa);
+    Map<String, String> variants = new java.util.LinkedHashMap<>();
+    variants.put("default", "");
+    variants.put("-XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=1");
+    variants.put("CDS archive", "-XX:SharedArchiveFile=" + jsa + " -XX:+AutoCreateSharedArchive");
+    variants.put("CDS archive + TieredStopAtLevel=1", "-XX:SharedArchiveFile=" + jsa + " -XX:+AutoCreateSharedArchive -XX:TieredStopAtLevel=1");
+    List<StartupRun.Result> results = new java.util.ArrayList<>();
+    HttpClient http = HttpClient.newHttpClient();
+    int n = 0;
+    for (Map.Entry<String, String> v : variants.entrySet()) {
+      Map<String, String> withOptions = new HashMap<>(env);
+      withOptions.put("JAVA_TOOL_OPTIONS", v.getValue());
+      List<Long> millis = new java.util.ArrayList<>();
+      int total = runs + (v.getKey().startsWith("CDS") ? 1 : 0); // the first CDS run writes the archive
+      for (int run = 0; run < total; run++) {
+        String push = "router-start-" + emulators.suffix + "-" + n++;
+        Emulators.createOrderedSubscription(clients, emulators.ingressTopic, push);
+        long started = System.nanoTime();
+        try (ChildJvm router = ChildJvm.invoker("bench-router-start-" + n, "dev.videocall.functions.RouterFunction", withOptions)) {
+          awaitPort(router.port, started);
+          try (PushBridge bridge = new PushBridge(clients, push, URI.create("http://localhost:" + router.port + "/"))) {
+            Pairs.Pair pair = new Pairs(target, List.of(http), true).open(1).get(0);
+            java.util.concurrent.CompletableFuture<Void> relayed = new java.util.concurrent.CompletableFuture<>();
+            pair.b().onFrame(f -> {
+              if (f.contains("@Tstartup")) {
+                relayed.complete(null);
+              }
+            });
+            pair.a().send(() -> target.frame(Target.Kind.OFFER, pair.aName(), pair.bName(), "@Tstartup@ v=0"));
+            relayed.get(60, TimeUnit.SECONDS);
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            if (!(v.getKey().startsWith("CDS") && run == 0)) {
+              millis.add(elapsed);
+            }
+            pair.a().abort();
+            pair.b().abort();
+          }
+        }
+        try (var admin = clients.subscriptionAdmin()) {
+          admin.deleteSubscription(clients.subscription(push));
+        }
+      }
+      StartupRun.Result r = new StartupRun.Result(v.getKey(), millis);
+      System.out.printf("router start-up %-36s median %5d ms  min %5d ms  runs %s%n", r.variant(), r.median(), r.min(), r.millis());
+      results.add(r);
+    }
+    return results;
+  }
+
+  /** Polls the port every 5 ms until it accepts a TCP connection. */
+  private static void awaitPort(int port, long started) throws Exception {
+    while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(90)) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        return;
+      } catch (java.io.IOException notYet) {
+        Thread.sleep(5);
+      }
+    }
+    throw new IllegalStateException("router did not listen on " + port + " within 90 s");
   }
 
   /** What the router asks of Firestore for each relayed frame: the call's participants, then the relayed count. */

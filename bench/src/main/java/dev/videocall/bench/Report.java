@@ -77,8 +77,8 @@ final class Report {
         .append(String.format("| **offer, end to end** | **%.2f** | 100%% |%n", total));
   }
 
-  void startup(List<StartupRun.Result> results) {
-    md.append("\n## Start-up: JVM launch → first relayed offer (embedded stack)\n\n| JVM options | median ms | min ms | runs (ms) |\n|---|---:|---:|---|\n");
+  void startup(String title, List<StartupRun.Result> results) {
+    md.append("\n## ").append(title).append("\n\n| JVM options | median ms | min ms | runs (ms) |\n|---|---:|---:|---|\n");
     for (StartupRun.Result r : results) {
       md.append(String.format("| %s | %d | %d | %s |%n", r.variant(), r.median(), r.min(), r.millis()));
     }
