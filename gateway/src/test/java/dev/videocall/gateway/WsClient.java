@@ -36,9 +36,11 @@ public final class WsClient implements WebSocket.Listener {
   }
 
   /**
-   * Sends one text message in 4 KiB fragments and stops as soon as the server has closed: a server
-   * that refuses an oversized message may drop the TCP connection while a single huge write is still
-   * in progress, which the JDK client reports as a broken pipe instead of the close code.
+   * Starts sending one text message in 4 KiB fragments and stops at the fragment that takes it past
+   * the gateway's default limit (64 KiB), or when the server has closed. The server refuses at that
+   * fragment; anything sent after it would sit unread in the server's socket, and closing a socket
+   * with unread data resets the connection (TCP RST), which can discard the 1009 close frame before
+   * this client reads it.
    */
   public void sendOversized(String text) throws Exception {
     int step = 4096;
@@ -48,6 +50,9 @@ public final class WsClient implements WebSocket.Listener {
         ws.sendText(text.substring(at, Math.min(text.length(), at + step)), last).get(5, TimeUnit.SECONDS);
       } catch (Exception e) {
         return; // the server is closing; closeCode() tells how
+      }
+      if (at + step > GatewayConfig.DEFAULT_MAX_FRAME_BYTES) {
+        return; // already over the limit: the rest would only be left unread
       }
     }
   }

@@ -124,7 +124,7 @@ class LocalStackTest {
     mal.send("{\"type\":\"offer\",\"sdp\":\"" + "a".repeat(40_000) + "\"}");
     assertEquals("too-large", mal.next("error").get("code").getAsString());
     mal.sendOversized("x".repeat(1024 * 1024));
-    assertEquals(1009, mal.closeCode(), "a 1 MiB frame closes with 1009");
+    assertEquals(1009, mal.closeCode(), "a message growing towards 1 MiB is closed with 1009 once past 64 KiB");
     assertEquals("disconnected", vic.next("peer-left").get("reason").getAsString());
 
     // The neighbouring call still relays.
