@@ -56,7 +56,7 @@ class EmulatedCloudTest {
     clients = new PubSubClients(emulators.config());
     emulators.createTopics(clients);
     String pushSubscription = "router-push-" + emulators.suffix;
-    emulators.createOrderedSubscription(clients, emulators.ingressTopic, pushSubscription);
+    Emulators.createOrderedSubscription(clients, emulators.ingressTopic, pushSubscription);
 
     String keys = CoreConfig.newKeySpec("it");
     tokens = new InviteTokens(SigningKeys.parse(keys));
