@@ -133,23 +133,18 @@ public final class BenchMain {
     if (sections.contains("startup")) {
       Path jsa = root.resolve("bench/target/videocall-local.jsa");
       Files.deleteIfExists(jsa);
-      Map<String, List<String>> variants = new LinkedHashMap<>();
-      variants.put("default", List.of());
-      variants.put("-XX:TieredStopAtLevel=1", List.of("-XX:TieredStopAtLevel=1"));
-      variants.put("CDS archive", List.of("-XX:SharedArchiveFile=" + jsa, "-XX:+AutoCreateSharedArchive"));
-      variants.put("CDS archive + TieredStopAtLevel=1", List.of("-XX:SharedArchiveFile=" + jsa, "-XX:+AutoCreateSharedArchive", "-XX:TieredStopAtLevel=1"));
+      Map<String, List<String>> variants = StartupRun.jvmOptionVariants(jsa);
       List<StartupRun.Result> startup = new ArrayList<>();
       for (Map.Entry<String, List<String>> v : variants.entrySet()) {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(v.getValue());
         command.addAll(List.of("-jar", localJar.toString()));
-        if (v.getKey().startsWith("CDS")) {
-          // The first run with AutoCreateSharedArchive writes the archive; it is not counted.
+        if (StartupRun.writesArchive(v.getKey())) {
           StartupRun.run(v.getKey() + " (archive written)", command, oursEnv, p -> new VideocallTarget(p, tokens), 1, logs);
         }
         StartupRun.Result r = StartupRun.run(v.getKey(), command, oursEnv, p -> new VideocallTarget(p, tokens),
             startupRuns, logs);
-        System.out.printf("start-up %-36s median %5d ms  min %5d ms  runs %s%n", r.variant(), r.median(), r.min(), r.millis());
+        StartupRun.print("start-up", r);
         startup.add(r);
       }
       report.startup("Start-up of the embedded stack (gateway + core): JVM launch → first relayed offer", startup);

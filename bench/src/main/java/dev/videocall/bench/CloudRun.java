@@ -83,19 +83,16 @@ final class CloudRun {
       throws Exception {
     java.nio.file.Path jsa = work.resolve("router.jsa");
     java.nio.file.Files.deleteIfExists(jsa);
-    Map<String, String> variants = new java.util.LinkedHashMap<>();
-    variants.put("default", "");
-    variants.put("-XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=1");
-    variants.put("CDS archive", "-XX:SharedArchiveFile=" + jsa + " -XX:+AutoCreateSharedArchive");
-    variants.put("CDS archive + TieredStopAtLevel=1", "-XX:SharedArchiveFile=" + jsa + " -XX:+AutoCreateSharedArchive -XX:TieredStopAtLevel=1");
+    Map<String, List<String>> variants = StartupRun.jvmOptionVariants(jsa);
     List<StartupRun.Result> results = new java.util.ArrayList<>();
     HttpClient http = HttpClient.newHttpClient();
     int n = 0;
-    for (Map.Entry<String, String> v : variants.entrySet()) {
+    for (Map.Entry<String, List<String>> v : variants.entrySet()) {
       Map<String, String> withOptions = new HashMap<>(env);
-      withOptions.put("JAVA_TOOL_OPTIONS", v.getValue());
+      withOptions.put("JAVA_TOOL_OPTIONS", String.join(" ", v.getValue()));
       List<Long> millis = new java.util.ArrayList<>();
-      int total = runs + (v.getKey().startsWith("CDS") ? 1 : 0); // the first CDS run writes the archive
+      boolean writesArchive = StartupRun.writesArchive(v.getKey());
+      int total = runs + (writesArchive ? 1 : 0);
       for (int run = 0; run < total; run++) {
         String push = "router-start-" + emulators.suffix + "-" + n++;
         Emulators.createOrderedSubscription(clients, emulators.ingressTopic, push);
@@ -104,20 +101,10 @@ final class CloudRun {
           awaitPort(router.port, started);
           try (PushBridge bridge = new PushBridge(clients, push, URI.create("http://localhost:" + router.port + "/"))) {
             Pairs.Pair pair = new Pairs(target, List.of(http), true).open(1).get(0);
-            java.util.concurrent.CompletableFuture<Void> relayed = new java.util.concurrent.CompletableFuture<>();
-            pair.b().onFrame(f -> {
-              if (f.contains("@Tstartup")) {
-                relayed.complete(null);
-              }
-            });
-            pair.a().send(() -> target.frame(Target.Kind.OFFER, pair.aName(), pair.bName(), "@Tstartup@ v=0"));
-            relayed.get(60, TimeUnit.SECONDS);
-            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            if (!(v.getKey().startsWith("CDS") && run == 0)) {
-              millis.add(elapsed);
+            StartupRun.relayOneOffer(target, pair);
+            if (!(writesArchive && run == 0)) {
+              millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             }
-            pair.a().abort();
-            pair.b().abort();
           }
         }
         try (var admin = clients.subscriptionAdmin()) {
@@ -125,7 +112,7 @@ final class CloudRun {
         }
       }
       StartupRun.Result r = new StartupRun.Result(v.getKey(), millis);
-      System.out.printf("router start-up %-36s median %5d ms  min %5d ms  runs %s%n", r.variant(), r.median(), r.min(), r.millis());
+      StartupRun.print("router start-up", r);
       results.add(r);
     }
     return results;

@@ -45,20 +45,49 @@ final class StartupRun {
       try (ServerProcess server = ServerProcess.start("startup-" + variant.replaceAll("[^a-z0-9]+", "-"), command, withPort, port, logDir)) {
         Target target = targetOnPort.apply(port);
         Pair pair = openWhenUp(new Pairs(target, List.of(http), true), server);
-        CompletableFuture<Void> relayed = new CompletableFuture<>();
-        pair.b().onFrame(f -> {
-          if (f.contains("@Tstartup")) {
-            relayed.complete(null);
-          }
-        });
-        pair.a().send(() -> target.frame(Kind.OFFER, pair.aName(), pair.bName(), "@Tstartup@ v=0"));
-        relayed.get(30, TimeUnit.SECONDS);
+        relayOneOffer(target, pair);
         millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - server.startedNanos));
-        pair.a().abort();
-        pair.b().abort();
       }
     }
     return new Result(variant, millis);
+  }
+
+  /**
+   * The JVM option sets compared, by name. With {@code -XX:+AutoCreateSharedArchive} the first run
+   * writes {@code archive}; callers run each {@link #writesArchive} variant once uncounted first.
+   */
+  static Map<String, List<String>> jvmOptionVariants(Path archive) {
+    Map<String, List<String>> variants = new java.util.LinkedHashMap<>();
+    List<String> cds = List.of("-XX:SharedArchiveFile=" + archive, "-XX:+AutoCreateSharedArchive");
+    variants.put("default", List.of());
+    variants.put("-XX:TieredStopAtLevel=1", List.of("-XX:TieredStopAtLevel=1"));
+    variants.put("CDS archive", cds);
+    List<String> both = new ArrayList<>(cds);
+    both.add("-XX:TieredStopAtLevel=1");
+    variants.put("CDS archive + TieredStopAtLevel=1", both);
+    return variants;
+  }
+
+  static boolean writesArchive(String variant) {
+    return variant.startsWith("CDS");
+  }
+
+  /** Sends one offer from a to b over a joined pair, waits until b has it, then drops both sockets. */
+  static void relayOneOffer(Target target, Pair pair) throws Exception {
+    CompletableFuture<Void> relayed = new CompletableFuture<>();
+    pair.b().onFrame(f -> {
+      if (f.contains("@Tstartup")) {
+        relayed.complete(null);
+      }
+    });
+    pair.a().send(() -> target.frame(Kind.OFFER, pair.aName(), pair.bName(), "@Tstartup@ v=0"));
+    relayed.get(60, TimeUnit.SECONDS);
+    pair.a().abort();
+    pair.b().abort();
+  }
+
+  static void print(String what, Result r) {
+    System.out.printf("%s %-36s median %5d ms  min %5d ms  runs %s%n", what, r.variant(), r.median(), r.min(), r.millis());
   }
 
   /** Retries the first connection every 5 ms until the server accepts it, as a waiting browser would. */
