@@ -3,6 +3,7 @@ locals {
     "artifactregistry.googleapis.com",
     "cloudbuild.googleapis.com",
     "cloudfunctions.googleapis.com",
+    "cloudresourcemanager.googleapis.com",
     "cloudscheduler.googleapis.com",
     "compute.googleapis.com",
     "firestore.googleapis.com",
@@ -21,6 +22,17 @@ resource "google_project_service" "apis" {
   project            = var.project_id
   service            = each.value
   disable_on_destroy = false
+}
+
+# Enabling an API returns before every Google front end accepts calls to it: the first calls can
+# still fail with SERVICE_DISABLED for a minute or so. Everything that calls a newly enabled API
+# depends on this wait rather than on the enablement itself. It runs again only when the set of APIs
+# changes.
+resource "time_sleep" "apis_ready" {
+  create_duration = "90s"
+  triggers = {
+    services = join(",", sort(keys(google_project_service.apis)))
+  }
 }
 
 data "google_project" "this" {

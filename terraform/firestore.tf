@@ -6,7 +6,7 @@ resource "google_firestore_database" "presence" {
   # Presence is short-lived; deleting the stack deletes it.
   deletion_policy = "DELETE"
 
-  depends_on = [google_project_service.apis]
+  depends_on = [time_sleep.apis_ready]
 }
 
 # Every presence document carries expireAt; TTL policies delete ended calls and crashed instances'

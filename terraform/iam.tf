@@ -3,31 +3,43 @@
 resource "google_service_account" "gateway" {
   account_id   = "${var.name_prefix}-gateway"
   display_name = "videocall gateway (Cloud Run)"
+
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_service_account" "router" {
   account_id   = "${var.name_prefix}-router"
   display_name = "videocall router function"
+
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_service_account" "create_call" {
   account_id   = "${var.name_prefix}-create-call"
   display_name = "videocall CreateCall function"
+
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_service_account" "sweeper" {
   account_id   = "${var.name_prefix}-sweeper"
   display_name = "videocall presence sweeper function"
+
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_service_account" "push_invoker" {
   account_id   = "${var.name_prefix}-push"
   display_name = "Pub/Sub push identity that invokes the router"
+
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_service_account" "scheduler" {
   account_id   = "${var.name_prefix}-scheduler"
   display_name = "Cloud Scheduler identity that invokes the sweeper"
+
+  depends_on = [time_sleep.apis_ready]
 }
 
 locals {
@@ -47,6 +59,8 @@ resource "google_project_iam_custom_role" "gateway_subscriptions" {
     "pubsub.subscriptions.get",
     "pubsub.subscriptions.update",
   ]
+
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_project_iam_member" "gateway_subscriptions" {

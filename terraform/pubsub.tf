@@ -4,17 +4,17 @@
 
 resource "google_pubsub_topic" "ingress" {
   name       = "${var.name_prefix}-signal-ingress"
-  depends_on = [google_project_service.apis]
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_pubsub_topic" "egress" {
   name       = "${var.name_prefix}-signal-egress"
-  depends_on = [google_project_service.apis]
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_pubsub_topic" "dead_letter" {
   name       = "${var.name_prefix}-signal-dead-letter"
-  depends_on = [google_project_service.apis]
+  depends_on = [time_sleep.apis_ready]
 }
 
 # Keeps poison messages for a week so a person can look at them.

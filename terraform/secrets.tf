@@ -12,7 +12,7 @@ resource "google_secret_manager_secret" "invite_signing_keys" {
     auto {}
   }
 
-  depends_on = [google_project_service.apis]
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_secret_manager_secret_version" "invite_signing_keys" {
@@ -33,7 +33,7 @@ resource "google_secret_manager_secret" "turn" {
     auto {}
   }
 
-  depends_on = [google_project_service.apis]
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_secret_manager_secret_version" "turn" {

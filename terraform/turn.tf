@@ -8,7 +8,7 @@ resource "google_compute_address" "turn" {
   name   = "${var.name_prefix}-turn"
   region = var.region
 
-  depends_on = [google_project_service.apis]
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_compute_firewall" "turn" {
@@ -28,6 +28,8 @@ resource "google_compute_firewall" "turn" {
 
   source_ranges = ["0.0.0.0/0"]
   target_tags   = ["${var.name_prefix}-turn"]
+
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_compute_instance" "turn" {
