@@ -1,8 +1,7 @@
 // The WebSocket to the gateway: sends JSON, hands received messages on, and reconnects with
-// backoff and jitter after a transient close. Close codes 4000–4004 and 1009 are final.
+// backoff and jitter after a transient close. The final close codes are listed in wire.js.
 import { ArrivalOrder } from './arrival-order.js';
-
-export const FINAL_CLOSE_CODES = new Set([1009, 4000, 4001, 4002, 4003, 4004]);
+import { CLOSE, FINAL_CLOSE_CODES } from './wire.js';
 
 export class Signaling {
   /**
@@ -43,7 +42,7 @@ export class Signaling {
         return;
       }
       this.handlers.onReconnecting(event.code);
-      this.#scheduleReconnect(event.code === 1012 ? 0 : undefined);
+      this.#scheduleReconnect(event.code === CLOSE.SERVICE_RESTART ? 0 : undefined);
     });
   }
 

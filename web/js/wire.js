@@ -1,0 +1,62 @@
+// The wire vocabulary the page shares with the server: message types, error codes and WebSocket
+// close codes. The server's definitions are in contract/src/main/java/dev/videocall/contract/protocol/;
+// a test there (WireVocabularyTest) reads this file and fails when the two disagree, so change both.
+
+export const TYPE = Object.freeze({
+  OFFER: 'offer',
+  ANSWER: 'answer',
+  CANDIDATE: 'candidate',
+  BYE: 'bye',
+  WELCOME: 'welcome',
+  PEER_JOINED: 'peer-joined',
+  PEER_LEFT: 'peer-left',
+  ERROR: 'error',
+});
+
+export const LEAVE_REASON = Object.freeze({
+  HANGUP: 'hangup',
+  DISCONNECTED: 'disconnected',
+  TIMEOUT: 'timeout',
+});
+
+export const ERROR = Object.freeze({
+  BAD_JSON: 'bad-json',
+  UNKNOWN_TYPE: 'unknown-type',
+  BAD_MESSAGE: 'bad-message',
+  TOO_LARGE: 'too-large',
+  NOT_JOINED: 'not-joined',
+  PEER_ABSENT: 'peer-absent',
+  RATE_LIMITED: 'rate-limited',
+  INVALID_LINK: 'invalid-link',
+  INVALID_TOKEN: 'invalid-token',
+  TOKEN_EXPIRED: 'token-expired',
+  CALL_FULL: 'call-full',
+  REPLACED: 'replaced',
+});
+
+export const CLOSE = Object.freeze({
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  BINARY_NOT_ACCEPTED: 1003,
+  MESSAGE_TOO_BIG: 1009,
+  SERVER_ERROR: 1011,
+  SERVICE_RESTART: 1012,
+  TRY_AGAIN_LATER: 1013,
+  INVALID_LINK: 4000,
+  INVALID_TOKEN: 4001,
+  TOKEN_EXPIRED: 4002,
+  CALL_FULL: 4003,
+  REPLACED: 4004,
+  RATE_LIMITED: 4008,
+});
+
+// Closes after which reconnecting with the same link cannot help: the page stops and explains.
+export const FINAL_CLOSE_CODES = new Set([
+  CLOSE.BINARY_NOT_ACCEPTED,
+  CLOSE.MESSAGE_TOO_BIG,
+  CLOSE.INVALID_LINK,
+  CLOSE.INVALID_TOKEN,
+  CLOSE.TOKEN_EXPIRED,
+  CLOSE.CALL_FULL,
+  CLOSE.REPLACED,
+]);
