@@ -19,6 +19,11 @@ export const LEAVE_REASON = Object.freeze({
   TIMEOUT: 'timeout',
 });
 
+export const ROLE = Object.freeze({
+  OFFERER: 'offerer',
+  ANSWERER: 'answerer',
+});
+
 export const ERROR = Object.freeze({
   BAD_JSON: 'bad-json',
   UNKNOWN_TYPE: 'unknown-type',

@@ -1,0 +1,45 @@
+package dev.videocall.contract.protocol;
+
+/**
+ * Every WebSocket close code the server sends or the page handles (docs/protocol.md, "Close codes").
+ * {@link #isFinal()} says whether reconnecting with the same link could ever help; the page's copy is
+ * {@code web/js/wire.js}, checked against this enum by {@code WireVocabularyTest}.
+ */
+public enum CloseCode {
+  NORMAL(1000, false),
+  GOING_AWAY(1001, false),
+  /** A binary frame: the protocol is text only, so the client is broken. */
+  BINARY_NOT_ACCEPTED(1003, true),
+  /** A frame over the gateway's size limit. */
+  MESSAGE_TOO_BIG(1009, true),
+  SERVER_ERROR(1011, false),
+  /** The instance is going away (deploy, scale-in, request timeout): reconnect at once. */
+  SERVICE_RESTART(1012, false),
+  /** The client did not read what it was sent. */
+  TRY_AGAIN_LATER(1013, false),
+  INVALID_LINK(4000, true),
+  INVALID_TOKEN(4001, true),
+  TOKEN_EXPIRED(4002, true),
+  CALL_FULL(4003, true),
+  /** The same person opened the call again elsewhere; the newer connection holds it. */
+  REPLACED(4004, true),
+  /** The client kept sending after being told it was over its frame-rate budget. */
+  RATE_LIMITED(4008, false);
+
+  private final int code;
+  private final boolean isFinal;
+
+  CloseCode(int code, boolean isFinal) {
+    this.code = code;
+    this.isFinal = isFinal;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  /** True when the page stops and explains instead of reconnecting. */
+  public boolean isFinal() {
+    return isFinal;
+  }
+}
