@@ -6,6 +6,10 @@
 //	                   # fault injection for tests: the first Publish of each ordering key that
 //	                   # starts with the prefix fails with FAILED_PRECONDITION (which the
 //	                   # client does not retry); later ones succeed
+//	pstest -refuse-while-file PATH
+//	                   # fault injection for tests: while PATH exists, CreateSubscription and
+//	                   # Publish fail with PERMISSION_DENIED, as they do on Google Cloud until
+//	                   # new IAM grants have propagated
 package main
 
 import (
@@ -50,6 +54,19 @@ func (f *failFirstPublish) React(req interface{}) (bool, interface{}, error) {
 	return false, nil, nil
 }
 
+// refuseWhileFile is a pstest reactor that refuses every call it is registered for while a file
+// exists, so a test decides when the "permissions" arrive by deleting the file.
+type refuseWhileFile struct {
+	path string
+}
+
+func (r refuseWhileFile) React(req interface{}) (bool, interface{}, error) {
+	if _, err := os.Stat(r.path); err == nil {
+		return true, nil, status.Errorf(codes.PermissionDenied, "injected refusal while %s exists", r.path)
+	}
+	return false, nil, nil
+}
+
 func main() {
 	def := 8085
 	if p, err := strconv.Atoi(os.Getenv("PORT")); err == nil {
@@ -57,11 +74,17 @@ func main() {
 	}
 	port := flag.Int("port", def, "port to listen on (0 picks a free one); defaults to $PORT, else 8085")
 	failPrefix := flag.String("fail-first-publish-prefix", "", "fail the first Publish of each ordering key with this prefix (tests only)")
+	refuseFile := flag.String("refuse-while-file", "", "refuse CreateSubscription and Publish with PERMISSION_DENIED while this file exists (tests only)")
 	flag.Parse()
 
 	var opts []pstest.ServerReactorOption
 	if *failPrefix != "" {
 		opts = append(opts, pstest.ServerReactorOption{FuncName: "Publish", Reactor: &failFirstPublish{prefix: *failPrefix, failed: map[string]bool{}}})
+	}
+	if *refuseFile != "" {
+		for _, fn := range []string{"CreateSubscription", "Publish"} {
+			opts = append(opts, pstest.ServerReactorOption{FuncName: fn, Reactor: refuseWhileFile{path: *refuseFile}})
+		}
 	}
 	srv := pstest.NewServerWithPort(*port, opts...)
 	fmt.Printf("pstest listening on %s\n", srv.Addr)
