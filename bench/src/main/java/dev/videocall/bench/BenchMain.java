@@ -24,10 +24,10 @@ import java.util.concurrent.Executors;
  * writes the tables (Markdown) and the latency chart (PNG).
  *
  * <p>Settings, all from the environment: BENCH_PAIRS (default 100,1000,5000), BENCH_WARMUP_SECONDS (10),
- * BENCH_MEASURE_SECONDS (15), BENCH_PERIOD_MILLIS (1000), BENCH_DENSITY_STEPS (5000,10000,15000),
+ * BENCH_MEASURE_SECONDS (15), BENCH_PERIOD_SECONDS (1), BENCH_DENSITY_STEPS (5000,10000,15000),
  * BENCH_STARTUP_RUNS (5), BENCH_CLOUD_PAIRS (2), BENCH_SECTIONS (relay,density,startup,cloud),
  * BENCH_OUT (docs/benchmarks). The cloud section needs the emulators (PUBSUB_EMULATOR_HOST,
- * FIRESTORE_EMULATOR_HOST) and the system properties invoker.jar, functions.jar and local.jar.
+ * FIRESTORE_EMULATOR_HOST) and the system properties invoker.jar, functions.jar and gateway.jar.
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -41,7 +41,7 @@ public final class BenchMain {
     List<Integer> pairCounts = ints(env.getOrDefault("BENCH_PAIRS", "100,1000,5000"));
     int warmup = Integer.parseInt(env.getOrDefault("BENCH_WARMUP_SECONDS", "10"));
     int measure = Integer.parseInt(env.getOrDefault("BENCH_MEASURE_SECONDS", "15"));
-    long period = Long.parseLong(env.getOrDefault("BENCH_PERIOD_MILLIS", "1000"));
+    long period = Math.round(1000 * Double.parseDouble(env.getOrDefault("BENCH_PERIOD_SECONDS", "1")));
     int[] steps = ints(env.getOrDefault("BENCH_DENSITY_STEPS", "5000,10000,15000")).stream().mapToInt(Integer::intValue).toArray();
     int startupRuns = Integer.parseInt(env.getOrDefault("BENCH_STARTUP_RUNS", "5"));
     List<String> sections = List.of(env.getOrDefault("BENCH_SECTIONS", "relay,density,startup,cloud").split(","));

@@ -7,13 +7,13 @@ import dev.videocall.core.CallsApi;
 import dev.videocall.core.CoreConfig;
 import dev.videocall.core.GhostSweeper;
 import dev.videocall.core.SignalingRouter;
+import dev.videocall.functions.gcp.FirestoreGatewayLiveness;
+import dev.videocall.functions.gcp.FirestorePresenceStore;
+import dev.videocall.functions.gcp.PubSubEgress;
 import dev.videocall.gcp.CloudConfig;
 import dev.videocall.gcp.FirestoreClients;
-import dev.videocall.gcp.FirestoreGatewayLiveness;
-import dev.videocall.gcp.FirestorePresenceStore;
 import dev.videocall.gcp.GatewayHeartbeats;
 import dev.videocall.gcp.PubSubClients;
-import dev.videocall.gcp.PubSubEgress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -21,28 +21,28 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The functions' real collaborators, built once per instance from the environment (the Functions
- * Framework creates function objects with no arguments, so the shared clients live here, not per
- * request). Each function builds only what it uses, so each deployable needs only its own grants:
- * CreateCall needs the signing key and nothing else; the sweeper needs no signing key.
- * Extra variables: {@code HEARTBEAT_WINDOW_SECONDS} (default 30), {@code PUBLIC_BASE_URL}.
+ * The functions' real collaborators, built once per instance (the Functions Framework creates
+ * function objects with no arguments, so the shared clients live here, not per request). This is the
+ * one place the functions read their environment. Each function builds only what it uses, so each
+ * deployable needs only its own grants: CreateCall needs the signing key and nothing else; the
+ * sweeper needs no signing key.
  */
 final class CloudWiring {
   private CloudWiring() {}
 
   private static final Map<String, String> ENV = System.getenv();
   private static final Clock CLOCK = Clock.systemUTC();
+  static final FunctionsConfig CONFIG = FunctionsConfig.fromEnv(ENV);
 
   /** Clients for functions that use Pub/Sub and Firestore. */
   private static final class Cloud {
-    static final CloudConfig CONFIG = CloudConfig.fromEnv(ENV);
-    static final Firestore DB = FirestoreClients.create(CONFIG);
+    static final CloudConfig CLOUD = CloudConfig.fromEnv(ENV);
+    static final Firestore DB = FirestoreClients.create(CLOUD);
     static final PubSubEgress EGRESS = egress();
-    static final Duration WINDOW = Duration.ofSeconds(Long.parseLong(ENV.getOrDefault("HEARTBEAT_WINDOW_SECONDS", "30")));
 
     private static PubSubEgress egress() {
       try {
-        return new PubSubEgress(new PubSubClients(CONFIG).orderedPublisher(CONFIG.egressTopic()));
+        return new PubSubEgress(new PubSubClients(CLOUD).orderedPublisher(CLOUD.egressTopic()));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -59,9 +59,8 @@ final class CloudWiring {
     static final SignalingRouter INSTANCE = new SignalingRouter(
         Keys.TOKENS,
         new FirestorePresenceStore(Cloud.DB),
-        new FirestoreGatewayLiveness(new GatewayHeartbeats(Cloud.DB), Cloud.WINDOW, Cloud.WINDOW.dividedBy(10)),
+        new FirestoreGatewayLiveness(new GatewayHeartbeats(Cloud.DB), CONFIG.heartbeatWindow(), CONFIG.heartbeatWindow().dividedBy(10)),
         Keys.CORE.iceServers(),
-        Cloud.EGRESS,
         CLOCK);
   }
 
@@ -72,8 +71,7 @@ final class CloudWiring {
   private static final class Sweeper {
     static final GhostSweeper INSTANCE = new GhostSweeper(
         new FirestorePresenceStore(Cloud.DB),
-        new FirestoreGatewayLiveness(new GatewayHeartbeats(Cloud.DB), Cloud.WINDOW, Duration.ZERO),
-        Cloud.EGRESS,
+        new FirestoreGatewayLiveness(new GatewayHeartbeats(Cloud.DB), CONFIG.heartbeatWindow(), Duration.ZERO),
         CLOCK);
   }
 
@@ -91,9 +89,5 @@ final class CloudWiring {
 
   static GhostSweeper sweeper() {
     return Sweeper.INSTANCE;
-  }
-
-  static String publicBaseUrl() {
-    return ENV.get("PUBLIC_BASE_URL");
   }
 }

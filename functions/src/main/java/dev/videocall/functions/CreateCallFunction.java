@@ -18,7 +18,7 @@ public final class CreateCallFunction implements HttpFunction {
   private final String publicBaseUrl;
 
   public CreateCallFunction() {
-    this(CloudWiring.callsApi(), CloudWiring.publicBaseUrl());
+    this(CloudWiring.callsApi(), CloudWiring.CONFIG.publicBaseUrl());
   }
 
   public CreateCallFunction(CallsApi api, String publicBaseUrl) {
@@ -36,7 +36,7 @@ public final class CreateCallFunction implements HttpFunction {
     CallsApi.Response result;
     if (!"POST".equals(request.getMethod())) {
       response.appendHeader("Allow", "POST");
-      result = new CallsApi.Response(405, "{\"error\":{\"code\":\"method-not-allowed\",\"message\":\"use POST\"}}");
+      result = CallsApi.methodNotAllowed();
     } else {
       byte[] bytes;
       try (InputStream in = request.getInputStream()) {

@@ -6,7 +6,7 @@ import com.google.cloud.functions.HttpResponse;
 import dev.videocall.contract.Envelope;
 import dev.videocall.contract.WireCodec;
 import dev.videocall.core.SignalingRouter;
-import dev.videocall.gcp.PubSubEgress;
+import dev.videocall.contract.DeliverySink;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The router as an HTTP function behind a Pub/Sub push subscription with message ordering (see
- * docs/architecture.md for why not an Eventarc trigger). Answers:
+ * docs/architecture.md for why not an Eventarc trigger). Requests are handled concurrently (one
+ * instance serves many at once); nothing here keeps per-request state outside the call. Answers:
  *
  * <ul>
  *   <li>204 when the envelope was handled and its deliveries published: Pub/Sub acknowledges it;
@@ -30,15 +31,15 @@ public final class RouterFunction implements HttpFunction {
   static final int MAX_BODY_BYTES = 128 * 1024;
 
   private final SignalingRouter router;
-  private final PubSubEgress egress;
+  private final DeliverySink egress;
 
   /** Called by the Functions Framework. */
   public RouterFunction() {
     this(CloudWiring.router(), CloudWiring.egress());
   }
 
-  /** For tests: any router and egress. */
-  public RouterFunction(SignalingRouter router, PubSubEgress egress) {
+  /** For tests: any router and egress. Both must be safe for concurrent requests. */
+  public RouterFunction(SignalingRouter router, DeliverySink egress) {
     this.router = router;
     this.egress = egress;
   }
@@ -56,8 +57,7 @@ public final class RouterFunction implements HttpFunction {
       return;
     }
     try {
-      router.handle(envelope.get());
-      egress.flush();
+      egress.deliver(router.handle(envelope.get()));
       response.setStatusCode(204);
     } catch (RuntimeException e) {
       log.atError()

@@ -6,8 +6,10 @@ import dev.videocall.contract.EnvelopeSink;
 import dev.videocall.contract.invite.InviteLinks;
 import dev.videocall.contract.invite.InviteTokens;
 import dev.videocall.contract.invite.SigningKeys;
+import dev.videocall.contract.protocol.CloseCode;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +24,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
-import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -37,8 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements DeliverySink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   public static final String WEBSOCKET_PATH = "/video/connections";
-  /** Close code sent to every connection when the instance goes away (RFC 6455: service restart). */
-  public static final int SERVICE_RESTART = StatusCode.SERVICE_RESTART;
 
   private final GatewayConfig config;
   private final EnvelopeSink ingress;
@@ -110,21 +109,24 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     return registry.size();
   }
 
+  /** Sends each delivery to its connection here; one for a connection that is gone is dropped. */
   @Override
-  public void deliver(Delivery d) {
-    GatewayConnection c = registry.get(d.connectionId());
-    if (c == null) {
-      log.atDebug().addKeyValue("connectionId", d.connectionId()).log("delivery for a connection not here; dropped");
-      return;
+  public void deliver(List<Delivery> deliveries) {
+    for (Delivery d : deliveries) {
+      GatewayConnection c = registry.get(d.connectionId());
+      if (c == null) {
+        log.atDebug().addKeyValue("connectionId", d.connectionId()).log("delivery for a connection not here; dropped");
+        continue;
+      }
+      c.deliver(d);
     }
-    c.deliver(d);
   }
 
   /** Closes one local connection from the server side (for example when its ingress failed). */
-  public void closeConnection(String connectionId, int code, String reason) {
+  public void closeConnection(String connectionId, CloseCode code, String reason) {
     GatewayConnection c = registry.get(connectionId);
     if (c != null) {
-      c.close(code, reason);
+      c.close(code.code(), reason);
     }
   }
 
@@ -138,7 +140,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     }
     shuttingDown = true;
     int open = registry.size();
-    registry.snapshot().forEach(c -> c.close(SERVICE_RESTART, "service restart"));
+    registry.snapshot().forEach(c -> c.close(CloseCode.SERVICE_RESTART.code(), "service restart"));
     long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
     while (registry.size() > 0 && System.nanoTime() < deadline) {
       try {
@@ -183,10 +185,10 @@ public final class Gateway implements DeliverySink, AutoCloseable {
       // A bad link costs nothing downstream: no envelope, no publish, no presence write.
       log.atWarn()
           .addKeyValue("gatewayId", config.gatewayId())
-          .addKeyValue("code", refused.reason().wireCode())
+          .addKeyValue("code", refused.code().wireCode())
           .addKeyValue("clientAddress", address)
           .log("refused link at the gateway: {}", refused.detail());
-      return new RefusedConnection(refused.reason());
+      return new RefusedConnection(refused);
     }
     return new GatewayConnection(
         newConnectionId(),

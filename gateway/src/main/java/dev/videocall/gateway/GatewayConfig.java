@@ -1,6 +1,6 @@
 package dev.videocall.gateway;
 
-import dev.videocall.contract.EnvValues;
+import dev.videocall.contract.config.EnvValues;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -53,29 +53,36 @@ public record GatewayConfig(
   public static GatewayConfig fromEnv(Map<String, String> env) {
     return new GatewayConfig(
         EnvValues.intValue(env, "PORT", 8080),
-        env.getOrDefault("GATEWAY_ID", defaultGatewayId(env)),
-        EnvValues.list(env.get("ALLOWED_ORIGINS")),
-        Boolean.parseBoolean(env.getOrDefault("ALLOW_MISSING_ORIGIN", "false")),
+        EnvValues.string(env, "GATEWAY_ID", defaultGatewayId(env)),
+        EnvValues.list(env, "ALLOWED_ORIGINS", List.of()),
+        EnvValues.bool(env, "ALLOW_MISSING_ORIGIN", false),
         EnvValues.intValue(env, "MAX_FRAME_BYTES", DEFAULT_MAX_FRAME_BYTES),
         EnvValues.doubleValue(env, "FRAME_RATE_PER_SECOND", DEFAULT_FRAME_RATE),
         EnvValues.intValue(env, "FRAME_BURST", DEFAULT_FRAME_BURST),
         EnvValues.intValue(env, "MAX_DROPPED_FRAMES", DEFAULT_MAX_DROPPED_FRAMES),
         EnvValues.intValue(env, "MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS),
         EnvValues.intValue(env, "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", DEFAULT_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE),
-        Boolean.parseBoolean(env.getOrDefault("TRUST_FORWARDED_FOR", "false")),
+        EnvValues.bool(env, "TRUST_FORWARDED_FOR", false),
         EnvValues.intValue(env, "MAX_QUEUED_FRAMES", DEFAULT_MAX_QUEUED_FRAMES),
-        Duration.ofMillis(EnvValues.intValue(env, "PING_INTERVAL_MILLIS", (int) DEFAULT_PING_INTERVAL.toMillis())),
-        Duration.ofMillis(EnvValues.intValue(env, "IDLE_TIMEOUT_MILLIS", (int) DEFAULT_IDLE_TIMEOUT.toMillis())),
-        Duration.ofMillis(EnvValues.intValue(env, "SHUTDOWN_GRACE_MILLIS", (int) DEFAULT_SHUTDOWN_GRACE.toMillis())),
+        EnvValues.seconds(env, "PING_INTERVAL_SECONDS", DEFAULT_PING_INTERVAL),
+        EnvValues.seconds(env, "IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT),
+        EnvValues.seconds(env, "SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE),
         EnvValues.optional(env, "INVITE_SIGNING_KEYS"));
   }
 
+  /** The same settings with the door checking links signed by these keys (the embedded default's own). */
+  public GatewayConfig withInviteSigningKeys(String keySpec) {
+    return new GatewayConfig(
+        port, gatewayId, allowedOrigins, allowMissingOrigin, maxFrameBytes, frameRatePerSecond, frameBurst,
+        maxDroppedFramesBeforeClose, maxConnections, maxNewConnectionsPerAddressPerMinute, trustForwardedFor,
+        maxQueuedFramesPerConnection, pingInterval, idleTimeout, shutdownGrace, keySpec);
+  }
 
   /** Cloud Run gives no instance id in the environment; a random suffix makes each process unique. */
   private static String defaultGatewayId(Map<String, String> env) {
     byte[] bytes = new byte[6];
     new SecureRandom().nextBytes(bytes);
-    String revision = env.getOrDefault("K_REVISION", "gw");
+    String revision = EnvValues.string(env, "K_REVISION", "gw");
     return revision + "-" + HexFormat.of().formatHex(bytes);
   }
 }

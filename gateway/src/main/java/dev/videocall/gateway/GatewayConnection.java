@@ -4,11 +4,13 @@ import dev.videocall.contract.Delivery;
 import dev.videocall.contract.Envelope;
 import dev.videocall.contract.Envelope.Event;
 import dev.videocall.contract.EnvelopeSink;
+import dev.videocall.contract.protocol.CloseCode;
+import dev.videocall.contract.protocol.ErrorCode;
+import dev.videocall.contract.protocol.ServerFrames;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +22,7 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
   private static final Logger log = LoggerFactory.getLogger(GatewayConnection.class);
 
   /** Sent when a frame is dropped for exceeding the rate budget: a transport notice, not signaling. */
-  static final String RATE_LIMITED_FRAME =
-      "{\"type\":\"error\",\"code\":\"rate-limited\",\"message\":\"too many messages; slow down\"}";
-  static final int RATE_LIMIT_CLOSE = 4008;
+  static final String RATE_LIMITED_FRAME = ServerFrames.error(ErrorCode.RATE_LIMITED, "too many messages; slow down");
 
   private final String connectionId;
   private final String gatewayId;
@@ -81,8 +81,8 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
       case FORWARD -> forward(Event.FRAME, text, null);
       case DROP -> outbound.send(RATE_LIMITED_FRAME);
       case CLOSE -> {
-        logClose(RATE_LIMIT_CLOSE, "frame rate budget exceeded");
-        outbound.close(RATE_LIMIT_CLOSE, "rate limited");
+        logClose(CloseCode.RATE_LIMITED, "frame rate budget exceeded");
+        outbound.close(CloseCode.RATE_LIMITED.code(), "rate limited");
       }
     }
   }
@@ -90,8 +90,8 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
     callback.succeed();
-    logClose(StatusCode.BAD_DATA, "binary frame");
-    outbound.close(StatusCode.BAD_DATA, "text frames only");
+    logClose(CloseCode.BINARY_NOT_ACCEPTED, "binary frame");
+    outbound.close(CloseCode.BINARY_NOT_ACCEPTED.code(), "text frames only");
   }
 
   @Override
@@ -151,19 +151,19 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
           .setCause(e)
           .addKeyValue("connectionId", connectionId)
           .addKeyValue("gatewayId", gatewayId)
-          .addKeyValue("code", StatusCode.SERVER_ERROR)
+          .addKeyValue("code", CloseCode.SERVER_ERROR.code())
           .log("ingress failed; closing the connection");
       if (event != Event.CLOSE && outbound != null) {
-        outbound.close(StatusCode.SERVER_ERROR, "internal error");
+        outbound.close(CloseCode.SERVER_ERROR.code(), "internal error");
       }
     }
   }
 
-  private void logClose(int code, String why) {
+  private void logClose(CloseCode code, String why) {
     log.atWarn()
         .addKeyValue("connectionId", connectionId)
         .addKeyValue("gatewayId", gatewayId)
-        .addKeyValue("code", code)
+        .addKeyValue("code", code.code())
         .log("closing: {}", why);
   }
 }

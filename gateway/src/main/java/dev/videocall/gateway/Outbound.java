@@ -1,5 +1,6 @@
 package dev.videocall.gateway;
 
+import dev.videocall.contract.protocol.CloseCode;
 import java.util.ArrayDeque;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -9,8 +10,6 @@ import org.eclipse.jetty.websocket.api.Session;
  * complete before the next). Bounded: a client that stops reading is closed instead of buffered.
  */
 final class Outbound {
-  /** Close code for a client that does not read what it is sent (RFC 6455: try again later). */
-  static final int SLOW_CONSUMER_CLOSE = 1013;
 
   private sealed interface Item {}
 
@@ -48,7 +47,7 @@ final class Outbound {
       } else if (queue.size() >= maxQueued) {
         closed = true;
         queue.clear();
-        item = new Close(SLOW_CONSUMER_CLOSE, "not reading");
+        item = new Close(CloseCode.TRY_AGAIN_LATER.code(), "not reading");
       }
       queue.add(item);
       if (sending) {

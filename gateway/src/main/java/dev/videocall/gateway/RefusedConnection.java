@@ -1,6 +1,8 @@
 package dev.videocall.gateway;
 
 import dev.videocall.contract.invite.InviteLinks;
+import dev.videocall.contract.protocol.ErrorCode;
+import dev.videocall.contract.protocol.ServerFrames;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
@@ -10,17 +12,18 @@ import org.eclipse.jetty.websocket.api.Session;
  * Nothing it sends is read or forwarded. Public only because Jetty invokes it reflectively.
  */
 public final class RefusedConnection implements Session.Listener.AutoDemanding {
-  private final InviteLinks.Reason reason;
+  private final InviteLinks.Refused refused;
 
-  RefusedConnection(InviteLinks.Reason reason) {
-    this.reason = reason;
+  RefusedConnection(InviteLinks.Refused refused) {
+    this.refused = refused;
   }
 
   @Override
   public void onWebSocketOpen(Session session) {
-    String frame = "{\"type\":\"error\",\"code\":\"" + reason.wireCode() + "\",\"message\":\"" + reason.message() + "\"}";
-    session.sendText(frame, Callback.from(
-        () -> session.close(reason.closeCode(), reason.wireCode(), Callback.NOOP),
+    ErrorCode code = refused.code();
+    int close = code.closeCode().orElseThrow(() -> new IllegalStateException(code + " does not close")).code();
+    session.sendText(ServerFrames.error(code, refused.message()), Callback.from(
+        () -> session.close(close, code.wireCode(), Callback.NOOP),
         failure -> session.disconnect()));
   }
 }

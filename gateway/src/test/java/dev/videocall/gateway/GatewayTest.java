@@ -11,6 +11,7 @@ import dev.videocall.contract.ConnectionRef;
 import dev.videocall.contract.Delivery;
 import dev.videocall.contract.Envelope;
 import dev.videocall.contract.Envelope.Event;
+import dev.videocall.testkit.WsClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -118,16 +119,16 @@ class GatewayTest {
     String idB = connectionIdOf("b");
     ConnectionRef toB = new ConnectionRef("gw-test", idB);
     Delivery first = Delivery.frame(toB, "{\"type\":\"offer\",\"n\":1}", idA, 3, 0);
-    gateway.deliver(first);
-    gateway.deliver(first); // a redelivered copy
-    gateway.deliver(Delivery.frame(toB, "{\"type\":\"offer\",\"n\":0}", idA, 2, 0)); // older than what was delivered
-    gateway.deliver(Delivery.frame(toB, "{\"type\":\"offer\",\"n\":2}", idA, 3, 1));
-    gateway.deliver(Delivery.frame(new ConnectionRef("gw-test", "nobody"), "{}", idA, 9, 0)); // ignored
+    gateway.deliver(List.of(first));
+    gateway.deliver(List.of(first)); // a redelivered copy
+    gateway.deliver(List.of(Delivery.frame(toB, "{\"type\":\"offer\",\"n\":0}", idA, 2, 0))); // older than what was delivered
+    gateway.deliver(List.of(Delivery.frame(toB, "{\"type\":\"offer\",\"n\":2}", idA, 3, 1)));
+    gateway.deliver(List.of(Delivery.frame(new ConnectionRef("gw-test", "nobody"), "{}", idA, 9, 0))); // ignored
     assertEquals(1, b.next().get("n").getAsInt());
     assertEquals(2, b.next().get("n").getAsInt());
     assertNull(b.frames.poll(200, TimeUnit.MILLISECONDS), "no duplicate and nothing older");
     assertNull(a.frames.poll(50, TimeUnit.MILLISECONDS), "a heard nothing");
-    gateway.deliver(Delivery.close(toB, "{\"type\":\"error\",\"code\":\"replaced\"}", 4004, "replaced", idA, 4, 0));
+    gateway.deliver(List.of(Delivery.close(toB, "{\"type\":\"error\",\"code\":\"replaced\"}", 4004, "replaced", idA, 4, 0)));
     assertEquals("replaced", b.next().get("code").getAsString());
     assertEquals(4004, b.closeCode());
   }

@@ -9,7 +9,4 @@ public final class Attributes {
 
   /** The target (egress) or source (ingress) connection id. */
   public static final String CONNECTION = "connection";
-
-  /** Envelope event: open, frame or close (ingress only; for filtering and debugging). */
-  public static final String EVENT = "event";
 }

@@ -1,5 +1,6 @@
 package dev.videocall.gcp;
 
+import dev.videocall.contract.config.EnvValues;
 import java.util.Map;
 
 /**
@@ -18,9 +19,12 @@ public record CloudConfig(
   public static final String DEFAULT_PROJECT = "demo-videocall";
 
   public static CloudConfig fromEnv(Map<String, String> env) {
-    String project = firstNonBlank(env.get("GOOGLE_CLOUD_PROJECT"), env.get("GCP_PROJECT"));
-    String pubsubEmulator = blankToNull(env.get("PUBSUB_EMULATOR_HOST"));
-    String firestoreEmulator = blankToNull(env.get("FIRESTORE_EMULATOR_HOST"));
+    String project = EnvValues.optional(env, "GOOGLE_CLOUD_PROJECT");
+    if (project == null) {
+      project = EnvValues.optional(env, "GCP_PROJECT");
+    }
+    String pubsubEmulator = EnvValues.optional(env, "PUBSUB_EMULATOR_HOST");
+    String firestoreEmulator = EnvValues.optional(env, "FIRESTORE_EMULATOR_HOST");
     if (project == null) {
       if (pubsubEmulator == null && firestoreEmulator == null) {
         throw new IllegalArgumentException("GOOGLE_CLOUD_PROJECT is required outside the emulators");
@@ -29,17 +33,9 @@ public record CloudConfig(
     }
     return new CloudConfig(
         project,
-        env.getOrDefault("INGRESS_TOPIC", "signal-ingress"),
-        env.getOrDefault("EGRESS_TOPIC", "signal-egress"),
+        EnvValues.string(env, "INGRESS_TOPIC", "signal-ingress"),
+        EnvValues.string(env, "EGRESS_TOPIC", "signal-egress"),
         pubsubEmulator,
         firestoreEmulator);
-  }
-
-  private static String firstNonBlank(String a, String b) {
-    return blankToNull(a) != null ? a : blankToNull(b);
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s.trim();
   }
 }

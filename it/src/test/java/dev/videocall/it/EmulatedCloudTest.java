@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.gson.JsonObject;
+import dev.videocall.testkit.PushBridge;
+import dev.videocall.testkit.ChildJvm;
+import dev.videocall.testkit.Emulators;
 import dev.videocall.core.CoreConfig;
 import dev.videocall.contract.invite.InviteTokens;
 import dev.videocall.contract.invite.SigningKeys;
-import dev.videocall.gateway.WsClient;
+import dev.videocall.testkit.WsClient;
 import dev.videocall.gcp.PubSubClients;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -35,7 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * bridge standing in for the push subscription. The two people of a call sit on different gateways.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@org.junit.jupiter.api.extension.ExtendWith(dev.videocall.gcp.RequiresEmulators.class)
+@org.junit.jupiter.api.extension.ExtendWith(dev.videocall.testkit.RequiresEmulators.class)
 class EmulatedCloudTest {
   /** Short so the test is quick; production uses a 10 s interval and a 30 s window. */
   static final int HEARTBEAT_WINDOW_SECONDS = 3;

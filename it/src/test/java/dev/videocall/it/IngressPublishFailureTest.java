@@ -2,7 +2,6 @@ package dev.videocall.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.cloud.pubsub.v1.TopicAdminClient;
 import dev.videocall.contract.Envelope;
@@ -10,11 +9,8 @@ import dev.videocall.contract.WireCodec;
 import dev.videocall.gateway.gcp.PubSubIngress;
 import dev.videocall.gcp.CloudConfig;
 import dev.videocall.gcp.PubSubClients;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.videocall.testkit.Emulators;
+import dev.videocall.testkit.PrivatePstest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,14 +27,8 @@ class IngressPublishFailureTest {
 
   @Test
   void aFailedPublishReportsTheConnectionAndTheKeyIsResumed() throws Exception {
-    Path pstest = Path.of("..", ".emulators", "bin", "pstest").toAbsolutePath().normalize();
-    assumeTrue(Files.isExecutable(pstest), "no pstest binary at " + pstest + ": run scripts/emulators start (README's test command does)");
-    Process emulator = new ProcessBuilder(pstest.toString(), "-port", "0", "-fail-first-publish-prefix", "fail-")
-        .redirectErrorStream(true).start();
-    try {
-      String ready = new BufferedReader(new InputStreamReader(emulator.getInputStream(), StandardCharsets.UTF_8)).readLine();
-      assertTrue(ready != null && ready.startsWith("pstest listening on "), "pstest said: " + ready);
-      String host = ready.substring("pstest listening on ".length()).trim();
+    try (PrivatePstest emulator = PrivatePstest.start("-fail-first-publish-prefix", "fail-")) {
+      String host = emulator.host;
       CloudConfig config = CloudConfig.fromEnv(Map.of("PUBSUB_EMULATOR_HOST", host, "FIRESTORE_EMULATOR_HOST", "unused:1"));
       try (PubSubClients clients = new PubSubClients(config)) {
         try (TopicAdminClient admin = clients.topicAdmin()) {
@@ -80,9 +70,6 @@ class IngressPublishFailureTest {
         observer.close();
         ingress.close();
       }
-    } finally {
-      emulator.destroy();
-      emulator.waitFor(5, TimeUnit.SECONDS);
     }
   }
 

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -34,20 +33,19 @@ final class CallsHandler extends Handler.Abstract {
     }
     if (!HttpMethod.POST.is(request.getMethod())) {
       response.getHeaders().put(HttpHeader.ALLOW, "POST");
-      respond(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, errorJson("method-not-allowed", "use POST"));
+      respond(response, callback, CallsApi.methodNotAllowed());
       return true;
     }
     String body;
     try (InputStream in = Content.Source.asInputStream(request)) {
       byte[] bytes = in.readNBytes(CallsApi.MAX_BODY_BYTES + 1);
       if (bytes.length > CallsApi.MAX_BODY_BYTES) {
-        respond(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, errorJson("too-large", "body too large"));
+        respond(response, callback, CallsApi.tooLarge());
         return true;
       }
       body = new String(bytes, StandardCharsets.UTF_8);
     }
-    CallsApi.Response result = api.create(body, baseUrl(request));
-    respond(response, callback, result.status(), result.json());
+    respond(response, callback, api.create(body, baseUrl(request)));
     return true;
   }
 
@@ -59,14 +57,10 @@ final class CallsHandler extends Handler.Abstract {
     return uri.getScheme() + "://" + uri.getAuthority();
   }
 
-  private static void respond(Response response, Callback callback, int status, String json) {
-    response.setStatus(status);
+  private static void respond(Response response, Callback callback, CallsApi.Response result) {
+    response.setStatus(result.status());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    Content.Sink.write(response, true, json, callback);
-  }
-
-  private static String errorJson(String code, String message) {
-    return "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}";
+    Content.Sink.write(response, true, result.json(), callback);
   }
 }

@@ -1,17 +1,14 @@
 package dev.videocall.local;
 
-import com.google.gson.JsonParser;
-import dev.videocall.core.CallsApi;
+import dev.videocall.core.CallCreator;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar videocall-local.jar}: starts the embedded stack and prints two ready-to-open links
- * (names from {@code CALL_USERS}, default {@code alice,bob}). With {@code BACKEND=gcp} it runs the
- * gateway alone against Pub/Sub and Firestore (real ones, or the emulators named by
- * {@code PUBSUB_EMULATOR_HOST} and {@code FIRESTORE_EMULATOR_HOST}).
+ * {@code java -jar videocall-local.jar}: starts the embedded stack and prints two ready-to-open links.
+ * The one place this process reads its environment ({@link LocalConfig}).
  */
 public final class LocalMain {
   private static final Logger log = LoggerFactory.getLogger(LocalMain.class);
@@ -19,27 +16,19 @@ public final class LocalMain {
   private LocalMain() {}
 
   public static void main(String[] args) throws Exception {
-    var env = System.getenv();
-    if ("gcp".equalsIgnoreCase(env.getOrDefault("BACKEND", "memory"))) {
-      // Cloud mode: only the gateway runs here; the functions run under the invoker or on Cloud Functions.
-      dev.videocall.gateway.gcp.GatewayMain.main(args);
-      return;
-    }
-    LocalStack stack = LocalStack.start(env);
+    LocalConfig config = LocalConfig.fromEnv(System.getenv());
+    LocalStack stack = LocalStack.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "shutdown"));
 
-    String[] users = env.getOrDefault("CALL_USERS", "alice,bob").split(",", 2);
-    String request = "{\"users\":[\"" + users[0].trim() + "\",\"" + (users.length > 1 ? users[1].trim() : "bob") + "\"]}";
-    CallsApi.Response call = stack.callsApi().create(request, stack.baseUrl());
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     out.println();
     out.println("Video call server on " + stack.baseUrl() + "  (new calls: " + stack.baseUrl() + "/)");
-    if (call.status() == 200) {
-      var links = JsonParser.parseString(call.json()).getAsJsonObject().getAsJsonObject("links");
+    try {
+      CallCreator.CreatedCall call = stack.callCreator().create(config.callUsers(), stack.baseUrl());
       out.println("Open these two links, one per browser tab or device:");
-      links.entrySet().forEach(e -> out.println("  " + e.getKey() + ": " + e.getValue().getAsString()));
-    } else {
-      out.println("Could not create the starter call: " + call.json());
+      call.links().forEach((user, link) -> out.println("  " + user + ": " + link));
+    } catch (CallCreator.InvalidCallRequest e) {
+      out.println("Could not create the starter call (CALL_USERS): " + e.getMessage());
     }
     if (stack.signingKeyGenerated()) {
       out.println("(links are signed with a key made for this run: they stop working when it stops;"

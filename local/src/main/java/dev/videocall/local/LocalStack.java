@@ -1,59 +1,49 @@
 package dev.videocall.local;
 
+import dev.videocall.contract.invite.InviteTokens;
 import dev.videocall.core.CallCreator;
 import dev.videocall.core.CallsApi;
-import dev.videocall.core.CoreConfig;
 import dev.videocall.core.GatewayLiveness;
-import dev.videocall.contract.invite.InviteTokens;
 import dev.videocall.core.SignalingRouter;
+import dev.videocall.core.memory.InMemoryPresenceStore;
 import dev.videocall.gateway.Gateway;
-import dev.videocall.gateway.GatewayConfig;
-import dev.videocall.memory.InMemoryPresenceStore;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The embedded default: the gateway and the signaling core in one JVM, joined by in-memory adapters.
- * The gateway's ingress calls the router directly; the router's egress calls the gateway directly.
+ * The gateway's ingress hands each envelope to the router on the socket's thread, and the router's
+ * deliveries go straight back to the gateway.
  */
 public final class LocalStack implements AutoCloseable {
   private final Gateway gateway;
-  private final CallsApi callsApi;
-  private final String publicBaseUrl;
-  private final CoreConfig coreConfig;
+  private final CallCreator callCreator;
+  private final LocalConfig config;
 
-  private LocalStack(Gateway gateway, CallsApi callsApi, String publicBaseUrl, CoreConfig coreConfig) {
+  private LocalStack(Gateway gateway, CallCreator callCreator, LocalConfig config) {
     this.gateway = gateway;
-    this.callsApi = callsApi;
-    this.publicBaseUrl = publicBaseUrl;
-    this.coreConfig = coreConfig;
+    this.callCreator = callCreator;
+    this.config = config;
   }
 
-  /** Builds and starts the stack from an environment map (see docs/operations.md). */
-  public static LocalStack start(Map<String, String> env) throws Exception {
-    CoreConfig core = CoreConfig.fromEnv(env, true);
-    // The gateway checks links with the same keys before anything reaches the core.
-    Map<String, String> gatewayEnv = new java.util.HashMap<>(env);
-    gatewayEnv.put("INVITE_SIGNING_KEYS", core.signingKeySpec());
-    GatewayConfig gatewayConfig = GatewayConfig.fromEnv(gatewayEnv);
+  /** Builds and starts the stack. */
+  public static LocalStack start(LocalConfig config) throws Exception {
     Clock clock = Clock.systemUTC();
-    InviteTokens tokens = new InviteTokens(core.signingKeys());
-    CallsApi callsApi = new CallsApi(new CallCreator(tokens, core.inviteTtl(), clock));
-    String publicBaseUrl = env.get("PUBLIC_BASE_URL");
-
-    // The two halves refer to each other: the router is set before the gateway accepts anything.
-    AtomicReference<SignalingRouter> router = new AtomicReference<>();
+    InviteTokens tokens = new InviteTokens(config.core().signingKeys());
+    CallCreator callCreator = new CallCreator(tokens, config.core().inviteTtl(), clock);
+    SignalingRouter router =
+        new SignalingRouter(tokens, new InMemoryPresenceStore(), GatewayLiveness.ALWAYS_ALIVE, config.core().iceServers(), clock);
+    // The gateway is both ends of the core: envelopes in, deliveries out.
+    AtomicReference<Gateway> gatewayRef = new AtomicReference<>();
     Gateway gateway =
         new Gateway(
-            gatewayConfig,
-            envelope -> router.get().handle(envelope),
-            Map.of("/api/", new CallsHandler(callsApi, publicBaseUrl)));
-    router.set(
-        new SignalingRouter(
-            tokens, new InMemoryPresenceStore(), GatewayLiveness.ALWAYS_ALIVE, core.iceServers(), gateway, clock));
+            config.gateway(),
+            envelope -> gatewayRef.get().deliver(router.handle(envelope)),
+            Map.of("/api/", new CallsHandler(new CallsApi(callCreator), config.publicBaseUrl())));
+    gatewayRef.set(gateway);
     gateway.start();
-    return new LocalStack(gateway, callsApi, publicBaseUrl, core);
+    return new LocalStack(gateway, callCreator, config);
   }
 
   public int port() {
@@ -62,15 +52,15 @@ public final class LocalStack implements AutoCloseable {
 
   /** The URL people open: the configured public URL, or localhost on the bound port. */
   public String baseUrl() {
-    return publicBaseUrl != null && !publicBaseUrl.isBlank() ? publicBaseUrl : "http://localhost:" + port();
+    return config.publicBaseUrl() != null ? config.publicBaseUrl() : "http://localhost:" + port();
   }
 
-  public CallsApi callsApi() {
-    return callsApi;
+  public CallCreator callCreator() {
+    return callCreator;
   }
 
   public boolean signingKeyGenerated() {
-    return coreConfig.signingKeysGenerated();
+    return config.core().signingKeysGenerated();
   }
 
   public Gateway gateway() {

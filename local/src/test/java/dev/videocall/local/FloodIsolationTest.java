@@ -2,7 +2,7 @@ package dev.videocall.local;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.videocall.gateway.WsClient;
+import dev.videocall.testkit.WsClient;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,12 +23,12 @@ class FloodIsolationTest {
 
   @Test
   void aFloodDoesNotSlowANeighbouringCall() throws Exception {
-    try (LocalStack stack = LocalStack.start(Map.of(
+    try (LocalStack stack = LocalStack.start(LocalConfig.fromEnv(Map.of(
         "PORT", "0",
         "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "100000",
         // The neighbour sends 100 messages a second while it is measured; flooders far exceed this budget.
         "FRAME_RATE_PER_SECOND", "200",
-        "FRAME_BURST", "400"))) {
+        "FRAME_BURST", "400")))) {
       String origin = "http://localhost:" + stack.port();
       String[] calm = LocalStackTest.newCall(origin, "nia", "ned");
       WsClient nia = WsClient.connect(stack.port(), calm[0], origin);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import dev.videocall.gateway.WsClient;
+import dev.videocall.testkit.WsClient;
 
 /** The embedded default end to end over real HTTP and real WebSockets: bad input included. */
 class LocalStackTest {
@@ -35,7 +35,7 @@ class LocalStackTest {
 
   @BeforeAll
   static void start() throws Exception {
-    stack = LocalStack.start(Map.of("PORT", "0", "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "10000", "INVITE_SIGNING_KEYS", KEYS));
+    stack = LocalStack.start(LocalConfig.fromEnv(Map.of("PORT", "0", "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "10000", "INVITE_SIGNING_KEYS", KEYS)));
     origin = "http://localhost:" + stack.port();
     logs.start();
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);

@@ -1,0 +1,139 @@
+package dev.videocall.core;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import dev.videocall.contract.protocol.ErrorCode;
+import dev.videocall.contract.protocol.MessageType;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Turns a raw text frame into a {@link ClientMessage} or a documented refusal. Pure; never throws
+ * for any input.
+ */
+public final class FrameValidator {
+  private FrameValidator() {}
+
+  /** The outcome of validating one frame. */
+  public sealed interface Result {}
+
+  public record Accepted(ClientMessage message) implements Result {}
+
+  public record Refused(ErrorCode code, String message) implements Result {}
+
+  public static Result validate(String frame) {
+    if (frame == null) {
+      return new Refused(ErrorCode.BAD_JSON, "empty frame");
+    }
+    // Check the largest cap before parsing so a huge frame costs no parse (the gateway caps at 64 KiB).
+    int bytes = utf8Length(frame);
+    if (bytes > Limits.MAX_SDP_FRAME_BYTES) {
+      return new Refused(ErrorCode.TOO_LARGE, "frame of " + bytes + " bytes exceeds " + Limits.MAX_SDP_FRAME_BYTES);
+    }
+    JsonObject json;
+    try {
+      JsonElement parsed = JsonParser.parseString(frame);
+      if (!parsed.isJsonObject()) {
+        return new Refused(ErrorCode.BAD_JSON, "frame is not a JSON object");
+      }
+      json = parsed.getAsJsonObject();
+    } catch (RuntimeException | StackOverflowError e) {
+      return new Refused(ErrorCode.BAD_JSON, "frame is not valid JSON");
+    }
+    String typeName = string(json.get("type"));
+    Optional<MessageType> maybeType = typeName == null ? Optional.empty() : MessageType.clientType(typeName);
+    if (maybeType.isEmpty()) {
+      return new Refused(ErrorCode.UNKNOWN_TYPE, "type must be one of offer, answer, candidate, bye");
+    }
+    MessageType type = maybeType.get();
+    int cap = Limits.maxFrameBytes(type);
+    if (bytes > cap) {
+      return new Refused(ErrorCode.TOO_LARGE, type.wireName() + " frame of " + bytes + " bytes exceeds " + cap);
+    }
+    return switch (type) {
+      case OFFER, ANSWER -> sessionDescription(type, json);
+      case CANDIDATE -> candidate(json);
+      case BYE -> new Accepted(new ClientMessage(type, new JsonObject()));
+      default -> throw new IllegalStateException("not a client type: " + type);
+    };
+  }
+
+  private static Result sessionDescription(MessageType type, JsonObject json) {
+    String sdp = string(json.get("sdp"));
+    if (sdp == null || sdp.isEmpty()) {
+      return new Refused(ErrorCode.BAD_MESSAGE, type.wireName() + " needs a non-empty string sdp");
+    }
+    JsonObject fields = new JsonObject();
+    fields.addProperty("sdp", sdp);
+    return new Accepted(new ClientMessage(type, fields));
+  }
+
+  private static Result candidate(JsonObject json) {
+    JsonElement iceElement = json.get("ice");
+    if (iceElement == null || !iceElement.isJsonObject()) {
+      return new Refused(ErrorCode.BAD_MESSAGE, "candidate needs an ice object");
+    }
+    JsonObject ice = iceElement.getAsJsonObject();
+    String candidate = string(ice.get("candidate"));
+    if (candidate == null) {
+      return new Refused(ErrorCode.BAD_MESSAGE, "ice.candidate must be a string");
+    }
+    JsonElement mid = ice.get("sdpMid");
+    JsonElement index = ice.get("sdpMLineIndex");
+    JsonElement ufrag = ice.get("usernameFragment");
+    boolean midPresent = isPresent(mid);
+    boolean indexPresent = isPresent(index);
+    if (midPresent && string(mid) == null) {
+      return new Refused(ErrorCode.BAD_MESSAGE, "ice.sdpMid must be a string or null");
+    }
+    if (indexPresent && !isLineIndex(index)) {
+      return new Refused(ErrorCode.BAD_MESSAGE, "ice.sdpMLineIndex must be a non-negative integer or null");
+    }
+    if (!midPresent && !indexPresent) {
+      return new Refused(ErrorCode.BAD_MESSAGE, "ice needs sdpMid or sdpMLineIndex");
+    }
+    if (isPresent(ufrag) && string(ufrag) == null) {
+      return new Refused(ErrorCode.BAD_MESSAGE, "ice.usernameFragment must be a string or null");
+    }
+    JsonObject cleanIce = new JsonObject();
+    cleanIce.addProperty("candidate", candidate);
+    cleanIce.add("sdpMid", midPresent ? mid : null);
+    // Re-emit the index as a plain integer so "1.0" or "1e0" reach the browser as 1.
+    cleanIce.add("sdpMLineIndex", indexPresent ? new JsonPrimitive((int) index.getAsDouble()) : null);
+    if (isPresent(ufrag)) {
+      cleanIce.add("usernameFragment", ufrag);
+    }
+    JsonObject fields = new JsonObject();
+    fields.add("ice", cleanIce);
+    return new Accepted(new ClientMessage(MessageType.CANDIDATE, fields));
+  }
+
+  private static boolean isPresent(JsonElement e) {
+    return e != null && !e.isJsonNull();
+  }
+
+  private static boolean isLineIndex(JsonElement e) {
+    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+      return false;
+    }
+    try {
+      double d = e.getAsDouble();
+      return d >= 0 && d <= 65535 && d == Math.rint(d);
+    } catch (RuntimeException ex) {
+      return false;
+    }
+  }
+
+  private static String string(JsonElement e) {
+    if (e instanceof JsonPrimitive p && p.isString()) {
+      return p.getAsString();
+    }
+    return null;
+  }
+
+  private static int utf8Length(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+}

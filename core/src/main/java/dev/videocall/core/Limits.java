@@ -1,0 +1,40 @@
+package dev.videocall.core;
+
+import dev.videocall.contract.protocol.MessageType;
+import java.time.Duration;
+
+/** Policy constants of the signaling core, each with the reason for its value. */
+public final class Limits {
+  private Limits() {}
+
+  /** A call is two people; WebRTC mesh beyond that is out of scope. */
+  public static final int PARTICIPANTS_PER_CALL = 2;
+
+  /** Real offers/answers with audio, video and a data channel are 3–10 KB; 32 KiB leaves room for many codecs. */
+  public static final int MAX_SDP_FRAME_BYTES = 32 * 1024;
+
+  /** One ICE candidate line is ~100–300 bytes; 2 KiB allows long mDNS/IPv6 forms and extensions. */
+  public static final int MAX_CANDIDATE_FRAME_BYTES = 2 * 1024;
+
+  /** A bye carries nothing; anything larger is abuse. */
+  public static final int MAX_BYE_FRAME_BYTES = 256;
+
+  /** Links are shared by hand and used the same day; a day is long enough and short enough. */
+  public static final Duration DEFAULT_INVITE_TTL = Duration.ofHours(24);
+
+  /** Upper bound on a configured TTL: long-lived links are long-lived credentials. */
+  public static final Duration MAX_INVITE_TTL = Duration.ofDays(30);
+
+  /** TURN REST credentials live about an hour (the TURN REST API draft's suggestion). */
+  public static final Duration TURN_CREDENTIAL_TTL = Duration.ofHours(1);
+
+  /** The cap on one client frame of this type, in UTF-8 bytes. */
+  public static int maxFrameBytes(MessageType type) {
+    return switch (type) {
+      case OFFER, ANSWER -> MAX_SDP_FRAME_BYTES;
+      case CANDIDATE -> MAX_CANDIDATE_FRAME_BYTES;
+      case BYE -> MAX_BYE_FRAME_BYTES;
+      default -> throw new IllegalArgumentException(type + " is not sent by clients");
+    };
+  }
+}

@@ -1,0 +1,214 @@
+package dev.videocall.core;
+
+import dev.videocall.contract.ConnectionRef;
+import dev.videocall.contract.Delivery;
+import dev.videocall.contract.Envelope;
+import dev.videocall.contract.invite.InviteLinks;
+import dev.videocall.contract.invite.InviteTokens;
+import dev.videocall.contract.protocol.CloseCode;
+import dev.videocall.contract.protocol.ErrorCode;
+import dev.videocall.contract.protocol.LeaveReason;
+import dev.videocall.contract.protocol.MessageType;
+import dev.videocall.contract.protocol.ServerFrames;
+import dev.videocall.core.FrameValidator.Accepted;
+import dev.videocall.core.FrameValidator.Refused;
+import dev.videocall.core.PresenceStore.Full;
+import dev.videocall.core.PresenceStore.Joined;
+import dev.videocall.core.PresenceStore.Left;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The signaling core: turns each gateway envelope into presence changes and the deliveries it causes.
+ * It sees only ports (presence, gateway liveness, clock), never a socket, topic or database; the
+ * caller hands the returned deliveries to its egress (in one JVM the gateway itself, in the cloud a
+ * Pub/Sub publisher) and acknowledges the envelope only once they are out.
+ *
+ * <p>Failure kinds: bad input gets a documented error frame (and, for a bad link, a close); a
+ * failing store throws, so the platform (Pub/Sub) retries the envelope.
+ */
+public final class SignalingRouter {
+  private static final Logger log = LoggerFactory.getLogger(SignalingRouter.class);
+
+  private final InviteLinks links;
+  private final PresenceStore presence;
+  private final GatewayLiveness liveness;
+  private final IceServers iceServers;
+  private final InstantSource clock;
+
+  public SignalingRouter(
+      InviteTokens tokens,
+      PresenceStore presence,
+      GatewayLiveness liveness,
+      IceServers iceServers,
+      InstantSource clock) {
+    this.links = new InviteLinks(tokens);
+    this.presence = presence;
+    this.liveness = liveness;
+    this.iceServers = iceServers;
+    this.clock = clock;
+  }
+
+  /** The verified identity of a connection: the call and the pair its link was minted for. */
+  private record Identity(String sessionId, String userId, String peerId, Instant linkExpiresAt) {}
+
+  /** Handles one envelope; returns what to deliver, in order (often one delivery, sometimes none). */
+  public List<Delivery> handle(Envelope envelope) {
+    Outbox out = new Outbox(envelope);
+    switch (envelope.event()) {
+      case OPEN -> open(envelope, out);
+      case FRAME -> frame(envelope, out);
+      case CLOSE -> close(envelope, out);
+    }
+    return out.deliveries();
+  }
+
+  private void open(Envelope e, Outbox out) {
+    ConnectionRef self = new ConnectionRef(e.gatewayId(), e.connectionId());
+    Instant now = clock.instant();
+    InviteLinks.Result checked = links.check(e.userId(), e.peerId(), e.token(), now, true);
+    if (checked instanceof InviteLinks.Refused refused) {
+      refuseAndClose(e, out, refused.code(), refused.message() + " (" + refused.detail() + ")");
+      return;
+    }
+    InviteLinks.Admitted admitted = (InviteLinks.Admitted) checked;
+    Identity id = new Identity(admitted.sessionId(), admitted.userId(), admitted.peerId(), admitted.expiresAt());
+    PresenceStore.JoinResult result =
+        presence.join(
+            new PresenceStore.Join(id.sessionId(), id.userId(), id.peerId(), self, e.userAgent(), id.linkExpiresAt(), now));
+    if (result instanceof Full) {
+      refuseAndClose(e, out, ErrorCode.CALL_FULL, "this call already has its two people");
+      return;
+    }
+    Joined joined = (Joined) result;
+    joined.replaced().ifPresent(old -> {
+      out.sendAndClose(
+          old,
+          ServerFrames.error(ErrorCode.REPLACED, "you opened this call again elsewhere"),
+          CloseCode.REPLACED.code(),
+          ErrorCode.REPLACED.wireCode());
+      log.atInfo()
+          .addKeyValue("sessionId", id.sessionId())
+          .addKeyValue("userId", id.userId())
+          .addKeyValue("connectionId", old.connectionId())
+          .addKeyValue("replacedBy", e.connectionId())
+          .log("connection replaced by a newer one");
+    });
+    Optional<Participant> livePeer = joined.peer().filter(p -> isAlive(p, now));
+    boolean polite = id.userId().compareTo(id.peerId()) < 0;
+    out.send(
+        self,
+        ServerFrames.welcome(new ServerFrames.Welcome(
+            id.sessionId(),
+            id.userId(),
+            id.peerId(),
+            livePeer.isPresent(),
+            polite,
+            joined.epoch(),
+            iceServers.forUser(id.userId(), now))));
+    livePeer.ifPresent(p -> out.send(p.connection(), ServerFrames.peerJoined(id.userId(), joined.epoch())));
+    log.atInfo()
+        .addKeyValue("sessionId", id.sessionId())
+        .addKeyValue("userId", id.userId())
+        .addKeyValue("connectionId", e.connectionId())
+        .addKeyValue("gatewayId", e.gatewayId())
+        .addKeyValue("peerPresent", livePeer.isPresent())
+        .log("joined call");
+  }
+
+  private void frame(Envelope e, Outbox out) {
+    ConnectionRef self = new ConnectionRef(e.gatewayId(), e.connectionId());
+    FrameValidator.Result validation = FrameValidator.validate(e.payload());
+    if (validation instanceof Refused refused) {
+      refuse(e, out, refused.code(), refused.message());
+      return;
+    }
+    ClientMessage message = ((Accepted) validation).message();
+    Optional<Identity> identity = identify(e);
+    if (identity.isEmpty()) {
+      refuse(e, out, ErrorCode.NOT_JOINED, "this connection has not joined a call");
+      return;
+    }
+    Identity id = identity.get();
+    Instant now = clock.instant();
+    Map<String, Participant> participants = presence.participants(id.sessionId());
+    Participant me = participants.get(id.userId());
+    if (me == null || !me.connection().equals(self)) {
+      refuse(e, out, ErrorCode.NOT_JOINED, "this connection is not your current one in the call");
+      return;
+    }
+    if (message.type() == MessageType.BYE) {
+      leave(e, id, out, LeaveReason.HANGUP, now);
+      return;
+    }
+    Participant peer = participants.get(id.peerId());
+    if (peer == null || !isAlive(peer, now)) {
+      refuse(e, out, ErrorCode.PEER_ABSENT, id.peerId() + " is not connected; message dropped");
+      return;
+    }
+    out.send(peer.connection(), message.relayed(id.userId()));
+    presence.recordRelayed(id.sessionId(), id.userId(), now);
+  }
+
+  private void close(Envelope e, Outbox out) {
+    // A connection whose open was refused never joined; leave() then finds nothing to do.
+    identify(e).ifPresent(id -> leave(e, id, out, LeaveReason.DISCONNECTED, clock.instant()));
+  }
+
+  private void leave(Envelope e, Identity id, Outbox out, LeaveReason reason, Instant now) {
+    if (presence.leave(id.sessionId(), id.userId(), e.connectionId(), now) instanceof Left left) {
+      left.peer()
+          .filter(p -> isAlive(p, now))
+          .ifPresent(p -> out.send(p.connection(), ServerFrames.peerLeft(id.userId(), reason, left.epoch())));
+      log.atInfo()
+          .addKeyValue("sessionId", id.sessionId())
+          .addKeyValue("userId", id.userId())
+          .addKeyValue("connectionId", e.connectionId())
+          .addKeyValue("reason", reason.wireName())
+          .log("left call");
+    }
+  }
+
+  /**
+   * The identity a frame or close belongs to, from the link it connected with. The token's MAC is
+   * checked again (the core keeps no per-connection state), but not its expiry: a call that started
+   * with a valid link may outlast it.
+   */
+  private Optional<Identity> identify(Envelope e) {
+    if (links.check(e.userId(), e.peerId(), e.token(), clock.instant(), false) instanceof InviteLinks.Admitted a) {
+      return Optional.of(new Identity(a.sessionId(), a.userId(), a.peerId(), a.expiresAt()));
+    }
+    return Optional.empty();
+  }
+
+  private boolean isAlive(Participant p, Instant now) {
+    return liveness.isAlive(p.connection().gatewayId(), now);
+  }
+
+  private void refuse(Envelope e, Outbox out, ErrorCode code, String message) {
+    out.send(new ConnectionRef(e.gatewayId(), e.connectionId()), ServerFrames.error(code, message));
+    logRefusal(e, code, message);
+  }
+
+  private void refuseAndClose(Envelope e, Outbox out, ErrorCode code, String message) {
+    CloseCode close = code.closeCode().orElseThrow(() -> new IllegalArgumentException(code + " does not close"));
+    out.sendAndClose(
+        new ConnectionRef(e.gatewayId(), e.connectionId()), ServerFrames.error(code, message), close.code(), code.wireCode());
+    logRefusal(e, code, message);
+  }
+
+  private static void logRefusal(Envelope e, ErrorCode code, String message) {
+    log.atWarn()
+        .addKeyValue("code", code.wireCode())
+        .addKeyValue("connectionId", e.connectionId())
+        .addKeyValue("gatewayId", e.gatewayId())
+        .addKeyValue("event", e.event().name().toLowerCase(java.util.Locale.ROOT))
+        .addKeyValue("seq", e.seq())
+        .log("refused: {}", message);
+  }
+}

@@ -1,0 +1,128 @@
+package dev.videocall.core.memory;
+
+import dev.videocall.core.Participant;
+import dev.videocall.core.PresenceStore;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Presence in one JVM: a map of sessions, each guarded by its own monitor so joins and leaves of one
+ * call are atomic while different calls never wait on each other.
+ */
+public final class InMemoryPresenceStore implements PresenceStore {
+
+  /** One call's state; all access holds its monitor. */
+  private static final class Session {
+    final Set<String> members;
+    final Map<String, Participant> participants = new HashMap<>(4);
+    final Map<String, Long> relayed = new HashMap<>(4);
+    long epoch;
+
+    Session(Set<String> members) {
+      this.members = members;
+    }
+  }
+
+  private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+  /** One counter for all calls: epochs stay increasing even when an emptied call is forgotten and started again. */
+  private final AtomicLong epochs = new AtomicLong();
+
+  @Override
+  public JoinResult join(Join join) {
+    while (true) {
+      Session session =
+          sessions.computeIfAbsent(join.sessionId(), id -> new Session(Set.of(join.userId(), join.peerId())));
+      synchronized (session) {
+        // A leave may have emptied and dropped this session between the lookup and the lock: start over.
+        if (sessions.get(join.sessionId()) != session) {
+          continue;
+        }
+        return joinLocked(session, join);
+      }
+    }
+  }
+
+  private JoinResult joinLocked(Session session, Join join) {
+    if (!session.members.equals(Set.of(join.userId(), join.peerId()))) {
+      return new Full();
+    }
+    Participant previous = session.participants.get(join.userId());
+    if (previous != null && previous.connection().equals(join.connection())) {
+      return new Joined(Optional.ofNullable(session.participants.get(join.peerId())), Optional.empty(), session.epoch);
+    }
+    session.participants.put(
+        join.userId(),
+        new Participant(join.userId(), join.connection(), join.userAgent()));
+    session.epoch = epochs.incrementAndGet();
+    return new Joined(
+        Optional.ofNullable(session.participants.get(join.peerId())),
+        Optional.ofNullable(previous).map(Participant::connection),
+        session.epoch);
+  }
+
+  @Override
+  public LeaveResult leave(String sessionId, String userId, String connectionId, Instant now) {
+    Session session = sessions.get(sessionId);
+    if (session == null) {
+      return new NotCurrent();
+    }
+    synchronized (session) {
+      Participant current = session.participants.get(userId);
+      if (current == null || !current.connection().connectionId().equals(connectionId)) {
+        return new NotCurrent();
+      }
+      session.participants.remove(userId);
+      session.epoch = epochs.incrementAndGet();
+      Optional<Participant> peer =
+          session.participants.values().stream().filter(p -> !p.userId().equals(userId)).findFirst();
+      if (session.participants.isEmpty()) {
+        // Nobody left: forget the call. Its links still work until they expire and simply start it again.
+        sessions.remove(sessionId, session);
+      }
+      return new Left(peer, session.epoch);
+    }
+  }
+
+  @Override
+  public Map<String, Participant> participants(String sessionId) {
+    Session session = sessions.get(sessionId);
+    if (session == null) {
+      return Map.of();
+    }
+    synchronized (session) {
+      return Map.copyOf(session.participants);
+    }
+  }
+
+  @Override
+  public void recordRelayed(String sessionId, String userId, Instant now) {
+    Session session = sessions.get(sessionId);
+    if (session != null) {
+      synchronized (session) {
+        session.relayed.merge(userId, 1L, Long::sum);
+      }
+    }
+  }
+
+  @Override
+  public List<String> openSessionIds(int limit) {
+    return sessions.keySet().stream().limit(limit).toList();
+  }
+
+  /** Messages relayed from {@code userId} in the call, for tests and diagnostics. */
+  public long relayedCount(String sessionId, String userId) {
+    Session session = sessions.get(sessionId);
+    if (session == null) {
+      return 0;
+    }
+    synchronized (session) {
+      return session.relayed.getOrDefault(userId, 0L);
+    }
+  }
+}

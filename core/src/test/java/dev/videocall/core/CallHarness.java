@@ -1,0 +1,83 @@
+package dev.videocall.core;
+
+import dev.videocall.contract.invite.SigningKeys;
+import dev.videocall.contract.invite.InviteTokens;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.videocall.contract.Delivery;
+import dev.videocall.contract.Envelope;
+import dev.videocall.contract.Envelope.Event;
+import dev.videocall.core.memory.InMemoryPresenceStore;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A router on in-memory presence that records every delivery it returns, with a settable clock. */
+final class CallHarness {
+  static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes();
+
+  final AtomicLong nowMillis = new AtomicLong(Instant.parse("2026-11-25T10:00:00Z").toEpochMilli());
+  final InstantSource clock = () -> Instant.ofEpochMilli(nowMillis.get());
+  final InviteTokens tokens = new InviteTokens(SigningKeys.of("k1", KEY));
+  final InMemoryPresenceStore presence = new InMemoryPresenceStore();
+  final List<Delivery> deliveries = java.util.Collections.synchronizedList(new ArrayList<>());
+  final Map<String, AtomicLong> seqs = new ConcurrentHashMap<>();
+  GatewayLiveness liveness = GatewayLiveness.ALWAYS_ALIVE;
+  final SignalingRouter router =
+      new SignalingRouter(tokens, presence, (g, t) -> liveness.isAlive(g, t), IceServers.stunOnly(List.of("stun:stun.example:3478")), clock);
+
+  /** A browser's link: user, peer and token. */
+  record Link(String user, String peer, String token) {}
+
+  String session = tokens.newSessionId();
+
+  Link link(String user, String peer) {
+    return new Link(user, peer, tokens.mint(session, user, peer, clock.instant().plusSeconds(3600)));
+  }
+
+  Envelope open(String conn, String gateway, Link link) {
+    return send(new Envelope(conn, gateway, Event.OPEN, seq(conn), link.user(), link.peer(), link.token(), null, null, "test-agent"));
+  }
+
+  Envelope frame(String conn, String gateway, Link link, String payload) {
+    return send(new Envelope(conn, gateway, Event.FRAME, seq(conn), link.user(), link.peer(), link.token(), payload, null, null));
+  }
+
+  Envelope close(String conn, String gateway, Link link) {
+    return send(new Envelope(conn, gateway, Event.CLOSE, seq(conn), link.user(), link.peer(), link.token(), null, 1001, null));
+  }
+
+  private Envelope send(Envelope e) {
+    deliveries.addAll(router.handle(e));
+    return e;
+  }
+
+  private long seq(String conn) {
+    return seqs.computeIfAbsent(conn, c -> new AtomicLong()).getAndIncrement();
+  }
+
+  /** Deliveries to one connection, in order. */
+  List<Delivery> to(String conn) {
+    synchronized (deliveries) {
+      return deliveries.stream().filter(d -> d.connectionId().equals(conn)).toList();
+    }
+  }
+
+  /** The JSON frames sent to one connection. */
+  List<JsonObject> framesTo(String conn) {
+    return to(conn).stream().filter(d -> d.frame() != null).map(d -> JsonParser.parseString(d.frame()).getAsJsonObject()).toList();
+  }
+
+  JsonObject lastFrameTo(String conn) {
+    List<JsonObject> frames = framesTo(conn);
+    return frames.isEmpty() ? null : frames.get(frames.size() - 1);
+  }
+
+  static String type(JsonObject frame) {
+    return frame.get("type").getAsString();
+  }
+}

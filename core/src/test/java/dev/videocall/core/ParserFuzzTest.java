@@ -1,0 +1,136 @@
+package dev.videocall.core;
+
+import dev.videocall.contract.protocol.ErrorCode;
+import dev.videocall.contract.invite.UserIds;
+import dev.videocall.contract.invite.SigningKeys;
+import dev.videocall.contract.invite.InviteTokens;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonParser;
+import dev.videocall.contract.WireCodec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Random and mutated input to every parser and validator of the core and the contract: nothing may
+ * escape as an exception, and every refusal must be one of the documented answers. 100,000 tries
+ * each (about a quarter random text, the rest mutations of valid input).
+ */
+class ParserFuzzTest {
+  static final int TRIES = 100_000;
+  static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+  static final InviteTokens TOKENS = new InviteTokens(SigningKeys.of("k1", "0123456789abcdef0123456789abcdef".getBytes()));
+  static final String VALID_TOKEN = TOKENS.mint("SESSION0123456789ab", "alice", "bob", NOW.plusSeconds(60));
+  static final CallsApi CALLS = new CallsApi(new CallCreator(TOKENS, Duration.ofHours(1), () -> NOW));
+
+  static final List<String> VALID_FRAMES = List.of(
+      "{\"type\":\"offer\",\"sdp\":\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n\"}",
+      "{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\"}",
+      "{\"type\":\"candidate\",\"ice\":{\"candidate\":\"candidate:1 1 udp 2122260223 192.168.1.2 54321 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":\"abcd\"}}",
+      "{\"type\":\"bye\"}");
+  static final List<String> VALID_ENVELOPES = List.of(
+      "{\"connectionId\":\"c1\",\"gatewayId\":\"g\",\"event\":\"FRAME\",\"seq\":3,\"userId\":\"alice\",\"peerId\":\"bob\",\"token\":\"t\",\"payload\":\"{}\"}",
+      "{\"gatewayId\":\"g\",\"connectionId\":\"c2\",\"originConnectionId\":\"c1\",\"originSeq\":1,\"part\":0,\"frame\":\"{}\",\"closeCode\":4001}");
+
+  /** Random text, or a valid sample with a few random edits. */
+  static Arbitrary<String> mutationsOf(List<String> samples) {
+    Arbitrary<String> random = Arbitraries.strings().all().ofMaxLength(400);
+    Arbitrary<String> structural = Arbitraries.strings().withChars("{}[]\":,\\ 0123456789-.etruflsnabcdoyp").ofMaxLength(200);
+    Arbitrary<String> mutated = Combinators.combine(
+            Arbitraries.of(samples),
+            Arbitraries.integers().between(0, 10_000).list().ofMinSize(1).ofMaxSize(6),
+            Arbitraries.chars().all().list().ofMinSize(6).ofMaxSize(6))
+        .as((sample, positions, chars) -> {
+          StringBuilder s = new StringBuilder(sample);
+          for (int i = 0; i < positions.size(); i++) {
+            int at = positions.get(i) % (s.length() + 1);
+            switch (positions.get(i) % 3) {
+              case 0 -> s.insert(at, chars.get(i));
+              case 1 -> {
+                if (at < s.length()) s.deleteCharAt(at);
+              }
+              default -> {
+                if (at < s.length()) s.setCharAt(at, chars.get(i));
+              }
+            }
+          }
+          return s.toString();
+        });
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(1, random), net.jqwik.api.Tuple.of(1, structural), net.jqwik.api.Tuple.of(4, mutated));
+  }
+
+  @Provide
+  Arbitrary<String> frames() {
+    return mutationsOf(VALID_FRAMES);
+  }
+
+  @Provide
+  Arbitrary<String> envelopes() {
+    return mutationsOf(VALID_ENVELOPES);
+  }
+
+  @Provide
+  Arbitrary<String> tokens() {
+    return mutationsOf(List.of(VALID_TOKEN));
+  }
+
+  @Provide
+  Arbitrary<String> callRequests() {
+    return mutationsOf(List.of("{\"users\":[\"alice\",\"bob\"]}"));
+  }
+
+  @Property(tries = TRIES)
+  void framesAreAcceptedOrRefusedWithADocumentedCode(@ForAll("frames") String frame) {
+    FrameValidator.Result r = FrameValidator.validate(frame);
+    if (r instanceof FrameValidator.Refused refused) {
+      assertTrue(Set.of(ErrorCode.BAD_JSON, ErrorCode.UNKNOWN_TYPE, ErrorCode.BAD_MESSAGE, ErrorCode.TOO_LARGE).contains(refused.code()));
+      assertNotNull(refused.message());
+    } else {
+      ClientMessage m = ((FrameValidator.Accepted) r).message();
+      // Whatever is accepted is relayed as well-formed JSON naming the bound sender.
+      assertEquals("alice", JsonParser.parseString(m.relayed("alice")).getAsJsonObject().get("from").getAsString());
+    }
+  }
+
+  @Property(tries = TRIES)
+  void envelopesAndDeliveriesDecodeOrFailWithOneException(@ForAll("envelopes") String json) {
+    for (Runnable decode : List.<Runnable>of(() -> WireCodec.decodeEnvelope(json), () -> WireCodec.decodeDelivery(json))) {
+      try {
+        decode.run();
+      } catch (WireCodec.MalformedWireMessageException expected) {
+        // the one documented failure
+      }
+    }
+  }
+
+  @Property(tries = TRIES)
+  void tokensVerifyOnlyWhenGenuine(@ForAll("tokens") String token) {
+    InviteTokens.Check check = TOKENS.verify(token, "alice", "bob", NOW);
+    if (check instanceof InviteTokens.Verified) {
+      assertEquals(VALID_TOKEN, token, "only the genuine token verifies");
+    }
+  }
+
+  @Property(tries = TRIES)
+  void callRequestsAnswer200Or400(@ForAll("callRequests") String body) {
+    CallsApi.Response r = CALLS.create(body, "https://example.com");
+    assertTrue(r.status() == 200 || r.status() == 400, "status " + r.status());
+    JsonParser.parseString(r.json());
+  }
+
+  @Property(tries = TRIES)
+  void userIdsNormaliseOrAreRefused(@ForAll("tokens") String raw) {
+    UserIds.normalize(raw).ifPresent(id -> assertTrue(UserIds.PATTERN.matcher(id).matches()));
+  }
+}

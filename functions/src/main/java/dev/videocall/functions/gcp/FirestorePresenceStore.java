@@ -1,0 +1,212 @@
+package dev.videocall.functions.gcp;
+
+import com.google.cloud.Timestamp;
+import com.google.cloud.firestore.DocumentReference;
+import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.FieldValue;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.QueryDocumentSnapshot;
+import com.google.cloud.firestore.SetOptions;
+import com.google.cloud.firestore.Transaction;
+import dev.videocall.contract.ConnectionRef;
+import dev.videocall.core.Participant;
+import dev.videocall.core.PresenceStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Presence in Firestore, laid out for a person reading the console:
+ *
+ * <pre>
+ * sessions/{sessionId}                      users, state (waiting|active|ended), epoch, createdAt,
+ *                                           updatedAt, messagesRelayed, expireAt (TTL)
+ * sessions/{sessionId}/participants/{user}  connectionId, gatewayId, joinedAt, userAgent, expireAt
+ * </pre>
+ *
+ * Joins and leaves are transactions that read before they write, so a leave from an old connection
+ * never removes a newer one. One participant per document keeps concurrent writers apart.
+ */
+public final class FirestorePresenceStore implements PresenceStore {
+  /** Keep ended calls visible in the console for a day after their links expire, then let TTL delete them. */
+  static final Duration RETENTION_AFTER_EXPIRY = Duration.ofDays(1);
+
+  private final Firestore db;
+
+  public FirestorePresenceStore(Firestore db) {
+    this.db = db;
+  }
+
+  private DocumentReference session(String sessionId) {
+    return db.collection("sessions").document(sessionId);
+  }
+
+  private DocumentReference participant(String sessionId, String userId) {
+    return session(sessionId).collection("participants").document(userId);
+  }
+
+  @Override
+  public JoinResult join(Join join) {
+    DocumentReference sessionRef = session(join.sessionId());
+    DocumentReference meRef = participant(join.sessionId(), join.userId());
+    DocumentReference peerRef = participant(join.sessionId(), join.peerId());
+    return run(db.runTransaction(tx -> {
+      List<DocumentSnapshot> docs = tx.getAll(sessionRef, meRef, peerRef).get();
+      DocumentSnapshot sessionDoc = docs.get(0);
+      DocumentSnapshot meDoc = docs.get(1);
+      DocumentSnapshot peerDoc = docs.get(2);
+      if (sessionDoc.exists() && !sameUsers(sessionDoc, join.userId(), join.peerId())) {
+        return new Full();
+      }
+      Optional<Participant> peer = peerDoc.exists() ? Optional.of(toParticipant(peerDoc)) : Optional.empty();
+      Optional<Participant> previous = meDoc.exists() ? Optional.of(toParticipant(meDoc)) : Optional.empty();
+      long epoch = epochOf(sessionDoc);
+      if (previous.isPresent() && previous.get().connection().equals(join.connection())) {
+        return new Joined(peer, Optional.empty(), epoch);
+      }
+      Timestamp now = ts(join.now());
+      Timestamp expireAt = ts(join.linkExpiresAt().plus(RETENTION_AFTER_EXPIRY));
+      Map<String, Object> me = new HashMap<>();
+      me.put("connectionId", join.connection().connectionId());
+      me.put("gatewayId", join.connection().gatewayId());
+      me.put("joinedAt", now);
+      me.put("userAgent", join.userAgent() == null ? "" : truncate(join.userAgent(), 256));
+      me.put("expireAt", expireAt);
+      tx.set(meRef, me);
+      Map<String, Object> sessionFields = new HashMap<>();
+      sessionFields.put("state", peer.isPresent() ? "active" : "waiting");
+      sessionFields.put("updatedAt", now);
+      sessionFields.put("expireAt", expireAt);
+      sessionFields.put("epoch", epoch + 1);
+      if (!sessionDoc.exists()) {
+        sessionFields.put("users", List.of(join.userId(), join.peerId()).stream().sorted().toList());
+        sessionFields.put("createdAt", now);
+      }
+      tx.set(sessionRef, sessionFields, SetOptions.merge());
+      return new Joined(peer, previous.map(Participant::connection), epoch + 1);
+    }));
+  }
+
+  @Override
+  public LeaveResult leave(String sessionId, String userId, String connectionId, Instant now) {
+    DocumentReference sessionRef = session(sessionId);
+    DocumentReference meRef = participant(sessionId, userId);
+    return run(db.runTransaction(tx -> {
+      DocumentSnapshot meDoc = tx.get(meRef).get();
+      if (!meDoc.exists() || !connectionId.equals(meDoc.getString("connectionId"))) {
+        return new NotCurrent();
+      }
+      DocumentSnapshot sessionDoc = tx.get(sessionRef).get();
+      Optional<Participant> peer = otherParticipant(tx, sessionDoc, sessionId, userId);
+      long epoch = epochOf(sessionDoc) + 1;
+      tx.delete(meRef);
+      tx.update(sessionRef, Map.of("state", peer.isPresent() ? "waiting" : "ended", "updatedAt", ts(now), "epoch", epoch));
+      return new Left(peer, epoch);
+    }));
+  }
+
+  private Optional<Participant> otherParticipant(
+      Transaction tx, DocumentSnapshot sessionDoc, String sessionId, String userId)
+      throws InterruptedException, ExecutionException {
+    @SuppressWarnings("unchecked")
+    List<String> users = sessionDoc.exists() ? (List<String>) sessionDoc.get("users") : null;
+    if (users == null) {
+      return Optional.empty();
+    }
+    for (String user : users) {
+      if (!user.equals(userId)) {
+        DocumentSnapshot peerDoc = tx.get(participant(sessionId, user)).get();
+        return peerDoc.exists() ? Optional.of(toParticipant(peerDoc)) : Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Map<String, Participant> participants(String sessionId) {
+    try {
+      Map<String, Participant> out = new HashMap<>(4);
+      for (QueryDocumentSnapshot doc : session(sessionId).collection("participants").get().get().getDocuments()) {
+        out.put(doc.getId(), toParticipant(doc));
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PresenceUnavailableException(e);
+    } catch (ExecutionException e) {
+      throw new PresenceUnavailableException(e.getCause());
+    }
+  }
+
+  @Override
+  public List<String> openSessionIds(int limit) {
+    List<String> ids = new java.util.ArrayList<>();
+    // Two equality queries rather than one "in" query: simpler indexes, and the emulator we test with
+    // supports equality filters for sure.
+    for (String state : List.of("active", "waiting")) {
+      if (ids.size() >= limit) {
+        break;
+      }
+      var query = db.collection("sessions").whereEqualTo("state", state).limit(limit - ids.size()).select(new String[0]);
+      for (QueryDocumentSnapshot doc : run(query.get()).getDocuments()) {
+        ids.add(doc.getId());
+      }
+    }
+    return ids;
+  }
+
+  @Override
+  public void recordRelayed(String sessionId, String userId, Instant now) {
+    // One increment per relayed message; Firestore sustains about one write per second per document,
+    // and a call's burst of ICE candidates is short, so this stays within the soft limit in practice.
+    // A total per call: the Firestore emulator we test with does not implement increments on nested
+    // (per-user) fields, and the total is what cost estimates need.
+    run(session(sessionId).update("messagesRelayed", FieldValue.increment(1), "updatedAt", ts(now)));
+  }
+
+  private static long epochOf(DocumentSnapshot sessionDoc) {
+    Long epoch = sessionDoc.exists() ? sessionDoc.getLong("epoch") : null;
+    return epoch == null ? 0 : epoch;
+  }
+
+  private static boolean sameUsers(DocumentSnapshot sessionDoc, String user, String peer) {
+    Object users = sessionDoc.get("users");
+    return users instanceof List<?> list && list.size() == 2 && Set.copyOf(list).equals(Set.of(user, peer));
+  }
+
+  private static Participant toParticipant(DocumentSnapshot doc) {
+    return new Participant(
+        doc.getId(), new ConnectionRef(doc.getString("gatewayId"), doc.getString("connectionId")), doc.getString("userAgent"));
+  }
+
+  static Timestamp ts(Instant i) {
+    return Timestamp.ofTimeSecondsAndNanos(i.getEpochSecond(), i.getNano());
+  }
+
+  private static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+
+  private static <T> T run(com.google.api.core.ApiFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PresenceUnavailableException(e);
+    } catch (ExecutionException e) {
+      throw new PresenceUnavailableException(e.getCause());
+    }
+  }
+
+  /** Firestore failed; the envelope should be retried. */
+  public static final class PresenceUnavailableException extends RuntimeException {
+    PresenceUnavailableException(Throwable cause) {
+      super("presence store unavailable: " + cause.getMessage(), cause);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.videocall.functions.gcp;
+
+import com.google.api.core.ApiFuture;
+import com.google.api.core.ApiFutures;
+import com.google.cloud.pubsub.v1.Publisher;
+import com.google.protobuf.ByteString;
+import com.google.pubsub.v1.PubsubMessage;
+import dev.videocall.contract.Delivery;
+import dev.videocall.contract.DeliverySink;
+import dev.videocall.contract.WireCodec;
+import dev.videocall.gcp.Attributes;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The egress port on Pub/Sub: each delivery goes to the egress topic with the target gateway in an
+ * attribute (each gateway's subscription filters on it) and the target connection as ordering key.
+ * {@link #deliver} waits until the whole batch is published, so the router acknowledges an envelope
+ * only once its effects are out. Safe for concurrent calls: each waits only for its own messages.
+ */
+public final class PubSubEgress implements DeliverySink, AutoCloseable {
+  /** Longer than the client's own retry budget for a publish; a stuck publish fails the envelope. */
+  private static final long PUBLISH_TIMEOUT_SECONDS = 30;
+
+  private final Publisher publisher;
+
+  public PubSubEgress(Publisher publisher) {
+    this.publisher = publisher;
+  }
+
+  /**
+   * Publishes the batch and waits for it. On failure the ordering keys involved are resumed (the
+   * client blocks a key after a failed publish until {@code resumePublish}) and the failure is thrown
+   * so the envelope is retried; the gateway drops the copies that did get through.
+   */
+  @Override
+  public void deliver(List<Delivery> deliveries) {
+    if (deliveries.isEmpty()) {
+      return;
+    }
+    List<ApiFuture<String>> futures = new ArrayList<>(deliveries.size());
+    for (Delivery d : deliveries) {
+      futures.add(publisher.publish(message(d)));
+    }
+    try {
+      ApiFutures.allAsList(futures).get(PUBLISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EgressUnavailableException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      deliveries.forEach(d -> publisher.resumePublish(d.orderingKey()));
+      throw new EgressUnavailableException(e instanceof ExecutionException ? e.getCause() : e);
+    }
+  }
+
+  private static PubsubMessage message(Delivery d) {
+    return PubsubMessage.newBuilder()
+        .setData(ByteString.copyFrom(WireCodec.encode(d), StandardCharsets.UTF_8))
+        .putAttributes(Attributes.GATEWAY, d.gatewayId())
+        .putAttributes(Attributes.CONNECTION, d.connectionId())
+        .setOrderingKey(d.orderingKey())
+        .build();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    publisher.shutdown();
+    publisher.awaitTermination(10, TimeUnit.SECONDS);
+  }
+
+  /** Publishing to the egress topic failed. */
+  public static final class EgressUnavailableException extends RuntimeException {
+    EgressUnavailableException(Throwable cause) {
+      super("egress publish failed: " + cause.getMessage(), cause);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.videocall.gateway.gcp;
+
+import dev.videocall.contract.config.EnvValues;
+import dev.videocall.gateway.GatewayConfig;
+import dev.videocall.gcp.CloudConfig;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything the cloud gateway reads from its environment, once, in {@link GatewayMain}: the
+ * gateway's own settings, where Pub/Sub and Firestore are, and
+ *
+ * <ul>
+ *   <li>{@code HEARTBEAT_INTERVAL_SECONDS} (10): how often this instance writes its heartbeat
+ *   <li>{@code EGRESS_SUBSCRIPTION_PREFIX} ({@code egress-}): this instance's subscription is the
+ *       prefix plus its gateway id, so IAM can scope the gateway's grant to that prefix
+ *   <li>{@code STARTUP_TIMEOUT_SECONDS} (200): how long start-up keeps retrying Pub/Sub and
+ *       Firestore (new IAM grants take minutes to apply) before the process gives up; keep it inside
+ *       Cloud Run's start-up probe budget
+ * </ul>
+ */
+public record CloudGatewayConfig(
+    GatewayConfig gateway, CloudConfig cloud, Duration heartbeatInterval, String egressSubscriptionPrefix, Duration startupTimeout) {
+
+  public static CloudGatewayConfig fromEnv(Map<String, String> env) {
+    return new CloudGatewayConfig(
+        GatewayConfig.fromEnv(env),
+        CloudConfig.fromEnv(env),
+        EnvValues.seconds(env, "HEARTBEAT_INTERVAL_SECONDS", Duration.ofSeconds(10)),
+        EnvValues.string(env, "EGRESS_SUBSCRIPTION_PREFIX", "egress-"),
+        EnvValues.seconds(env, "STARTUP_TIMEOUT_SECONDS", Duration.ofSeconds(200)));
+  }
+
+  public String egressSubscription() {
+    return egressSubscriptionPrefix + gateway.gatewayId();
+  }
+}

@@ -1,0 +1,33 @@
+package dev.videocall.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.videocall.contract.ConnectionRef;
+import dev.videocall.contract.Delivery;
+import org.junit.jupiter.api.Test;
+
+class DeliveryDeduplicatorTest {
+  final ConnectionRef target = new ConnectionRef("gw", "b1");
+  final DeliveryDeduplicator dedup = new DeliveryDeduplicator();
+
+  Delivery from(String origin, long seq, int part) {
+    return Delivery.frame(target, "{}", origin, seq, part);
+  }
+
+  @Test
+  void aRepeatIsDroppedAndSoIsAnythingOlder() {
+    assertTrue(dedup.firstTime(from("a1", 3, 0)));
+    assertFalse(dedup.firstTime(from("a1", 3, 0)), "the same delivery again");
+    assertFalse(dedup.firstTime(from("a1", 2, 5)), "an older envelope");
+    assertTrue(dedup.firstTime(from("a1", 3, 1)), "the next part of the same envelope");
+    assertTrue(dedup.firstTime(from("a1", 4, 0)), "the next envelope");
+  }
+
+  @Test
+  void originsAreTrackedApart() {
+    assertTrue(dedup.firstTime(from("a1", 10, 0)));
+    assertTrue(dedup.firstTime(from("a2", 0, 0)), "a new connection of the peer starts at 0");
+    assertTrue(dedup.firstTime(from("sweeper-for-a1", Long.MAX_VALUE, 0)));
+  }
+}

@@ -1,0 +1,35 @@
+package dev.videocall.local;
+
+import dev.videocall.contract.config.EnvValues;
+import dev.videocall.core.CoreConfig;
+import dev.videocall.gateway.GatewayConfig;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the embedded default reads from its environment, once, in {@link LocalMain}: the
+ * gateway's and the core's settings (docs/operations.md lists them) plus
+ *
+ * <ul>
+ *   <li>{@code PUBLIC_BASE_URL}: the URL links start with (default {@code http://localhost:PORT})
+ *   <li>{@code CALL_USERS}: the two names of the starter call printed at start-up (default alice,bob)
+ * </ul>
+ *
+ * The gateway checks links at the door with the core's own signing keys (generated for the run when
+ * none are configured).
+ */
+public record LocalConfig(GatewayConfig gateway, CoreConfig core, String publicBaseUrl, List<String> callUsers) {
+
+  public static LocalConfig fromEnv(Map<String, String> env) {
+    CoreConfig core = CoreConfig.fromEnv(env, true);
+    List<String> users = EnvValues.list(env, "CALL_USERS", List.of("alice", "bob"));
+    if (users.size() != 2) {
+      throw new IllegalArgumentException("CALL_USERS must name two people, e.g. alice,bob; got: " + users);
+    }
+    return new LocalConfig(
+        GatewayConfig.fromEnv(env).withInviteSigningKeys(core.signingKeySpec()),
+        core,
+        EnvValues.optional(env, "PUBLIC_BASE_URL"),
+        users);
+  }
+}

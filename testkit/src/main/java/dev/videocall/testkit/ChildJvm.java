@@ -1,0 +1,142 @@
+package dev.videocall.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A Java child process (gateway or invoker) with its output in target/it-logs/NAME.log. */
+public final class ChildJvm implements AutoCloseable {
+  public final String name;
+  public final int port;
+  private final Process process;
+  private final Path log;
+
+  private ChildJvm(String name, int port, Process process, Path log) {
+    this.name = name;
+    this.port = port;
+    this.process = process;
+    this.log = log;
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  public static ChildJvm start(String name, List<String> args, Map<String, String> env, int port) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(args);
+    Path logDir = Path.of("target", "it-logs");
+    Files.createDirectories(logDir);
+    Path log = logDir.resolve(name + ".log");
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    pb.environment().put("PORT", Integer.toString(port));
+    return new ChildJvm(name, port, pb.start(), log);
+  }
+
+  /** Starts a function class under the Functions Framework invoker, as Cloud Functions gen2 does. */
+  public static ChildJvm invoker(String name, String target, Map<String, String> env) throws IOException {
+    int port = freePort();
+    String invokerJar = requiredFile("invoker.jar");
+    String functionsJar = requiredFile("functions.jar");
+    return start(name, List.of("-jar", invokerJar, "--classpath", functionsJar, "--target", target, "--port", Integer.toString(port)), env, port);
+  }
+
+  /** Starts the cloud gateway (gateway-gcp's runnable jar) against the emulators. */
+  public static ChildJvm gateway(String name, Map<String, String> env) throws IOException {
+    Map<String, String> withId = new java.util.HashMap<>(env);
+    withId.put("GATEWAY_ID", name);
+    return start(name, List.of("-jar", requiredFile("gateway.jar")), withId, freePort());
+  }
+
+  private static String requiredFile(String property) {
+    String path = System.getProperty(property);
+    if (path == null || !new File(path).isFile()) {
+      throw new IllegalStateException(property + " not found at " + path + "; build with mvn verify from the top");
+    }
+    return path;
+  }
+
+  /** Waits until GET path answers (any status below 500 for invokers, 200 for /healthz). */
+  public ChildJvm awaitHttp(String path, int timeoutSeconds) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + tail());
+      }
+      try {
+        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+            HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() < 500) {
+          return this;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(name + " did not answer " + path + " within " + timeoutSeconds + " s:\n" + tail());
+  }
+
+  public String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Waits for the process to end by itself; returns its exit status. */
+  public int awaitExit(int timeoutSeconds) throws InterruptedException {
+    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      throw new AssertionError(name + " still running after " + timeoutSeconds + " s:\n" + tail());
+    }
+    return process.exitValue();
+  }
+
+  /** SIGKILL: the instance vanishes without closing anything. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, as Cloud Run sends; returns how long the process took to exit. */
+  public long terminateMillis() throws InterruptedException {
+    long start = System.nanoTime();
+    process.destroy();
+    if (!process.waitFor(15, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(name + " did not exit within 15 s of SIGTERM");
+    }
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.videocall.testkit;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
+import com.google.cloud.pubsub.v1.TopicAdminClient;
+import com.google.pubsub.v1.Subscription;
+import dev.videocall.gcp.CloudConfig;
+import dev.videocall.testkit.EmulatorSupport;
+import dev.videocall.gcp.PubSubClients;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The emulators found by {@link EmulatorSupport}: named by PUBSUB_EMULATOR_HOST and
+ * FIRESTORE_EMULATOR_HOST (scripts/emulators), or started with Testcontainers where Docker exists. Each test
+ * class gets its own topic names so runs never see each other's messages.
+ */
+public final class Emulators {
+  public final String pubsubHost = EmulatorSupport.hosts().map(EmulatorSupport.Hosts::pubsub).orElse(null);
+  public final String firestoreHost = EmulatorSupport.hosts().map(EmulatorSupport.Hosts::firestore).orElse(null);
+  public final String suffix = UUID.randomUUID().toString().substring(0, 8);
+  public final String ingressTopic = "signal-ingress-" + suffix;
+  public final String egressTopic = "signal-egress-" + suffix;
+
+  public static Emulators requireRunning() {
+    Emulators e = new Emulators();
+    assumeTrue(e.pubsubHost != null && e.firestoreHost != null, EmulatorSupport::whyMissing);
+    return e;
+  }
+
+  /** The environment a gateway or function process gets to reach the emulators. */
+  public Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("PUBSUB_EMULATOR_HOST", pubsubHost);
+    env.put("FIRESTORE_EMULATOR_HOST", firestoreHost);
+    env.put("GOOGLE_CLOUD_PROJECT", CloudConfig.DEFAULT_PROJECT);
+    env.put("INGRESS_TOPIC", ingressTopic);
+    env.put("EGRESS_TOPIC", egressTopic);
+    return env;
+  }
+
+  public CloudConfig config() {
+    return CloudConfig.fromEnv(env());
+  }
+
+  /** Creates the two topics (what Terraform does in the cloud). */
+  public void createTopics(PubSubClients clients) throws Exception {
+    try (TopicAdminClient admin = clients.topicAdmin()) {
+      admin.createTopic(clients.topic(ingressTopic));
+      admin.createTopic(clients.topic(egressTopic));
+    }
+  }
+
+  /** An ordered pull subscription on a topic, as the push subscription is in the cloud. */
+  public static void createOrderedSubscription(PubSubClients clients, String topic, String name) throws Exception {
+    try (SubscriptionAdminClient admin = clients.subscriptionAdmin()) {
+      admin.createSubscription(Subscription.newBuilder()
+          .setName(clients.subscription(name).toString())
+          .setTopic(clients.topic(topic).toString())
+          .setEnableMessageOrdering(true)
+          .setAckDeadlineSeconds(10)
+          .build());
+    }
+  }
+}

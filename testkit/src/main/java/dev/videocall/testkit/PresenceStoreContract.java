@@ -1,0 +1,118 @@
+package dev.videocall.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.videocall.contract.ConnectionRef;
+import dev.videocall.core.PresenceStore;
+import dev.videocall.core.PresenceStore.Full;
+import dev.videocall.core.PresenceStore.Join;
+import dev.videocall.core.PresenceStore.Joined;
+import dev.videocall.core.PresenceStore.Left;
+import dev.videocall.core.PresenceStore.NotCurrent;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link PresenceStore} must do, run against each adapter (in memory, Firestore emulator).
+ * Each test uses a fresh session id, so adapters backed by a shared server need no cleanup.
+ */
+public abstract class PresenceStoreContract {
+  protected static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+
+  protected abstract PresenceStore store();
+
+  private final String session = "s" + UUID.randomUUID().toString().replace("-", "");
+
+  private Join join(String user, String peer, String gateway, String conn) {
+    return new Join(session, user, peer, new ConnectionRef(gateway, conn), "agent/1", NOW.plusSeconds(3600), NOW);
+  }
+
+  @Test
+  void firstJoinerSeesNoPeerSecondSeesTheFirst() {
+    Joined a = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a1")));
+    assertTrue(a.peer().isEmpty());
+    assertTrue(a.replaced().isEmpty());
+    Joined b = assertInstanceOf(Joined.class, store().join(join("bob", "alice", "gw2", "b1")));
+    assertEquals(new ConnectionRef("gw1", "a1"), b.peer().orElseThrow().connection());
+    var participants = store().participants(session);
+    assertEquals(2, participants.size());
+    assertEquals("agent/1", participants.get("bob").userAgent());
+    assertEquals(new ConnectionRef("gw2", "b1"), participants.get("bob").connection());
+  }
+
+  @Test
+  void joiningAgainWithTheSameConnectionChangesNothing() {
+    store().join(join("alice", "bob", "gw1", "a1"));
+    Joined again = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a1")));
+    assertTrue(again.replaced().isEmpty());
+    assertEquals(1, store().participants(session).size());
+  }
+
+  @Test
+  void aNewConnectionReplacesTheOldOneAndTheOldLeaveIsIgnored() {
+    store().join(join("alice", "bob", "gw1", "a1"));
+    store().join(join("bob", "alice", "gw1", "b1"));
+    Joined replaced = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw2", "a2")));
+    assertEquals(new ConnectionRef("gw1", "a1"), replaced.replaced().orElseThrow());
+    assertInstanceOf(NotCurrent.class, store().leave(session, "alice", "a1", NOW));
+    assertEquals("a2", store().participants(session).get("alice").connection().connectionId());
+    Left left = assertInstanceOf(Left.class, store().leave(session, "alice", "a2", NOW));
+    assertEquals("b1", left.peer().orElseThrow().connection().connectionId());
+    assertEquals(1, store().participants(session).size());
+  }
+
+  @Test
+  void everyChangeOfWhoIsInTheCallRaisesItsEpoch() {
+    long aliceIn = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a1"))).epoch();
+    long retried = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a1"))).epoch();
+    assertEquals(aliceIn, retried, "a retried join changes nothing, so neither does its epoch");
+    long bobIn = assertInstanceOf(Joined.class, store().join(join("bob", "alice", "gw2", "b1"))).epoch();
+    long bobOut = assertInstanceOf(Left.class, store().leave(session, "bob", "b1", NOW)).epoch();
+    long bobBack = assertInstanceOf(Joined.class, store().join(join("bob", "alice", "gw2", "b2"))).epoch();
+    long aliceReplaced = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a2"))).epoch();
+    assertTrue(aliceIn < bobIn && bobIn < bobOut && bobOut < bobBack && bobBack < aliceReplaced,
+        "epochs " + java.util.List.of(aliceIn, bobIn, bobOut, bobBack, aliceReplaced));
+  }
+
+  @Test
+  void anyoneElseFindsTheCallFull() {
+    store().join(join("alice", "bob", "gw1", "a1"));
+    assertInstanceOf(Full.class, store().join(join("carol", "alice", "gw1", "c1")));
+    assertInstanceOf(Full.class, store().join(join("alice", "carol", "gw1", "a9")));
+    assertEquals(1, store().participants(session).size());
+  }
+
+  @Test
+  void leavingTheLastOneEmptiesTheCall() {
+    store().join(join("alice", "bob", "gw1", "a1"));
+    Left left = assertInstanceOf(Left.class, store().leave(session, "alice", "a1", NOW));
+    assertTrue(left.peer().isEmpty());
+    assertTrue(store().participants(session).isEmpty());
+    assertInstanceOf(NotCurrent.class, store().leave(session, "alice", "a1", NOW));
+    assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a2")), "links still work after everyone left");
+  }
+
+  @Test
+  void openSessionsListsCallsWithSomeoneInThem() {
+    store().join(join("alice", "bob", "gw1", "a1"));
+    assertTrue(store().openSessionIds(10_000).contains(session));
+    store().leave(session, "alice", "a1", NOW);
+    assertTrue(!store().openSessionIds(10_000).contains(session));
+  }
+
+  @Test
+  void relayedMessagesAreCounted() {
+    store().join(join("alice", "bob", "gw1", "a1"));
+    store().join(join("bob", "alice", "gw1", "b1"));
+    store().recordRelayed(session, "alice", NOW);
+    store().recordRelayed(session, "alice", NOW);
+    store().recordRelayed(session, "bob", NOW);
+    assertEquals(3, relayedTotal(session));
+  }
+
+  /** How an adapter reports the total written by {@link PresenceStore#recordRelayed}. */
+  protected abstract long relayedTotal(String sessionId);
+}
