@@ -141,6 +141,7 @@ resource "google_pubsub_subscription_iam_member" "dead_letter_subscriber" {
 }
 
 # Invocations: Pub/Sub push may call the router, Cloud Scheduler the sweeper, the owner CreateCall.
+# The gateway needs no invoker binding: its invoker IAM check is off (gateway.tf).
 resource "google_cloud_run_service_iam_member" "push_invokes_router" {
   location = var.region
   service  = google_cloudfunctions2_function.router.service_config[0].service
@@ -161,12 +162,4 @@ resource "google_cloud_run_service_iam_member" "call_creators" {
   service  = google_cloudfunctions2_function.create_call.service_config[0].service
   role     = "roles/run.invoker"
   member   = each.value
-}
-
-# The page and its WebSocket are public; who may join is decided by the invite token.
-resource "google_cloud_run_v2_service_iam_member" "public_gateway" {
-  name     = google_cloud_run_v2_service.gateway.name
-  location = var.region
-  role     = "roles/run.invoker"
-  member   = "allUsers"
 }
