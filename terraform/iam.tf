@@ -46,18 +46,20 @@ locals {
   pubsub_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
 }
 
-# Gateway: creates, reads and deletes its own egress subscription (a custom role, narrower than
-# roles/pubsub.editor, which could also create topics).
+# Gateway: creates its own egress subscription at start-up, pulls from it, and deletes it at
+# shutdown; it never updates a subscription. Pub/Sub checks subscriptions.create on the project and
+# topics.attachSubscription on the topic. Pub/Sub is not among the services that recognise IAM
+# Conditions resource attributes (resource.name / resource.type), so consume and delete cannot be
+# limited to the "<prefix><gatewayId>" names by a condition: they are granted on the project, and
+# without update nothing can re-point router-push (docs/deploy.md, "Gateway permissions").
 resource "google_project_iam_custom_role" "gateway_subscriptions" {
   role_id     = replace("${var.name_prefix}_gateway_subscriptions", "-", "_")
   title       = "videocall gateway: own egress subscription"
-  description = "Create, read, pull from, update and delete subscriptions; nothing on topics."
+  description = "Create a subscription, pull from it and delete it. No update, no get, nothing on topics."
   permissions = [
     "pubsub.subscriptions.consume",
     "pubsub.subscriptions.create",
     "pubsub.subscriptions.delete",
-    "pubsub.subscriptions.get",
-    "pubsub.subscriptions.update",
   ]
 
   depends_on = [time_sleep.apis_ready]
@@ -69,10 +71,20 @@ resource "google_project_iam_member" "gateway_subscriptions" {
   member  = "serviceAccount:${google_service_account.gateway.email}"
 }
 
-# Attaching a subscription to the egress topic needs pubsub.topics.attachSubscription on that topic.
+# Attaching a subscription to a topic needs pubsub.topics.attachSubscription on that topic, and the
+# gateway may attach to the egress topic only.
+resource "google_project_iam_custom_role" "attach_egress" {
+  role_id     = replace("${var.name_prefix}_attach_egress", "-", "_")
+  title       = "videocall gateway: attach a subscription to signal-egress"
+  description = "Only pubsub.topics.attachSubscription; granted on the egress topic alone."
+  permissions = ["pubsub.topics.attachSubscription"]
+
+  depends_on = [time_sleep.apis_ready]
+}
+
 resource "google_pubsub_topic_iam_member" "gateway_attaches_to_egress" {
   topic  = google_pubsub_topic.egress.id
-  role   = "roles/pubsub.subscriber"
+  role   = google_project_iam_custom_role.attach_egress.id
   member = "serviceAccount:${google_service_account.gateway.email}"
 }
 

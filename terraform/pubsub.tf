@@ -1,6 +1,6 @@
 # Every topic and subscription the design needs is declared here; the only ones created at run time
-# are each gateway instance's own egress subscription (it deletes it on shutdown, and an unused one
-# expires after a day).
+# are each gateway instance's own egress subscription, named "<name_prefix>-egress-<gatewayId>" (it
+# deletes it on shutdown, and an unused one expires after a day).
 
 resource "google_pubsub_topic" "ingress" {
   name       = "${var.name_prefix}-signal-ingress"
