@@ -53,6 +53,7 @@ resource "google_cloudfunctions2_function" "router" {
   }
 
   depends_on = [
+    time_sleep.iam_propagation,
     google_pubsub_topic_iam_member.egress_publishers,
     google_project_iam_member.firestore_users,
     google_secret_manager_secret_iam_member.signing_key_readers,
@@ -97,6 +98,7 @@ resource "google_cloudfunctions2_function" "create_call" {
   }
 
   depends_on = [
+    time_sleep.iam_propagation,
     google_secret_manager_secret_iam_member.signing_key_readers,
     google_secret_manager_secret_version.invite_signing_keys,
   ]
@@ -127,6 +129,7 @@ resource "google_cloudfunctions2_function" "sweeper" {
   }
 
   depends_on = [
+    time_sleep.iam_propagation,
     google_pubsub_topic_iam_member.egress_publishers,
     google_project_iam_member.firestore_users,
     google_firestore_database.presence,

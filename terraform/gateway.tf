@@ -114,6 +114,7 @@ resource "google_cloud_run_v2_service" "gateway" {
   }
 
   depends_on = [
+    time_sleep.iam_propagation,
     google_project_iam_member.gateway_subscriptions,
     google_pubsub_topic_iam_member.gateway_attaches_to_egress,
     google_pubsub_topic_iam_member.gateway_publishes_ingress,

@@ -64,6 +64,7 @@ resource "google_pubsub_subscription" "router_push" {
 
   depends_on = [
     google_pubsub_topic_iam_member.dead_letter_publisher,
+    google_service_account_iam_member.pubsub_mints_push_tokens,
     google_cloud_run_service_iam_member.push_invokes_router,
   ]
 }
