@@ -20,8 +20,8 @@ resource "google_cloudfunctions2_function" "router" {
     entry_point = "dev.videocall.functions.RouterFunction"
     source {
       storage_source {
-        bucket = google_storage_bucket.sources.name
-        object = google_storage_bucket_object.functions.name
+        bucket = terraform_data.functions_source.output.bucket
+        object = terraform_data.functions_source.output.object
       }
     }
   }
@@ -72,8 +72,8 @@ resource "google_cloudfunctions2_function" "create_call" {
     entry_point = "dev.videocall.functions.CreateCallFunction"
     source {
       storage_source {
-        bucket = google_storage_bucket.sources.name
-        object = google_storage_bucket_object.functions.name
+        bucket = terraform_data.functions_source.output.bucket
+        object = terraform_data.functions_source.output.object
       }
     }
   }
@@ -113,8 +113,8 @@ resource "google_cloudfunctions2_function" "sweeper" {
     entry_point = "dev.videocall.functions.SweepFunction"
     source {
       storage_source {
-        bucket = google_storage_bucket.sources.name
-        object = google_storage_bucket_object.functions.name
+        bucket = terraform_data.functions_source.output.bucket
+        object = terraform_data.functions_source.output.object
       }
     }
   }

@@ -82,7 +82,7 @@ variable "turn_zone" {
 }
 
 variable "repo_root" {
-  description = "Path of this repository's root, for the Maven builds of the gateway image and the functions jar."
+  description = "Path of this repository's root, for the one Maven build of the gateway image and the functions jar."
   type        = string
   default     = ".."
 }
@@ -91,4 +91,16 @@ variable "sweep_passes" {
   description = "Sweeps per scheduled minute (10 s apart). 1 finds a dead gateway's participants within a minute at almost no cost; 6 within ~10 s but keeps a sweeper instance busy (~$20/month at list price)."
   type        = number
   default     = 1
+}
+
+variable "jib_base_image" {
+  description = "Base image of the gateway (Jib). Google's cache of Docker Hub by default, which does not rate-limit anonymous pulls as Docker Hub does."
+  type        = string
+  default     = "mirror.gcr.io/library/eclipse-temurin:21-jre"
+}
+
+variable "jib_plugin_version" {
+  description = "jib-maven-plugin version the build runs (keep equal to the version in gateway-gcp's pom)."
+  type        = string
+  default     = "3.5.2"
 }
