@@ -7,7 +7,7 @@ locals {
     HEARTBEAT_WINDOW_SECONDS = tostring(var.heartbeat_window_seconds)
     INVITE_TTL_HOURS         = tostring(var.invite_ttl_hours)
     STUN_URLS                = join(",", var.stun_urls)
-    TURN_URLS                = var.enable_turn ? "turn:${google_compute_address.turn[0].address}:3478?transport=udp,turn:${google_compute_address.turn[0].address}:3478?transport=tcp" : ""
+    TURN_URLS                = join(",", local.turn_urls)
   }
 }
 

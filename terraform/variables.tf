@@ -93,6 +93,18 @@ variable "sweep_passes" {
   default     = 1
 }
 
+variable "turn_subnet_cidr" {
+  description = "Address range of the TURN relay's own subnet (a network created for it; the project's default network is not used)."
+  type        = string
+  default     = "10.80.0.0/28"
+}
+
+variable "turn_tls_domain" {
+  description = "DNS name whose A record points at turn_address. When set, coturn also serves TURN over TLS on port 443 (turns:NAME:443) with a Let's Encrypt certificate, for networks that allow only HTTPS."
+  type        = string
+  default     = ""
+}
+
 variable "jib_base_image" {
   description = "Base image of the gateway (Jib). Google's cache of Docker Hub by default, which does not rate-limit anonymous pulls as Docker Hub does."
   type        = string
