@@ -44,7 +44,7 @@ resource "google_artifact_registry_repository" "images" {
   location      = var.region
   repository_id = "${var.name_prefix}-images"
   format        = "DOCKER"
-  description   = "videocall gateway images, pushed by Jib"
+  description   = "videocall gateway images (Jib) and function images (Cloud Build)"
 
   # A KEEP rule alone deletes nothing: deletion needs a DELETE rule, and KEEP wins where both match.
   # Versions older than 30 days go, except the five newest of each image (the one deployed is among

@@ -105,6 +105,38 @@ variable "turn_tls_domain" {
   default     = ""
 }
 
+variable "router_concurrency" {
+  description = "Push requests one router instance serves at once (Cloud Run request concurrency; needs the router's full vCPU)."
+  type        = number
+  default     = 40
+}
+
+variable "router_push_max_delivery_attempts" {
+  description = "Deliveries of one ingress message to the router before it goes to the dead-letter topic (Pub/Sub allows 5 to 100)."
+  type        = number
+  default     = 15
+  validation {
+    condition     = var.router_push_max_delivery_attempts >= 5 && var.router_push_max_delivery_attempts <= 100
+    error_message = "Pub/Sub accepts 5 to 100 delivery attempts."
+  }
+}
+
+variable "router_push_max_backoff_seconds" {
+  description = "Longest wait before Pub/Sub retries a failed push to the router. Short, because the other messages of the same connection wait behind it."
+  type        = number
+  default     = 10
+  validation {
+    condition     = var.router_push_max_backoff_seconds >= 1 && var.router_push_max_backoff_seconds <= 600
+    error_message = "Pub/Sub accepts a maximum backoff of up to 600 s; below 1 s is pointless here."
+  }
+}
+
+variable "router_startup_cpu_boost" {
+  description = "Switch on Cloud Run startup CPU boost on the router's service with gcloud after each deployment (not exposed by the Cloud Functions API)."
+  type        = bool
+  default     = true
+}
+
 variable "jib_base_image" {
   description = "Base image of the gateway (Jib). Google's cache of Docker Hub by default, which does not rate-limit anonymous pulls as Docker Hub does."
   type        = string
