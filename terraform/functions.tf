@@ -1,4 +1,4 @@
-# Three HTTP functions (Cloud Functions gen2, java21) from one prebuilt jar.
+# Three HTTP functions (Cloud Functions gen2, java21) from one prebuilt jar, declared once.
 
 locals {
   function_env = {
@@ -7,128 +7,131 @@ locals {
     HEARTBEAT_WINDOW_SECONDS = tostring(var.heartbeat_window_seconds)
     INVITE_TTL_HOURS         = tostring(var.invite_ttl_hours)
     STUN_URLS                = join(",", var.stun_urls)
-    TURN_URLS                = var.enable_turn ? "turn:${google_compute_address.turn[0].address}:3478?transport=udp,turn:${google_compute_address.turn[0].address}:3478?transport=tcp" : ""
+    TURN_URLS                = join(",", local.turn_urls)
+  }
+
+  signing_key_secret = { INVITE_SIGNING_KEYS = google_secret_manager_secret.invite_signing_keys.secret_id }
+  turn_secret        = var.enable_turn ? { TURN_SECRET = google_secret_manager_secret.turn[0].secret_id } : {}
+
+  # What differs between the three. memory_mib feeds available_memory and the JVM's heap sizing below.
+  functions = {
+    router = {
+      entry_point     = "dev.videocall.functions.RouterFunction"
+      service_account = google_service_account.router.email
+      # A full vCPU, and requests served side by side: below 1 vCPU Cloud Run allows only one
+      # request per instance, so a burst of offers would queue behind Java cold starts.
+      cpu           = "1"
+      memory_mib    = 1024
+      concurrency   = var.router_concurrency
+      timeout       = 60
+      max_instances = 20
+      # Only Pub/Sub push reaches it; Pub/Sub in the same project counts as internal traffic.
+      ingress = "ALLOW_INTERNAL_ONLY"
+      env     = local.function_env
+      secrets = merge(local.signing_key_secret, local.turn_secret)
+    }
+    create-call = {
+      entry_point     = "dev.videocall.functions.CreateCallFunction"
+      service_account = google_service_account.create_call.email
+      cpu             = null # the gen2 default for 256 MiB
+      memory_mib      = 256
+      concurrency     = 1
+      timeout         = 30
+      max_instances   = 2
+      # Called with an identity token from the site owner's own machine, so it stays reachable from
+      # the internet; IAM (call_creators) decides who may call it.
+      ingress = "ALLOW_ALL"
+      env = {
+        INVITE_TTL_HOURS = tostring(var.invite_ttl_hours)
+        PUBLIC_BASE_URL  = google_cloud_run_v2_service.gateway.uri
+      }
+      secrets = local.signing_key_secret
+    }
+    sweeper = {
+      entry_point     = "dev.videocall.functions.SweepFunction"
+      service_account = google_service_account.sweeper.email
+      cpu             = null # the gen2 default for 512 MiB
+      memory_mib      = 512
+      concurrency     = 1
+      timeout         = 120
+      max_instances   = 1
+      # Only Cloud Scheduler (same project, run.app URL) calls it.
+      ingress = "ALLOW_INTERNAL_ONLY"
+      env     = merge(local.function_env, { SWEEP_PASSES = tostring(var.sweep_passes) })
+      secrets = {}
+    }
+  }
+
+  # Start-up options measured in docs/performance.md. The Java buildpack launches every function
+  # with a fixed `java -jar <invoker> --classpath <jar>` and sizes the heap itself only while
+  # JAVA_TOOL_OPTIONS is unset; setting it therefore repeats that sizing (70 % of the memory) next
+  # to C1-only compilation. Class-data sharing beyond the JDK's default archive cannot be shipped to
+  # a gen2 function (docs/deploy.md).
+  function_java_tool_options = {
+    for name, f in local.functions :
+    name => "-XX:MaxRAM=${f.memory_mib}m -XX:MaxRAMPercentage=70 -XX:TieredStopAtLevel=1"
   }
 }
 
-resource "google_cloudfunctions2_function" "router" {
-  name     = "${var.name_prefix}-router"
+resource "google_cloudfunctions2_function" "function" {
+  for_each = local.functions
+
+  name     = "${var.name_prefix}-${each.key}"
   location = var.region
 
   build_config {
     runtime     = "java21"
-    entry_point = "dev.videocall.functions.RouterFunction"
+    entry_point = each.value.entry_point
+    # Builds run as their own account with the documented build roles (iam.tf), and push the
+    # image to our repository, where the cleanup policy applies.
+    service_account   = google_service_account.function_build.id
+    docker_repository = google_artifact_registry_repository.images.id
     source {
       storage_source {
-        bucket = google_storage_bucket.sources.name
-        object = google_storage_bucket_object.functions.name
+        bucket = terraform_data.functions_source.output.bucket
+        object = terraform_data.functions_source.output.object
       }
     }
   }
 
   service_config {
-    available_memory      = "512Mi"
-    timeout_seconds       = 60
-    max_instance_count    = 20
-    ingress_settings      = "ALLOW_ALL"
-    service_account_email = google_service_account.router.email
-    environment_variables = local.function_env
-
-    secret_environment_variables {
-      key        = "INVITE_SIGNING_KEYS"
-      project_id = var.project_id
-      secret     = google_secret_manager_secret.invite_signing_keys.secret_id
-      version    = "latest"
-    }
+    available_cpu                    = each.value.cpu
+    available_memory                 = "${each.value.memory_mib}Mi"
+    max_instance_request_concurrency = each.value.concurrency
+    timeout_seconds                  = each.value.timeout
+    max_instance_count               = each.value.max_instances
+    ingress_settings                 = each.value.ingress
+    service_account_email            = each.value.service_account
+    environment_variables            = merge(each.value.env, { JAVA_TOOL_OPTIONS = local.function_java_tool_options[each.key] })
 
     dynamic "secret_environment_variables" {
-      for_each = var.enable_turn ? [1] : []
+      for_each = each.value.secrets
       content {
-        key        = "TURN_SECRET"
+        key        = secret_environment_variables.key
         project_id = var.project_id
-        secret     = google_secret_manager_secret.turn[0].secret_id
+        secret     = secret_environment_variables.value
         version    = "latest"
       }
     }
   }
 
   depends_on = [
-    google_pubsub_topic_iam_member.egress_publishers,
-    google_project_iam_member.firestore_users,
-    google_secret_manager_secret_iam_member.signing_key_readers,
-    google_secret_manager_secret_iam_member.turn_secret_reader,
+    time_sleep.iam_propagation,
     google_secret_manager_secret_version.invite_signing_keys,
+    google_secret_manager_secret_version.turn,
     google_firestore_database.presence,
   ]
 }
 
-resource "google_cloudfunctions2_function" "create_call" {
-  name     = "${var.name_prefix}-create-call"
-  location = var.region
+# Startup CPU boost is a Cloud Run setting that the Cloud Functions v2 API (and so
+# google_cloudfunctions2_function) does not expose. A v2 function is a Cloud Run service that may
+# also be managed through the Cloud Run Admin API, so the boost is set there, after every change to
+# the router (a new function deployment creates a new revision from the function's own settings).
+resource "terraform_data" "router_startup_cpu_boost" {
+  count            = var.router_startup_cpu_boost ? 1 : 0
+  triggers_replace = [google_cloudfunctions2_function.function["router"].update_time]
 
-  build_config {
-    runtime     = "java21"
-    entry_point = "dev.videocall.functions.CreateCallFunction"
-    source {
-      storage_source {
-        bucket = google_storage_bucket.sources.name
-        object = google_storage_bucket_object.functions.name
-      }
-    }
+  provisioner "local-exec" {
+    command = "gcloud run services update ${google_cloudfunctions2_function.function["router"].service_config[0].service} --region=${var.region} --project=${var.project_id} --cpu-boost --quiet"
   }
-
-  service_config {
-    available_memory      = "256Mi"
-    timeout_seconds       = 30
-    max_instance_count    = 2
-    ingress_settings      = "ALLOW_ALL"
-    service_account_email = google_service_account.create_call.email
-    environment_variables = {
-      INVITE_TTL_HOURS = tostring(var.invite_ttl_hours)
-      PUBLIC_BASE_URL  = google_cloud_run_v2_service.gateway.uri
-    }
-
-    secret_environment_variables {
-      key        = "INVITE_SIGNING_KEYS"
-      project_id = var.project_id
-      secret     = google_secret_manager_secret.invite_signing_keys.secret_id
-      version    = "latest"
-    }
-  }
-
-  depends_on = [
-    google_secret_manager_secret_iam_member.signing_key_readers,
-    google_secret_manager_secret_version.invite_signing_keys,
-  ]
-}
-
-resource "google_cloudfunctions2_function" "sweeper" {
-  name     = "${var.name_prefix}-sweeper"
-  location = var.region
-
-  build_config {
-    runtime     = "java21"
-    entry_point = "dev.videocall.functions.SweepFunction"
-    source {
-      storage_source {
-        bucket = google_storage_bucket.sources.name
-        object = google_storage_bucket_object.functions.name
-      }
-    }
-  }
-
-  service_config {
-    available_memory      = "512Mi"
-    timeout_seconds       = 120
-    max_instance_count    = 1
-    ingress_settings      = "ALLOW_ALL"
-    service_account_email = google_service_account.sweeper.email
-    environment_variables = merge(local.function_env, { SWEEP_PASSES = tostring(var.sweep_passes) })
-  }
-
-  depends_on = [
-    google_pubsub_topic_iam_member.egress_publishers,
-    google_project_iam_member.firestore_users,
-    google_firestore_database.presence,
-  ]
 }

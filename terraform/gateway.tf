@@ -1,8 +1,23 @@
+locals {
+  egress_subscription_prefix = "${var.name_prefix}-egress-"
+
+  # 2 s x 120 = 240 s, the most Cloud Run accepts for a startup probe's failure_threshold x period_seconds.
+  gateway_startup_probe = {
+    period_seconds    = 2
+    failure_threshold = 120
+  }
+}
+
 resource "google_cloud_run_v2_service" "gateway" {
   name                = "${var.name_prefix}-gateway"
   location            = var.region
   ingress             = "INGRESS_TRAFFIC_ALL"
   deletion_protection = false
+
+  # The page and its WebSocket are public; who may join is decided by the invite token. Cloud Run's
+  # recommended way to make a service public is to switch off the invoker IAM check, which works
+  # where the domain-restricted-sharing policy refuses an allUsers binding (docs/deploy.md).
+  invoker_iam_disabled = true
 
   template {
     service_account = google_service_account.gateway.email
@@ -35,10 +50,6 @@ resource "google_cloud_run_v2_service" "gateway" {
       }
 
       env {
-        name  = "BACKEND"
-        value = "gcp"
-      }
-      env {
         name  = "GOOGLE_CLOUD_PROJECT"
         value = var.project_id
       }
@@ -49,6 +60,12 @@ resource "google_cloud_run_v2_service" "gateway" {
       env {
         name  = "EGRESS_TOPIC"
         value = google_pubsub_topic.egress.name
+      }
+      # Each instance names its egress subscription <prefix><gatewayId>; nothing else in the project
+      # starts with this prefix (router-push and the dead-letter subscription do not).
+      env {
+        name  = "EGRESS_SUBSCRIPTION_PREFIX"
+        value = local.egress_subscription_prefix
       }
       env {
         name  = "ALLOWED_ORIGINS"
@@ -72,9 +89,16 @@ resource "google_cloud_run_v2_service" "gateway" {
         }
       }
 
+      # The gateway listens only after its egress subscription and first heartbeat exist, and retries
+      # those with backoff while IAM grants and Firestore settle on a first apply. Cloud Run allows
+      # failure_threshold x period_seconds up to 240 s for a startup probe: all of it is used, so a
+      # start may take four minutes before the instance is replaced, while a normal start is seen
+      # within two seconds of listening.
       startup_probe {
-        period_seconds    = 2
-        failure_threshold = 30
+        initial_delay_seconds = 0
+        period_seconds        = local.gateway_startup_probe.period_seconds
+        failure_threshold     = local.gateway_startup_probe.failure_threshold
+        timeout_seconds       = 1
         http_get {
           path = "/healthz"
         }
@@ -90,6 +114,7 @@ resource "google_cloud_run_v2_service" "gateway" {
   }
 
   depends_on = [
+    time_sleep.iam_propagation,
     google_project_iam_member.gateway_subscriptions,
     google_pubsub_topic_iam_member.gateway_attaches_to_egress,
     google_pubsub_topic_iam_member.gateway_publishes_ingress,

@@ -42,22 +42,70 @@ resource "google_service_account" "scheduler" {
   depends_on = [time_sleep.apis_ready]
 }
 
-locals {
-  pubsub_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+# Cloud Build runs the three function builds as this account. Without it the builds run as the
+# default compute service account, which has no roles at all where the organisation enforces
+# iam.automaticIamGrantsForDefaultServiceAccounts (every organisation created since May 2024).
+resource "google_service_account" "function_build" {
+  account_id   = "${var.name_prefix}-fn-build"
+  display_name = "videocall function builds (Cloud Build)"
+
+  depends_on = [time_sleep.apis_ready]
 }
 
-# Gateway: creates, reads and deletes its own egress subscription (a custom role, narrower than
-# roles/pubsub.editor, which could also create topics).
+locals {
+  pubsub_agent_email = "service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  pubsub_agent       = "serviceAccount:${local.pubsub_agent_email}"
+}
+
+# Pub/Sub's service agent is created "at some point after" the API is enabled and used, and a role
+# cannot be granted to an agent that does not exist yet. Ask for it explicitly (idempotent: an
+# existing agent is returned as is). An agent created this way does not get its usual project role,
+# so the grants below give it, on our own resources only, everything this stack needs from it.
+resource "terraform_data" "pubsub_service_agent" {
+  triggers_replace = [var.project_id]
+
+  provisioner "local-exec" {
+    command = "gcloud beta services identity create --service=pubsub.googleapis.com --project=${var.project_id} --quiet"
+  }
+
+  depends_on = [time_sleep.apis_ready]
+}
+
+# A new identity is not visible to IAM policy writes everywhere at once (the provider's
+# google_service_account page warns of this); grants to it wait a little.
+resource "time_sleep" "identities_ready" {
+  create_duration = "30s"
+  triggers = {
+    accounts = join(",", sort([
+      google_service_account.gateway.email,
+      google_service_account.router.email,
+      google_service_account.create_call.email,
+      google_service_account.sweeper.email,
+      google_service_account.push_invoker.email,
+      google_service_account.scheduler.email,
+      google_service_account.function_build.email,
+      local.pubsub_agent_email,
+    ]))
+  }
+
+  depends_on = [terraform_data.pubsub_service_agent]
+}
+
+# ---- Gateway -----------------------------------------------------------------------------------
+# The gateway creates its own egress subscription at start-up, pulls from it, and deletes it at
+# shutdown; it never updates a subscription. Pub/Sub checks subscriptions.create on the project and
+# topics.attachSubscription on the topic. Pub/Sub is not among the services that recognise IAM
+# Conditions resource attributes (resource.name / resource.type), so consume and delete cannot be
+# limited to the "<prefix><gatewayId>" names by a condition: they are granted on the project, and
+# without update nothing can re-point router-push (docs/deploy.md, "Gateway permissions").
 resource "google_project_iam_custom_role" "gateway_subscriptions" {
   role_id     = replace("${var.name_prefix}_gateway_subscriptions", "-", "_")
   title       = "videocall gateway: own egress subscription"
-  description = "Create, read, pull from, update and delete subscriptions; nothing on topics."
+  description = "Create a subscription, pull from it and delete it. No update, no get, nothing on topics."
   permissions = [
     "pubsub.subscriptions.consume",
     "pubsub.subscriptions.create",
     "pubsub.subscriptions.delete",
-    "pubsub.subscriptions.get",
-    "pubsub.subscriptions.update",
   ]
 
   depends_on = [time_sleep.apis_ready]
@@ -67,13 +115,27 @@ resource "google_project_iam_member" "gateway_subscriptions" {
   project = var.project_id
   role    = google_project_iam_custom_role.gateway_subscriptions.id
   member  = "serviceAccount:${google_service_account.gateway.email}"
+
+  depends_on = [time_sleep.identities_ready]
 }
 
-# Attaching a subscription to the egress topic needs pubsub.topics.attachSubscription on that topic.
+# Attaching a subscription to a topic needs pubsub.topics.attachSubscription on that topic, and the
+# gateway may attach to the egress topic only.
+resource "google_project_iam_custom_role" "attach_egress" {
+  role_id     = replace("${var.name_prefix}_attach_egress", "-", "_")
+  title       = "videocall gateway: attach a subscription to signal-egress"
+  description = "Only pubsub.topics.attachSubscription; granted on the egress topic alone."
+  permissions = ["pubsub.topics.attachSubscription"]
+
+  depends_on = [time_sleep.apis_ready]
+}
+
 resource "google_pubsub_topic_iam_member" "gateway_attaches_to_egress" {
   topic  = google_pubsub_topic.egress.id
-  role   = "roles/pubsub.subscriber"
+  role   = google_project_iam_custom_role.attach_egress.id
   member = "serviceAccount:${google_service_account.gateway.email}"
+
+  depends_on = [time_sleep.identities_ready]
 }
 
 # The gateway publishes every WebSocket event to ingress, and nothing else.
@@ -81,8 +143,11 @@ resource "google_pubsub_topic_iam_member" "gateway_publishes_ingress" {
   topic  = google_pubsub_topic.ingress.id
   role   = "roles/pubsub.publisher"
   member = "serviceAccount:${google_service_account.gateway.email}"
+
+  depends_on = [time_sleep.identities_ready]
 }
 
+# ---- Functions at run time ---------------------------------------------------------------------
 # Router and sweeper publish deliveries to egress only: they cannot create topics.
 resource "google_pubsub_topic_iam_member" "egress_publishers" {
   for_each = {
@@ -92,6 +157,8 @@ resource "google_pubsub_topic_iam_member" "egress_publishers" {
   topic  = google_pubsub_topic.egress.id
   role   = "roles/pubsub.publisher"
   member = "serviceAccount:${each.value}"
+
+  depends_on = [time_sleep.identities_ready]
 }
 
 # Presence (router, sweeper) and heartbeats (gateway) live in Firestore.
@@ -104,6 +171,8 @@ resource "google_project_iam_member" "firestore_users" {
   project = var.project_id
   role    = "roles/datastore.user"
   member  = "serviceAccount:${each.value}"
+
+  depends_on = [time_sleep.identities_ready]
 }
 
 # The invite-signing key: CreateCall signs with it; the router and the gateway verify with it.
@@ -116,6 +185,8 @@ resource "google_secret_manager_secret_iam_member" "signing_key_readers" {
   secret_id = google_secret_manager_secret.invite_signing_keys.id
   role      = "roles/secretmanager.secretAccessor"
   member    = "serviceAccount:${each.value}"
+
+  depends_on = [time_sleep.identities_ready]
 }
 
 # The TURN secret reaches only the router, which turns it into short-lived credentials.
@@ -124,49 +195,113 @@ resource "google_secret_manager_secret_iam_member" "turn_secret_reader" {
   secret_id = google_secret_manager_secret.turn[0].id
   role      = "roles/secretmanager.secretAccessor"
   member    = "serviceAccount:${google_service_account.router.email}"
+
+  depends_on = [time_sleep.identities_ready]
 }
 
-# Pub/Sub's own service agent forwards undeliverable messages to the dead-letter topic and must be
-# allowed to acknowledge them on the source subscription.
+# ---- Function builds ---------------------------------------------------------------------------
+# The roles Google documents for a user-specified function build account: write build logs, push
+# the built image (only to our own repository, named in build_config.docker_repository), read the
+# function source (Cloud Functions keeps its copy in a Google-created gcf-v2-sources-* bucket of this
+# project, so the read is granted on the project).
+resource "google_project_iam_member" "function_build" {
+  for_each = toset([
+    "roles/logging.logWriter",
+    "roles/storage.objectViewer",
+  ])
+  project = var.project_id
+  role    = each.value
+  member  = "serviceAccount:${google_service_account.function_build.email}"
+
+  depends_on = [time_sleep.identities_ready]
+}
+
+resource "google_artifact_registry_repository_iam_member" "function_build_writer" {
+  location   = google_artifact_registry_repository.images.location
+  repository = google_artifact_registry_repository.images.name
+  role       = "roles/artifactregistry.writer"
+  member     = "serviceAccount:${google_service_account.function_build.email}"
+
+  depends_on = [time_sleep.identities_ready]
+}
+
+# IAM grants take effect within about two minutes, sometimes longer. Deployments validate some of
+# them (a build that cannot read its source fails; a revision whose account cannot read its secret
+# is refused), so the gateway and the functions wait once after the grants they rely on. The
+# provider's own build-service-account example waits 60 s the same way. It runs again only when
+# one of these grants is replaced.
+resource "time_sleep" "iam_propagation" {
+  create_duration = "60s"
+  triggers = {
+    grants = join(",", sort(concat(
+      [
+        google_project_iam_member.gateway_subscriptions.id,
+        google_pubsub_topic_iam_member.gateway_attaches_to_egress.id,
+        google_pubsub_topic_iam_member.gateway_publishes_ingress.id,
+        google_artifact_registry_repository_iam_member.function_build_writer.id,
+      ],
+      [for m in google_pubsub_topic_iam_member.egress_publishers : m.id],
+      [for m in google_project_iam_member.firestore_users : m.id],
+      [for m in google_secret_manager_secret_iam_member.signing_key_readers : m.id],
+      [for m in google_secret_manager_secret_iam_member.turn_secret_reader : m.id],
+      [for m in google_project_iam_member.function_build : m.id],
+    )))
+  }
+}
+
+# ---- Pub/Sub's own service agent ---------------------------------------------------------------
+# It forwards undeliverable messages to the dead-letter topic and must be allowed to acknowledge
+# them on the source subscription, and it mints the OIDC token that authenticates each push as
+# the push identity.
 resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
   topic  = google_pubsub_topic.dead_letter.id
   role   = "roles/pubsub.publisher"
   member = local.pubsub_agent
+
+  depends_on = [time_sleep.identities_ready]
 }
 
 resource "google_pubsub_subscription_iam_member" "dead_letter_subscriber" {
   subscription = google_pubsub_subscription.router_push.id
   role         = "roles/pubsub.subscriber"
   member       = local.pubsub_agent
+
+  depends_on = [time_sleep.identities_ready]
 }
 
-# Invocations: Pub/Sub push may call the router, Cloud Scheduler the sweeper, the owner CreateCall.
+resource "google_service_account_iam_member" "pubsub_mints_push_tokens" {
+  service_account_id = google_service_account.push_invoker.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_agent
+
+  depends_on = [time_sleep.identities_ready]
+}
+
+# ---- Invocations -------------------------------------------------------------------------------
+# Pub/Sub push may call the router, Cloud Scheduler the sweeper, the owner CreateCall. The gateway
+# needs no invoker binding: its invoker IAM check is off (gateway.tf).
 resource "google_cloud_run_service_iam_member" "push_invokes_router" {
   location = var.region
-  service  = google_cloudfunctions2_function.router.service_config[0].service
+  service  = google_cloudfunctions2_function.function["router"].service_config[0].service
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.push_invoker.email}"
+
+  depends_on = [time_sleep.identities_ready]
 }
 
 resource "google_cloud_run_service_iam_member" "scheduler_invokes_sweeper" {
   location = var.region
-  service  = google_cloudfunctions2_function.sweeper.service_config[0].service
+  service  = google_cloudfunctions2_function.function["sweeper"].service_config[0].service
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.scheduler.email}"
+
+  depends_on = [time_sleep.identities_ready]
 }
 
 resource "google_cloud_run_service_iam_member" "call_creators" {
   for_each = toset(var.call_creators)
   location = var.region
-  service  = google_cloudfunctions2_function.create_call.service_config[0].service
+  service  = google_cloudfunctions2_function.function["create-call"].service_config[0].service
   role     = "roles/run.invoker"
   member   = each.value
-}
-
-# The page and its WebSocket are public; who may join is decided by the invite token.
-resource "google_cloud_run_v2_service_iam_member" "public_gateway" {
-  name     = google_cloud_run_v2_service.gateway.name
-  location = var.region
-  role     = "roles/run.invoker"
-  member   = "allUsers"
 }

@@ -5,12 +5,12 @@ output "site_url" {
 
 output "create_call_url" {
   description = "The IAM-protected CreateCall function."
-  value       = google_cloudfunctions2_function.create_call.service_config[0].uri
+  value       = google_cloudfunctions2_function.function["create-call"].service_config[0].uri
 }
 
 output "create_call_command" {
   description = "Creates a call and prints its two links (run as one of call_creators)."
-  value       = "curl -sS -X POST -H \"Authorization: Bearer $(gcloud auth print-identity-token)\" -H 'content-type: application/json' -d '{\"users\":[\"alice\",\"bob\"]}' ${google_cloudfunctions2_function.create_call.service_config[0].uri}"
+  value       = "curl -sS -X POST -H \"Authorization: Bearer $(gcloud auth print-identity-token)\" -H 'content-type: application/json' -d '{\"users\":[\"alice\",\"bob\"]}' ${google_cloudfunctions2_function.function["create-call"].service_config[0].uri}"
 }
 
 output "firestore_console_url" {

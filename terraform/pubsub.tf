@@ -1,6 +1,6 @@
 # Every topic and subscription the design needs is declared here; the only ones created at run time
-# are each gateway instance's own egress subscription (it deletes it on shutdown, and an unused one
-# expires after a day).
+# are each gateway instance's own egress subscription, named "<name_prefix>-egress-<gatewayId>" (it
+# deletes it on shutdown, and an unused one expires after a day).
 
 resource "google_pubsub_topic" "ingress" {
   name       = "${var.name_prefix}-signal-ingress"
@@ -40,22 +40,25 @@ resource "google_pubsub_subscription" "router_push" {
   message_retention_duration = "600s"
 
   push_config {
-    push_endpoint = google_cloudfunctions2_function.router.service_config[0].uri
+    push_endpoint = google_cloudfunctions2_function.function["router"].service_config[0].uri
 
     oidc_token {
       service_account_email = google_service_account.push_invoker.email
-      audience              = google_cloudfunctions2_function.router.service_config[0].uri
+      audience              = google_cloudfunctions2_function.function["router"].service_config[0].uri
     }
   }
 
+  # A burst that meets cold router instances sees 429/5xx for a few seconds. Retry soon and often
+  # enough to outlast that (about two minutes in all) before a message is dead-lettered; an ordered
+  # key waits for its failed message, so a long backoff would stall that connection's signaling.
   retry_policy {
     minimum_backoff = "1s"
-    maximum_backoff = "60s"
+    maximum_backoff = "${var.router_push_max_backoff_seconds}s"
   }
 
   dead_letter_policy {
     dead_letter_topic     = google_pubsub_topic.dead_letter.id
-    max_delivery_attempts = 5
+    max_delivery_attempts = var.router_push_max_delivery_attempts
   }
 
   expiration_policy {
@@ -64,6 +67,7 @@ resource "google_pubsub_subscription" "router_push" {
 
   depends_on = [
     google_pubsub_topic_iam_member.dead_letter_publisher,
+    google_service_account_iam_member.pubsub_mints_push_tokens,
     google_cloud_run_service_iam_member.push_invokes_router,
   ]
 }

@@ -9,11 +9,11 @@ resource "google_cloud_scheduler_job" "sweep" {
 
   http_target {
     http_method = "POST"
-    uri         = google_cloudfunctions2_function.sweeper.service_config[0].uri
+    uri         = google_cloudfunctions2_function.function["sweeper"].service_config[0].uri
 
     oidc_token {
       service_account_email = google_service_account.scheduler.email
-      audience              = google_cloudfunctions2_function.sweeper.service_config[0].uri
+      audience              = google_cloudfunctions2_function.function["sweeper"].service_config[0].uri
     }
   }
 
