@@ -5,7 +5,7 @@ locals {
     GOOGLE_CLOUD_PROJECT     = var.project_id
     EGRESS_TOPIC             = google_pubsub_topic.egress.name
     HEARTBEAT_WINDOW_SECONDS = tostring(var.heartbeat_window_seconds)
-    INVITE_TTL_HOURS         = tostring(var.invite_ttl_hours)
+    INVITE_TTL_SECONDS       = tostring(var.invite_ttl_hours * 3600)
     STUN_URLS                = join(",", var.stun_urls)
     TURN_URLS                = join(",", local.turn_urls)
   }
@@ -42,8 +42,8 @@ locals {
       # the internet; IAM (call_creators) decides who may call it.
       ingress = "ALLOW_ALL"
       env = {
-        INVITE_TTL_HOURS = tostring(var.invite_ttl_hours)
-        PUBLIC_BASE_URL  = google_cloud_run_v2_service.gateway.uri
+        INVITE_TTL_SECONDS = tostring(var.invite_ttl_hours * 3600)
+        PUBLIC_BASE_URL    = google_cloud_run_v2_service.gateway.uri
       }
       secrets = local.signing_key_secret
     }

@@ -67,6 +67,12 @@ resource "google_cloud_run_v2_service" "gateway" {
         name  = "EGRESS_SUBSCRIPTION_PREFIX"
         value = local.egress_subscription_prefix
       }
+      # Start-up gives up (and the process exits) before the probe's 240 s run out, so a gateway
+      # that cannot start is reported as failed, not killed mid-retry.
+      env {
+        name  = "STARTUP_TIMEOUT_SECONDS"
+        value = "200"
+      }
       env {
         name  = "ALLOWED_ORIGINS"
         value = join(",", var.allowed_origins)
