@@ -1,0 +1,50 @@
+package dev.videocall.contract.invite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.videocall.contract.invite.InviteLinks.Admitted;
+import dev.videocall.contract.invite.InviteLinks.Refused;
+import dev.videocall.contract.protocol.ErrorCode;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class InviteLinksTest {
+  static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+  final InviteTokens tokens = new InviteTokens(SigningKeys.of("k1", "0123456789abcdef0123456789abcdef".getBytes()));
+  final InviteLinks links = new InviteLinks(tokens);
+  final String session = tokens.newSessionId();
+  final String aliceToken = tokens.mint(session, "alice", "bob", NOW.plusSeconds(60));
+
+  @Test
+  void aGenuineLinkIsAdmittedWithItsNormalisedPair() {
+    Admitted a = assertInstanceOf(Admitted.class, links.check("Alice", "BOB", aliceToken, NOW, true));
+    assertEquals(session, a.sessionId());
+    assertEquals("alice", a.userId());
+    assertEquals("bob", a.peerId());
+  }
+
+  @Test
+  void missingOrMalformedPartsAreAnInvalidLink() {
+    for (String[] link : new String[][] {{null, "bob", aliceToken}, {"alice", null, aliceToken}, {"alice", "bob", null},
+        {"alice", "alice", aliceToken}, {"al ice", "bob", aliceToken}, {"a".repeat(65), "bob", aliceToken}}) {
+      Refused r = assertInstanceOf(Refused.class, links.check(link[0], link[1], link[2], NOW, true));
+      assertEquals(ErrorCode.INVALID_LINK, r.code(), String.join(",", String.valueOf(link[0]), String.valueOf(link[1])));
+    }
+  }
+
+  @Test
+  void aTokenForAnotherPairIsAnInvalidToken() {
+    Refused r = assertInstanceOf(Refused.class, links.check("bob", "alice", aliceToken, NOW, true));
+    assertEquals(ErrorCode.INVALID_TOKEN, r.code());
+    assertEquals("this link is not valid", r.message());
+  }
+
+  @Test
+  void expiryIsEnforcedOnlyWhenAsked() {
+    Instant later = NOW.plusSeconds(61);
+    Refused r = assertInstanceOf(Refused.class, links.check("alice", "bob", aliceToken, later, true));
+    assertEquals(ErrorCode.TOKEN_EXPIRED, r.code());
+    assertInstanceOf(Admitted.class, links.check("alice", "bob", aliceToken, later, false), "a started call outlives its link");
+  }
+}
