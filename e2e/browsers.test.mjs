@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  ARTIFACTS, TEST_FLAG, createCall, remoteFrames, startBrowser, startServer, waitFor, waitForFramesAfter,
+  ARTIFACTS, TEST_FLAG, createCall, dropSocketAndRecover, remoteFrames, startBrowser, startServer, waitFor, waitForFramesAfter,
   waitForRemoteFrames, waitForState,
 } from './harness.mjs';
 
@@ -100,9 +100,7 @@ for (const [first, second] of PAIRINGS) {
       for (const [side, page] of [['first', a], ['second', b]]) {
         await t.test(`the ${side} side's WebSocket drops: it reconnects and the media never stops`, async () => {
           const frames = await Promise.all(people.map((p) => remoteFrames(p)));
-          await page.evaluate(() => window.__videocall.dropSocket(3000));
-          await waitFor(page, () => document.body.dataset.recovering === 'signaling', undefined, { what: 'reconnecting shown' });
-          await waitFor(page, () => !document.body.dataset.recovering, undefined, { timeout: 15000, what: 'signaling back' });
+          await dropSocketAndRecover(page);
           await Promise.all(people.map((p, i) => waitForFramesAfter(p, frames[i], 20)));
           assert.deepEqual(await Promise.all(people.map((p) => p.evaluate(() => document.body.dataset.callState))), ['connected', 'connected']);
         });

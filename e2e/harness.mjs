@@ -229,6 +229,23 @@ export async function waitForRemoteFrames(page, timeout = 10000) {
 }
 
 /**
+ * Drops the page's WebSocket (a test switch) and waits until it showed "reconnecting to the server"
+ * and came back. Every value body[data-recovering] takes is recorded, since a reconnect can be over
+ * before any poll looks.
+ */
+export async function dropSocketAndRecover(page, timeout = 15000) {
+  await page.evaluate(() => {
+    window.__recoveringSeen = [];
+    new MutationObserver((records) => {
+      for (const r of records) window.__recoveringSeen.push(r.oldValue, document.body.dataset.recovering ?? null);
+    }).observe(document.body, { attributes: true, attributeFilter: ['data-recovering'], attributeOldValue: true });
+    window.__videocall.dropSocket(3000);
+  });
+  await waitFor(page, () => window.__recoveringSeen.includes('signaling') && !document.body.dataset.recovering,
+    undefined, { timeout, what: 'reconnecting shown, then signaling back' });
+}
+
+/**
  * Opens a call between a and b in two fresh browser contexts and waits until both are connected.
  * hooks: open the links with TEST_FLAG, so the page has its test switches (window.__videocall.dropSocket,
  * restartIce, pc).

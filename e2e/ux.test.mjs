@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  ARTIFACTS, launchBrowser, openCall, remoteFrames, startServer, waitFor, waitForFramesAfter, waitForRemoteFrames,
+  ARTIFACTS, dropSocketAndRecover, launchBrowser, openCall, remoteFrames, startServer, waitFor, waitForFramesAfter, waitForRemoteFrames,
 } from './harness.mjs';
 
 let server;
@@ -183,9 +183,7 @@ test('a dropped WebSocket reconnects by itself; video keeps flowing and signalin
     const sockets = [];
     c.pageA.on('websocket', (ws) => sockets.push(ws.url()));
     const frames = await Promise.all([remoteFrames(c.pageA), remoteFrames(c.pageB)]);
-    await c.pageA.evaluate(() => window.__videocall.dropSocket(3000));
-    await waitFor(c.pageA, () => document.body.dataset.recovering === 'signaling', undefined, { what: 'reconnecting shown' });
-    await waitFor(c.pageA, () => !document.body.dataset.recovering, undefined, { what: 'signaling back' });
+    await dropSocketAndRecover(c.pageA);
     assert.equal(sockets.length, 1, 'one new WebSocket');
     assert.equal(await c.pageA.evaluate(() => document.body.dataset.callState), 'connected');
     await Promise.all([waitForFramesAfter(c.pageA, frames[0], 30), waitForFramesAfter(c.pageB, frames[1], 30)]);
