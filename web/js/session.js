@@ -6,10 +6,9 @@ import { callView } from './call-view.js';
 import { PEER } from './peer-messages.js';
 import { afterNegotiationError, classifyOffer, recoveryAction, recoveryWaitMs } from './recovery.js';
 import { Signaling } from './signaling.js';
-import { ERROR, LEAVE_REASON, TYPE } from './wire.js';
+import { ERROR, LEAVE_REASON, ROLE, TYPE } from './wire.js';
 
 /** welcome's role for the side that makes the first offer (docs/protocol.md). */
-const OFFERER = 'offerer';
 const TRANSIENT_NOTICE_MS = 5000;
 
 export class Session {
@@ -128,7 +127,7 @@ export class Session {
       this.#resync(); // our socket came back while the media kept flowing
     } else {
       this.#dropCall();
-      if (this.facts.peerPresent && msg.role === OFFERER) this.#build(true);
+      if (this.facts.peerPresent && msg.role === ROLE.OFFERER) this.#build(true);
     }
     this.#render();
   }
