@@ -3,7 +3,7 @@ package dev.videocall.core;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import dev.videocall.contract.StrictJson;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,9 +52,9 @@ public final class CallsApi {
     }
     JsonElement parsed;
     try {
-      parsed = JsonParser.parseString(body);
-    } catch (RuntimeException | StackOverflowError e) {
-      throw new CallCreator.InvalidCallRequest("body is not valid JSON");
+      parsed = StrictJson.parse(body);
+    } catch (StrictJson.Invalid e) {
+      throw new CallCreator.InvalidCallRequest("body is not valid JSON: " + e.getMessage());
     }
     if (!parsed.isJsonObject() || !(parsed.getAsJsonObject().get("users") instanceof JsonArray array)) {
       throw new CallCreator.InvalidCallRequest("body must be {\"users\":[\"name1\",\"name2\"]}");
