@@ -48,6 +48,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   /** Checks links at the door when the gateway has the signing keys; null means the core alone checks. */
   private final InviteLinks links;
   private final SecureRandom random = new SecureRandom();
+  private final SecurityHeaders headers = new SecurityHeaders(null);
   private final Server server = new Server();
   private final ScheduledExecutorService pinger =
       Executors.newSingleThreadScheduledExecutor(r -> {
@@ -234,7 +235,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
 
   /** Plain HTTP: health, the host's extra routes, then the page. */
   private final class Routes extends Handler.Abstract {
-    private final StaticSite site = new StaticSite();
+    private final StaticSite site = new StaticSite(headers);
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
@@ -247,14 +248,14 @@ public final class Gateway implements DeliverySink, AutoCloseable {
       }
       for (var route : extraRoutes.entrySet()) {
         if (path.startsWith(route.getKey())) {
-          SecurityHeaders.apply(response);
+          headers.apply(response);
           return route.getValue().handle(request, response, callback);
         }
       }
       if (site.handle(request, response, callback)) {
         return true;
       }
-      SecurityHeaders.apply(response);
+      headers.apply(response);
       Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
       return true;
     }
