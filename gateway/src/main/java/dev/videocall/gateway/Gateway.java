@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -76,7 +78,12 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   }
 
   public void start() throws Exception {
-    connector = new ServerConnector(server);
+    // Answers do not name the server or its version; every error answer is ours (PlainErrors).
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    server.setErrorHandler(new PlainErrors(headers));
     connector.setPort(config.port());
     server.addConnector(connector);
     ContextHandler context = new ContextHandler("/");
@@ -241,6 +248,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
       String path = Request.getPathInContext(request);
       if ("/healthz".equals(path)) {
+        headers.apply(response);
         response.setStatus(shuttingDown ? HttpStatus.SERVICE_UNAVAILABLE_503 : HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
         response.write(true, java.nio.ByteBuffer.wrap((shuttingDown ? "stopping" : "ok").getBytes()), callback);

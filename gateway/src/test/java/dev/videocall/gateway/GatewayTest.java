@@ -1,6 +1,7 @@
 package dev.videocall.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +12,8 @@ import dev.videocall.contract.ConnectionRef;
 import dev.videocall.contract.Delivery;
 import dev.videocall.contract.Envelope;
 import dev.videocall.contract.Envelope.Event;
+import dev.videocall.testkit.RawHttp;
+import dev.videocall.testkit.RawWebSocket;
 import dev.videocall.testkit.WsClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -206,6 +209,7 @@ class GatewayTest {
     connect("userID=a");
     connect("userID=b");
     assertEquals(503, handshakeStatus(origin));
+    assertHardened(upgradeRefusal(origin), 503, "upgrade at the connection cap");
   }
 
   @Test
@@ -215,6 +219,7 @@ class GatewayTest {
       connect("userID=u" + i);
     }
     assertEquals(429, handshakeStatus(origin));
+    assertHardened(upgradeRefusal(origin), 429, "upgrade over the per-address rate");
   }
 
   @Test
@@ -293,8 +298,43 @@ class GatewayTest {
     assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(origin + "/nope.html")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
   }
 
+  /** The attack run: no security headers on /healthz, on Jetty's own 4xx or on the refused upgrade; every answer named Jetty's version. */
+  @Test
+  void everyAnswerCarriesTheSecurityHeadersAndNamesNoServer() throws Exception {
+    start(Map.of());
+    int port = gateway.port();
+    assertHardened(RawHttp.get(port, "/healthz"), 200, "health");
+    assertHardened(RawHttp.get(port, "/"), 200, "page");
+    assertHardened(RawHttp.get(port, "/js/wire.js"), 200, "module");
+    assertHardened(RawHttp.get(port, "/nope.html"), 404, "missing file");
+    assertHardened(RawHttp.exchange(port, "GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 400, "bad URI encoding");
+    assertHardened(RawHttp.exchange(port, "GET /a/../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 400, "traversal");
+    assertHardened(RawHttp.exchange(port, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(16 * 1024) + "\r\nConnection: close\r\n\r\n"),
+        431, "oversized header");
+    assertHardened(upgradeRefusal("https://evil.example"), 403, "upgrade from a foreign origin");
+  }
+
   private int handshakeStatus(String withOrigin) throws Exception {
     ExecutionException e = assertThrows(ExecutionException.class, () -> WsClient.connect(gateway.port(), "userID=x", withOrigin));
     return assertInstanceOf(WebSocketHandshakeException.class, e.getCause()).getResponse().statusCode();
+  }
+
+  private RawHttp.Answer upgradeRefusal(String withOrigin) throws Exception {
+    RawWebSocket.Refused refused = assertThrows(RawWebSocket.Refused.class, () -> RawWebSocket.open(gateway.port(), "userID=x", withOrigin));
+    return refused.answer;
+  }
+
+  /** The status, the security headers, no server name or version, and a short body that names nothing. */
+  static void assertHardened(RawHttp.Answer a, int status, String what) {
+    assertEquals(status, a.status(), what + ": " + a.body());
+    assertNull(a.header("server"), what + " names the server: " + a.header("server"));
+    assertNull(a.header("x-powered-by"), what);
+    assertTrue(String.valueOf(a.header("content-security-policy")).contains("frame-ancestors 'none'"), what + " lacks the CSP");
+    assertEquals("nosniff", a.header("x-content-type-options"), what);
+    assertEquals("no-referrer", a.header("referrer-policy"), what);
+    assertFalse(a.body().toLowerCase(java.util.Locale.ROOT).contains("jetty"), what + " body names Jetty: " + a.body());
+    if (status >= 400) {
+      assertTrue(a.body().length() < 100, what + " body: " + a.body());
+    }
   }
 }
