@@ -52,9 +52,10 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final SecurityHeaders headers = new SecurityHeaders(null);
   private final Server server = new Server();
-  private final ScheduledExecutorService pinger =
+  /** Pings, and the disconnects of connections that do not finish a close in time. */
+  private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ws-ping");
+        Thread t = new Thread(r, "ws-timers");
         t.setDaemon(true);
         return t;
       });
@@ -100,7 +101,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     server.setStopTimeout(config.shutdownGrace().toMillis());
     server.start();
     long pingMillis = config.pingInterval().toMillis();
-    pinger.scheduleAtFixedRate(
+    timers.scheduleAtFixedRate(
         () -> registry.snapshot().forEach(GatewayConnection::ping), pingMillis, pingMillis, TimeUnit.MILLISECONDS);
     log.atInfo().addKeyValue("gatewayId", config.gatewayId()).addKeyValue("port", port()).log("gateway started");
   }
@@ -134,7 +135,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   public void closeConnection(String connectionId, CloseCode code, String reason) {
     GatewayConnection c = registry.get(connectionId);
     if (c != null) {
-      c.close(code.code(), reason);
+      c.close(code, reason);
     }
   }
 
@@ -148,7 +149,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     }
     shuttingDown = true;
     int open = registry.size();
-    registry.snapshot().forEach(c -> c.close(CloseCode.SERVICE_RESTART.code(), "service restart"));
+    registry.snapshot().forEach(c -> c.close(CloseCode.SERVICE_RESTART, "service restart"));
     long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
     while (registry.size() > 0 && System.nanoTime() < deadline) {
       try {
@@ -158,7 +159,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
         break;
       }
     }
-    pinger.shutdownNow();
+    timers.shutdownNow();
     try {
       server.stop();
     } catch (Exception e) {
@@ -208,7 +209,8 @@ public final class Gateway implements DeliverySink, AutoCloseable {
         ingress,
         registry,
         new FrameRateLimiter(config.frameRatePerSecond(), config.frameBurst(), config.maxDroppedFramesBeforeClose(), System.nanoTime()),
-        config.maxQueuedFramesPerConnection());
+        config.maxQueuedFramesPerConnection(),
+        timers);
   }
 
   private Object refuse(

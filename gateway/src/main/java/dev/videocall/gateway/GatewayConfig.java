@@ -49,6 +49,13 @@ public record GatewayConfig(
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(75);
   /** Cloud Run sends SIGKILL 10 s after SIGTERM; close everything well before. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(3);
+  /**
+   * After the server sends its close frame, how long the client has to answer it before the TCP
+   * connection is dropped: a browser answers within one round trip, even on a slow mobile link; a
+   * client that ignores the close (a flooder) holds its socket no longer than this. Below the default
+   * shutdown grace, so a shutdown waits for these drops.
+   */
+  public static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
   public static GatewayConfig fromEnv(Map<String, String> env) {
     return new GatewayConfig(

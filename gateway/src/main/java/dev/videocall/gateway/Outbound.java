@@ -28,8 +28,12 @@ final class Outbound {
     this.maxQueued = maxQueued;
   }
 
-  void send(String text) {
-    enqueue(new Text(text));
+  /**
+   * Queues a frame. False when this frame found the queue full: the queue is then dropped and a close
+   * with 1013 takes its place (a frame sent after any close is dropped silently, and true).
+   */
+  boolean send(String text) {
+    return enqueue(new Text(text));
   }
 
   /** Sends everything queued so far, then closes. */
@@ -37,25 +41,28 @@ final class Outbound {
     enqueue(new Close(code, reason));
   }
 
-  private void enqueue(Item item) {
+  private boolean enqueue(Item item) {
+    boolean overflowed = false;
     synchronized (this) {
       if (closed) {
-        return;
+        return true;
       }
       if (item instanceof Close) {
         closed = true;
       } else if (queue.size() >= maxQueued) {
         closed = true;
+        overflowed = true;
         queue.clear();
         item = new Close(CloseCode.TRY_AGAIN_LATER.code(), "not reading");
       }
       queue.add(item);
       if (sending) {
-        return;
+        return !overflowed;
       }
       sending = true;
     }
     pump();
+    return !overflowed;
   }
 
   private void pump() {

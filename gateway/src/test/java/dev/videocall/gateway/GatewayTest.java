@@ -12,6 +12,9 @@ import dev.videocall.contract.ConnectionRef;
 import dev.videocall.contract.Delivery;
 import dev.videocall.contract.Envelope;
 import dev.videocall.contract.Envelope.Event;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.videocall.testkit.LogCapture;
 import dev.videocall.testkit.RawHttp;
 import dev.videocall.testkit.RawWebSocket;
 import dev.videocall.testkit.WsClient;
@@ -20,6 +23,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,6 +205,59 @@ class GatewayTest {
     assertTrue(forwarded >= 10 && forwarded < 20, "only about the burst got through: " + forwarded);
     calm.send("{\"hello\":1}");
     await(() -> of(calmId).stream().anyMatch(e -> e.event() == Event.FRAME), "neighbour's frame");
+  }
+
+  /**
+   * The attack run: a flooder that ignored its 4008 close frame kept the socket; its frames were
+   * still relayed at about the refill rate and every one logged a warning.
+   */
+  @Test
+  void aRateLimitCloseIsFinalForAClientThatIgnoresIt() throws Exception {
+    start(Map.of("FRAME_RATE_PER_SECOND", "5", "FRAME_BURST", "10", "MAX_DROPPED_FRAMES", "20"));
+    try (LogCapture logs = LogCapture.start(); RawWebSocket flood = RawWebSocket.open(gateway.port(), "userID=flood", origin)) {
+      String id = connectionIdOf("flood");
+      for (int i = 0; i < 40; i++) {
+        flood.sendText("{\"i\":" + i + "}");
+      }
+      RawWebSocket.Frame close = flood.readUntil(RawWebSocket.CLOSE, Duration.ofSeconds(5));
+      assertEquals(4008, close.closeCode());
+      long closedAt = System.nanoTime();
+      long forwardedAtClose = frames(id);
+      assertIgnoredUntilDropped(flood, id, forwardedAtClose, closedAt);
+      List<ILoggingEvent> decisions = logs.withKeyValue("connectionId", id).stream()
+          .filter(e -> e.getLevel() == Level.WARN).toList();
+      assertEquals(1, decisions.size(), "the decision is logged once: " + decisions);
+      assertEquals(1, logs.withKeyValue("code", 4008).size());
+    }
+  }
+
+  /** The same for a tab replaced by a newer one (4004, decided by the core and delivered as a close). */
+  @Test
+  void aReplacedConnectionIsNotHeardAfterItsClose() throws Exception {
+    start(Map.of());
+    try (RawWebSocket old = RawWebSocket.open(gateway.port(), "userID=tab", origin)) {
+      String id = connectionIdOf("tab");
+      gateway.deliver(List.of(Delivery.close(new ConnectionRef("gw-test", id), "{\"type\":\"error\",\"code\":\"replaced\"}",
+          4004, "replaced", "newer", 1, 0)));
+      assertEquals(4004, old.readUntil(RawWebSocket.CLOSE, Duration.ofSeconds(5)).closeCode());
+      assertIgnoredUntilDropped(old, id, frames(id), System.nanoTime());
+    }
+  }
+
+  /**
+   * The client goes on sending without answering the close: nothing more is forwarded, and the
+   * server drops the TCP connection within the close grace (plus scheduling slack).
+   */
+  private void assertIgnoredUntilDropped(RawWebSocket client, String id, long forwardedAtClose, long closedAt) throws Exception {
+    long hungUp = client.millisUntilServerHangsUp(Duration.ofSeconds(6), Duration.ofMillis(20));
+    long sinceClose = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closedAt);
+    assertTrue(hungUp >= 0, "the server still read the client " + sinceClose + " ms after its close frame");
+    assertTrue(sinceClose <= GatewayConfig.CLOSE_GRACE.toMillis() + 1000, "dropped " + sinceClose + " ms after the close frame");
+    assertEquals(forwardedAtClose, frames(id), "frames forwarded after the close");
+  }
+
+  private long frames(String connectionId) {
+    return of(connectionId).stream().filter(e -> e.event() == Event.FRAME).count();
   }
 
   @Test

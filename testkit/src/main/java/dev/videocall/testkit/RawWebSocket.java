@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +16,7 @@ import java.util.Base64;
  * A WebSocket client written by hand on a plain socket (RFC 6455: the upgrade, masked frames out,
  * plain frames in). It does only what the test says: unlike a library client it never answers a
  * close frame, never answers a ping and never reads unless asked, which is how an abusive client
- * behaves. {@link #millisUntilTcpClosed} tells whether, and when, the server dropped the TCP
+ * behaves. {@link #millisUntilServerHangsUp} tells whether, and when, the server dropped the TCP
  * connection itself.
  */
 public final class RawWebSocket implements AutoCloseable {
@@ -170,24 +169,23 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   /**
-   * Reads and discards until the server drops the TCP connection (end of stream or reset); returns
-   * how long that took, or -1 if it was still open after {@code max}.
+   * Goes on sending a small text frame every {@code every}, reading nothing, until a write fails
+   * because the server has closed the TCP connection (it answers with a reset); returns how long that
+   * took, or -1 if writes still succeeded after {@code max}. The end of the input stream is not
+   * enough: a server that has sent its close frame may shut down only its own output and keep
+   * reading what the client sends.
    */
-  public long millisUntilTcpClosed(Duration max) throws IOException {
+  public long millisUntilServerHangsUp(Duration max, Duration every) throws InterruptedException {
     long start = System.nanoTime();
     long deadline = start + max.toNanos();
-    byte[] sink = new byte[8192];
+    int n = 0;
     while (System.nanoTime() < deadline) {
-      socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
       try {
-        if (in.read(sink) < 0) {
-          return (System.nanoTime() - start) / 1_000_000;
-        }
-      } catch (SocketTimeoutException e) {
-        return -1;
-      } catch (SocketException e) {
-        return (System.nanoTime() - start) / 1_000_000; // reset by the server
+        sendText("{\"ignoring-the-close\":" + n++ + "}");
+      } catch (IOException e) {
+        return (System.nanoTime() - start) / 1_000_000;
       }
+      Thread.sleep(every.toMillis());
     }
     return -1;
   }
