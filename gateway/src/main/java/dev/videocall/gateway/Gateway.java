@@ -197,7 +197,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
           .addKeyValue("code", refused.code().wireCode())
           .addKeyValue("clientAddress", address)
           .log("refused link at the gateway: {}", refused.detail());
-      return new RefusedConnection(refused);
+      return new RefusedConnection(refused, timers);
     }
     return new GatewayConnection(
         newConnectionId(),

@@ -8,9 +8,7 @@ import dev.videocall.contract.protocol.CloseCode;
 import dev.videocall.contract.protocol.ErrorCode;
 import dev.videocall.contract.protocol.ServerFrames;
 import java.nio.ByteBuffer;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -186,21 +184,10 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
           .log("closing: {}", why);
     }
     Outbound out = outbound;
-    if (out != null) {
-      out.close(code, reason);
-    }
-    try {
-      timers.schedule(this::disconnectIfStillOpen, GatewayConfig.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException stopped) {
-      // The gateway is stopping; stopping the server disconnects whatever is left.
-    }
-  }
-
-  private void disconnectIfStillOpen() {
     Session s = session;
-    if (s != null && !closed) {
-      log.atDebug().addKeyValue("connectionId", connectionId).log("close handshake not finished in time; disconnecting");
-      s.disconnect();
+    if (out != null && s != null) {
+      out.close(code, reason);
+      CloseGrace.start(timers, s, () -> closed);
     }
   }
 
