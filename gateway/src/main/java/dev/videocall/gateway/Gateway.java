@@ -47,6 +47,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   private final ConnectionRegistry registry = new ConnectionRegistry();
   private final OriginPolicy originPolicy;
   private final AddressRateLimiter addressLimiter;
+  private final FrameBudgets frameBudgets;
   /** Checks links at the door when the gateway has the signing keys; null means the core alone checks. */
   private final InviteLinks links;
   private final SecureRandom random = new SecureRandom();
@@ -72,6 +73,9 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     this.extraRoutes = Map.copyOf(extraRoutes);
     this.originPolicy = new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin());
     this.addressLimiter = new AddressRateLimiter(config.maxNewConnectionsPerAddressPerMinute());
+    // Room for everyone connected plus as many who recently left; idle budgets are dropped first.
+    this.frameBudgets = new FrameBudgets(config.frameRatePerSecond(), config.frameBurst(), config.maxDroppedFramesBeforeClose(),
+        Math.max(1_000, 2 * config.maxConnections()));
     this.links =
         config.inviteSigningKeys() == null
             ? null
@@ -208,7 +212,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
         request.getHeaders().get(HttpHeader.USER_AGENT),
         ingress,
         registry,
-        new FrameRateLimiter(config.frameRatePerSecond(), config.frameBurst(), config.maxDroppedFramesBeforeClose(), System.nanoTime()),
+        frameBudgets.of(query.getValue("userID"), query.getValue("peerID"), query.getValue("token"), System.nanoTime()),
         config.maxQueuedFramesPerConnection(),
         timers);
   }
