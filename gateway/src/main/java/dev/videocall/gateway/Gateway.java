@@ -122,6 +122,12 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     return registry.size();
   }
 
+  /** What the server holds queued for one connection, in {@code Outbound}'s bytes (0 when it is gone). */
+  long queuedBytes(String connectionId) {
+    GatewayConnection c = registry.get(connectionId);
+    return c == null ? 0 : c.queuedBytes();
+  }
+
   /** Sends each delivery to its connection here; one for a connection that is gone is dropped. */
   @Override
   public void deliver(List<Delivery> deliveries) {
@@ -214,6 +220,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
         registry,
         frameBudgets.of(query.getValue("userID"), query.getValue("peerID"), query.getValue("token"), System.nanoTime()),
         config.maxQueuedFramesPerConnection(),
+        config.maxQueuedBytesPerConnection(),
         timers);
   }
 

@@ -24,6 +24,7 @@ public record GatewayConfig(
     int maxNewConnectionsPerAddressPerMinute,
     boolean trustForwardedFor,
     int maxQueuedFramesPerConnection,
+    int maxQueuedBytesPerConnection,
     Duration pingInterval,
     Duration idleTimeout,
     Duration shutdownGrace,
@@ -43,6 +44,12 @@ public record GatewayConfig(
   public static final int DEFAULT_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE = 30;
   /** A browser that does not read its socket must not make the server buffer without limit. */
   public static final int DEFAULT_MAX_QUEUED_FRAMES = 1024;
+  /**
+   * The same in bytes (two per char, see {@code Outbound}): a real call has a few offers and
+   * candidates in flight, tens of kilobytes; 1 MiB is about fifteen of the largest frames, while the
+   * frame cap alone let a non-reader hold 1,024 of them (about 30 MB in the attack run).
+   */
+  public static final int DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
   /** Below the usual 30–60 s idle cut of proxies and load balancers. */
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
   /** Three missed pings: the peer is gone even if TCP has not noticed. */
@@ -71,6 +78,7 @@ public record GatewayConfig(
         EnvValues.intValue(env, "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", DEFAULT_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE),
         EnvValues.bool(env, "TRUST_FORWARDED_FOR", false),
         EnvValues.intValue(env, "MAX_QUEUED_FRAMES", DEFAULT_MAX_QUEUED_FRAMES),
+        EnvValues.intValue(env, "MAX_QUEUED_BYTES", DEFAULT_MAX_QUEUED_BYTES),
         EnvValues.seconds(env, "PING_INTERVAL_SECONDS", DEFAULT_PING_INTERVAL),
         EnvValues.seconds(env, "IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT),
         EnvValues.seconds(env, "SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE),
@@ -82,7 +90,7 @@ public record GatewayConfig(
     return new GatewayConfig(
         port, gatewayId, allowedOrigins, allowMissingOrigin, maxFrameBytes, frameRatePerSecond, frameBurst,
         maxDroppedFramesBeforeClose, maxConnections, maxNewConnectionsPerAddressPerMinute, trustForwardedFor,
-        maxQueuedFramesPerConnection, pingInterval, idleTimeout, shutdownGrace, keySpec);
+        maxQueuedFramesPerConnection, maxQueuedBytesPerConnection, pingInterval, idleTimeout, shutdownGrace, keySpec);
   }
 
   /** Cloud Run gives no instance id in the environment; a random suffix makes each process unique. */

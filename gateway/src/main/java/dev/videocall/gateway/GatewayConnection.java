@@ -42,6 +42,7 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
   private final FrameRateLimiter rateLimiter;
   private final DeliveryDeduplicator dedup = new DeliveryDeduplicator();
   private final int maxQueuedFrames;
+  private final int maxQueuedBytes;
   private final ScheduledExecutorService timers;
   private final AtomicLong seq = new AtomicLong();
   /** Set once, when the server decides to close; from then on the client is not heard. */
@@ -61,6 +62,7 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
       ConnectionRegistry registry,
       FrameRateLimiter rateLimiter,
       int maxQueuedFrames,
+      int maxQueuedBytes,
       ScheduledExecutorService timers) {
     this.connectionId = connectionId;
     this.gatewayId = gatewayId;
@@ -72,6 +74,7 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
     this.registry = registry;
     this.rateLimiter = rateLimiter;
     this.maxQueuedFrames = maxQueuedFrames;
+    this.maxQueuedBytes = maxQueuedBytes;
     this.timers = timers;
   }
 
@@ -79,10 +82,15 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
     return connectionId;
   }
 
+  long queuedBytes() {
+    Outbound out = outbound;
+    return out == null ? 0 : out.queuedBytes();
+  }
+
   @Override
   public void onWebSocketOpen(Session session) {
     this.session = session;
-    this.outbound = new Outbound(session, maxQueuedFrames);
+    this.outbound = new Outbound(session, maxQueuedFrames, maxQueuedBytes);
     // Registered before the open is forwarded: an in-process core answers at once.
     registry.add(this);
     forward(Event.OPEN, null, null);

@@ -285,6 +285,29 @@ class GatewayTest {
     await(() -> of(otherId).stream().anyMatch(e -> e.event() == Event.FRAME), "the other person's frame");
   }
 
+  /** The attack run: a client that never reads held about 30 MB (1,024 queued frames) before its 1013. */
+  @Test
+  void aClientThatNeverReadsHoldsNoMoreThanTheByteCap() throws Exception {
+    start(Map.of());
+    try (LogCapture logs = LogCapture.start();
+        RawWebSocket sleeper = RawWebSocket.open(gateway.port(), "userID=sleeper", origin, 4096)) {
+      String id = connectionIdOf("sleeper");
+      ConnectionRef to = new ConnectionRef("gw-test", id);
+      String offer = "{\"type\":\"offer\",\"sdp\":\"" + "x".repeat(30_000) + "\"}";
+      long peak = 0;
+      int delivered = 0;
+      while (logs.withKeyValue("code", 1013).isEmpty() && delivered < 5_000) {
+        gateway.deliver(List.of(Delivery.frame(to, offer, "peer", delivered++, 0)));
+        peak = Math.max(peak, gateway.queuedBytes(id));
+      }
+      System.out.printf("non-reader: closed with 1013 after %d frames of %d chars; the server held at most %d bytes%n",
+          delivered, offer.length(), peak);
+      assertEquals(1, logs.withKeyValue("code", 1013).size(), "closed with 1013, logged once, after " + delivered + " frames");
+      assertTrue(peak <= GatewayConfig.DEFAULT_MAX_QUEUED_BYTES, "held " + peak + " bytes");
+      assertTrue(sleeper.millisUntilServerHangsUp(Duration.ofSeconds(6), Duration.ofMillis(20)) >= 0, "dropped after the grace");
+    }
+  }
+
   @Test
   void theInstanceConnectionCapAnswers503() throws Exception {
     start(Map.of("MAX_CONNECTIONS", "2"));
