@@ -14,8 +14,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * {@code POST /api/calls} on the embedded server: reads a small JSON body and answers with what
- * {@link CallsApi} says. Links start with the configured public URL, or else the request's own
- * scheme and host, so they work on whatever port the server runs.
+ * {@link CallsApi} says. Links start where {@link LinkBase} says: the configured public URL, or a
+ * loopback {@code Host} as the browser sent it, never an arbitrary one.
  */
 final class CallsHandler extends Handler.Abstract {
   private final CallsApi api;
@@ -50,11 +50,7 @@ final class CallsHandler extends Handler.Abstract {
   }
 
   private String baseUrl(Request request) {
-    if (publicBaseUrl != null && !publicBaseUrl.isBlank()) {
-      return publicBaseUrl;
-    }
-    var uri = request.getHttpURI();
-    return uri.getScheme() + "://" + uri.getAuthority();
+    return LinkBase.of(publicBaseUrl, request.getHeaders().get(HttpHeader.HOST), Request.getLocalPort(request));
   }
 
   private static void respond(Response response, Callback callback, CallsApi.Response result) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import dev.videocall.testkit.LogCapture;
+import dev.videocall.testkit.RawHttp;
 import dev.videocall.testkit.WsClient;
 
 /** The embedded default end to end over real HTTP and real WebSockets: bad input included. */
@@ -63,6 +64,17 @@ class LocalStackTest {
             .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"ann\",\"ben\"]}")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertTrue(r.body().contains("\"ann\":\"" + origin + "/video?userID=ann&peerID=ben&token="), r.body());
+  }
+
+  /** The attack run: Host: evil.example returned links to evil.example. */
+  @Test
+  void aForgedHostDoesNotChooseWhereLinksPoint() throws Exception {
+    String body = "{\"users\":[\"hal\",\"ivy\"]}";
+    RawHttp.Answer r = RawHttp.exchange(stack.port(), "POST /api/calls HTTP/1.1\r\nHost: evil.example\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+    assertEquals(200, r.status(), r.body());
+    assertFalse(r.body().contains("evil.example"), r.body());
+    assertTrue(r.body().contains("\"hal\":\"http://localhost:" + stack.port() + "/video?userID=hal&peerID=ivy&token="), r.body());
   }
 
   @Test
