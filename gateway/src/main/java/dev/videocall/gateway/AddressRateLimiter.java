@@ -1,5 +1,7 @@
 package dev.videocall.gateway;
 
+import dev.videocall.contract.BoundedTable;
+
 /**
  * Counts new connections per client address in fixed one-minute windows, in a bounded table: a
  * window that has ended is as good as none. The limit is a courtesy against one noisy client, and

@@ -1,5 +1,6 @@
 package dev.videocall.gateway;
 
+import dev.videocall.contract.BoundedTable;
 import java.util.Locale;
 
 /**

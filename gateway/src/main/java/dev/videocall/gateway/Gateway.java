@@ -1,5 +1,6 @@
 package dev.videocall.gateway;
 
+import com.google.gson.Gson;
 import dev.videocall.contract.Delivery;
 import dev.videocall.contract.DeliverySink;
 import dev.videocall.contract.EnvelopeSink;
@@ -15,7 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -51,7 +54,9 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   /** Checks links at the door when the gateway has the signing keys; null means the core alone checks. */
   private final InviteLinks links;
   private final SecureRandom random = new SecureRandom();
-  private final SecurityHeaders headers = new SecurityHeaders(null);
+  private final SecurityHeaders headers;
+  /** {@code GET /config.json}: what the page needs to know about this deployment. */
+  private final String pageConfig;
   private final Server server = new Server();
   /** Pings, and the disconnects of connections that do not finish a close in time. */
   private final ScheduledExecutorService timers =
@@ -72,6 +77,8 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     this.ingress = ingress;
     this.extraRoutes = Map.copyOf(extraRoutes);
     this.originPolicy = new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin());
+    this.headers = new SecurityHeaders(config.createCallOrigin());
+    this.pageConfig = new Gson().toJson(Map.of("createCallUrl", config.createCallUrl()));
     this.addressLimiter = new AddressRateLimiter(config.maxNewConnectionsPerAddressPerMinute());
     // Room for everyone connected plus as many who recently left; idle budgets are dropped first.
     this.frameBudgets = new FrameBudgets(config.frameRatePerSecond(), config.frameBurst(), config.maxDroppedFramesBeforeClose(),
@@ -187,7 +194,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     String host = request.getHeaders().get(HttpHeader.HOST);
-    String address = clientAddress(request);
+    String address = ClientAddress.of(request, config.trustForwardedFor());
     if (!originPolicy.allows(origin, host)) {
       return refuse(request, response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed", address);
     }
@@ -235,25 +242,21 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     return null;
   }
 
-  private String clientAddress(Request request) {
-    if (config.trustForwardedFor()) {
-      String forwarded = request.getHeaders().get(HttpHeader.X_FORWARDED_FOR);
-      if (forwarded != null && !forwarded.isBlank()) {
-        // The last hop is the one our own load balancer added; earlier ones are client-supplied.
-        String[] hops = forwarded.split(",");
-        return hops[hops.length - 1].trim();
-      }
-    }
-    return Request.getRemoteAddr(request);
-  }
-
   private String newConnectionId() {
     byte[] bytes = new byte[15];
     random.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  /** Plain HTTP: health, the host's extra routes, then the page. */
+  /** A request that could change something, sent by a browser from a page of another origin. */
+  private boolean crossSite(Request request) {
+    String method = request.getMethod();
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    return !HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method) && origin != null
+        && !originPolicy.allows(origin, request.getHeaders().get(HttpHeader.HOST));
+  }
+
+  /** Plain HTTP: health, the page's settings, the host's extra routes, then the page. */
   private final class Routes extends Handler.Abstract {
     private final StaticSite site = new StaticSite(headers);
 
@@ -267,9 +270,22 @@ public final class Gateway implements DeliverySink, AutoCloseable {
         response.write(true, java.nio.ByteBuffer.wrap((shuttingDown ? "stopping" : "ok").getBytes()), callback);
         return true;
       }
+      if ("/config.json".equals(path) && HttpMethod.GET.is(request.getMethod())) {
+        headers.apply(response);
+        response.setStatus(HttpStatus.OK_200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        Content.Sink.write(response, true, pageConfig, callback);
+        return true;
+      }
       for (var route : extraRoutes.entrySet()) {
         if (path.startsWith(route.getKey())) {
           headers.apply(response);
+          if (crossSite(request)) {
+            // Another site's page may send a simple POST without a preflight: refuse it unread.
+            Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403);
+            return true;
+          }
           return route.getValue().handle(request, response, callback);
         }
       }

@@ -1,6 +1,7 @@
 package dev.videocall.gateway;
 
 import dev.videocall.contract.config.EnvValues;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -28,7 +29,8 @@ public record GatewayConfig(
     Duration pingInterval,
     Duration idleTimeout,
     Duration shutdownGrace,
-    String inviteSigningKeys) {
+    String inviteSigningKeys,
+    String createCallUrl) {
 
   /** Far above any real SDP (3–10 KB) yet small enough that a flood of them is cheap to refuse. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
@@ -64,6 +66,15 @@ public record GatewayConfig(
    */
   public static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
+  /** Where the page creates calls unless told otherwise: the embedded default's own endpoint. */
+  public static final String DEFAULT_CREATE_CALL_URL = "/api/calls";
+
+  public GatewayConfig {
+    if (!createCallUrl.matches("/[^/].*|https?://[^/?#]+(/.*)?")) {
+      throw new IllegalArgumentException("CREATE_CALL_URL must be a path on this site or an http(s) URL, got: " + createCallUrl);
+    }
+  }
+
   public static GatewayConfig fromEnv(Map<String, String> env) {
     return new GatewayConfig(
         EnvValues.intValue(env, "PORT", 8080),
@@ -82,7 +93,17 @@ public record GatewayConfig(
         EnvValues.seconds(env, "PING_INTERVAL_SECONDS", DEFAULT_PING_INTERVAL),
         EnvValues.seconds(env, "IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT),
         EnvValues.seconds(env, "SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE),
-        EnvValues.optional(env, "INVITE_SIGNING_KEYS"));
+        EnvValues.optional(env, "INVITE_SIGNING_KEYS"),
+        EnvValues.string(env, "CREATE_CALL_URL", DEFAULT_CREATE_CALL_URL));
+  }
+
+  /** The origin the page must be allowed to fetch from to create calls, or null when it is this site. */
+  String createCallOrigin() {
+    if (createCallUrl.startsWith("/")) {
+      return null;
+    }
+    URI uri = URI.create(createCallUrl);
+    return uri.getScheme() + "://" + uri.getRawAuthority();
   }
 
   /** The same settings with the door checking links signed by these keys (the embedded default's own). */
@@ -90,7 +111,7 @@ public record GatewayConfig(
     return new GatewayConfig(
         port, gatewayId, allowedOrigins, allowMissingOrigin, maxFrameBytes, frameRatePerSecond, frameBurst,
         maxDroppedFramesBeforeClose, maxConnections, maxNewConnectionsPerAddressPerMinute, trustForwardedFor,
-        maxQueuedFramesPerConnection, maxQueuedBytesPerConnection, pingInterval, idleTimeout, shutdownGrace, keySpec);
+        maxQueuedFramesPerConnection, maxQueuedBytesPerConnection, pingInterval, idleTimeout, shutdownGrace, keySpec, createCallUrl);
   }
 
   /** Cloud Run gives no instance id in the environment; a random suffix makes each process unique. */

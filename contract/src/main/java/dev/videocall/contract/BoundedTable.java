@@ -1,4 +1,4 @@
-package dev.videocall.gateway;
+package dev.videocall.contract;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -6,12 +6,13 @@ import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 
 /**
- * Per-key state that stays bounded whatever keys arrive. Past its cap, entries that have become
+ * Per-key state that stays bounded whatever keys arrive: what the gateway's connection and frame
+ * limits and the core's call-creation limit keep per client address, link or key. Past its cap, entries that have become
  * {@code spent} (as good as a fresh one, so dropping them changes nothing) are removed, at most once
  * per {@code pruneEvery} so that a flood of new keys cannot make every call scan the table; if it is
  * still over twice the cap after that, it is cleared: memory must stay bounded whatever arrives.
  */
-final class BoundedTable<V> {
+public final class BoundedTable<V> {
   private final int maxTracked;
   private final long pruneEvery;
   private final BiPredicate<V, Long> spent;
@@ -19,21 +20,21 @@ final class BoundedTable<V> {
   private final AtomicLong lastPrune = new AtomicLong(Long.MIN_VALUE / 2);
 
   /** Times ({@code now}, {@code pruneEvery}) are in whatever unit the caller uses throughout. */
-  BoundedTable(int maxTracked, long pruneEvery, BiPredicate<V, Long> spent) {
+  public BoundedTable(int maxTracked, long pruneEvery, BiPredicate<V, Long> spent) {
     this.maxTracked = maxTracked;
     this.pruneEvery = pruneEvery;
     this.spent = spent;
   }
 
   /** As {@link ConcurrentHashMap#compute}, after pruning if the table is over its cap. */
-  V compute(String key, BiFunction<String, V, V> update, long now) {
+  public V compute(String key, BiFunction<String, V, V> update, long now) {
     if (entries.size() > maxTracked) {
       prune(now);
     }
     return entries.compute(key, update);
   }
 
-  int size() {
+  public int size() {
     return entries.size();
   }
 
