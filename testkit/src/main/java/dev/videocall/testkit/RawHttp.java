@@ -1,5 +1,6 @@
 package dev.videocall.testkit;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -42,11 +43,14 @@ public final class RawHttp {
       OutputStream out = socket.getOutputStream();
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
-      return readAnswer(socket.getInputStream());
+      return readAnswer(new BufferedInputStream(socket.getInputStream()));
     }
   }
 
-  /** Reads one answer: the head, then a body by Content-Length, chunks, or up to the end of the stream. */
+  /**
+   * Reads one answer: the head, then a body by Content-Length, chunks, or up to the end of the
+   * stream. Reads byte by byte: give it a buffered stream.
+   */
   public static Answer readAnswer(InputStream in) throws IOException {
     String head = readHead(in);
     String[] lines = head.split("\r\n");

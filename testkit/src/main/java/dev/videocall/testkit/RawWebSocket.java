@@ -1,5 +1,6 @@
 package dev.videocall.testkit;
 
+import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,9 +54,9 @@ public final class RawWebSocket implements AutoCloseable {
   private final InputStream in;
   private final OutputStream out;
 
-  private RawWebSocket(Socket socket) throws IOException {
+  private RawWebSocket(Socket socket, InputStream in) throws IOException {
     this.socket = socket;
-    this.in = socket.getInputStream();
+    this.in = in;
     this.out = socket.getOutputStream();
   }
 
@@ -86,12 +87,13 @@ public final class RawWebSocket implements AutoCloseable {
         + (origin == null ? "" : "Origin: " + origin + "\r\n")
         + "\r\n";
     socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-    RawHttp.Answer answer = RawHttp.readAnswer(socket.getInputStream());
+    InputStream in = new BufferedInputStream(socket.getInputStream());
+    RawHttp.Answer answer = RawHttp.readAnswer(in);
     if (answer.status() != 101) {
       socket.close();
       throw new Refused(answer);
     }
-    return new RawWebSocket(socket);
+    return new RawWebSocket(socket, in);
   }
 
   public void sendText(String text) throws IOException {
