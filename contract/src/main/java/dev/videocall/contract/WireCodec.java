@@ -2,10 +2,12 @@ package dev.videocall.contract;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 
 /**
  * JSON form of {@link Envelope} and {@link Delivery} as they travel between the gateway and the
- * functions (Pub/Sub message data). Field names are the record component names.
+ * functions (Pub/Sub message data). Field names are the record component names. Decoding reads
+ * strict JSON only ({@link StrictJson}): a repeated name is refused, not resolved.
  */
 public final class WireCodec {
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
@@ -26,7 +28,7 @@ public final class WireCodec {
    */
   public static Envelope decodeEnvelope(String json) {
     try {
-      Envelope e = GSON.fromJson(json, Envelope.class);
+      Envelope e = GSON.fromJson(strict(json), Envelope.class);
       if (e == null) {
         throw new MalformedWireMessageException("empty envelope");
       }
@@ -42,7 +44,7 @@ public final class WireCodec {
   /** Decodes a delivery; throws {@link MalformedWireMessageException} for anything that is not one. */
   public static Delivery decodeDelivery(String json) {
     try {
-      Delivery d = GSON.fromJson(json, Delivery.class);
+      Delivery d = GSON.fromJson(strict(json), Delivery.class);
       if (d == null) {
         throw new MalformedWireMessageException("empty delivery");
       }
@@ -51,6 +53,14 @@ public final class WireCodec {
       throw e;
     } catch (RuntimeException e) {
       throw new MalformedWireMessageException("not a delivery: " + e.getMessage());
+    }
+  }
+
+  private static JsonElement strict(String json) {
+    try {
+      return StrictJson.parse(json);
+    } catch (StrictJson.Invalid e) {
+      throw new MalformedWireMessageException(e.getMessage());
     }
   }
 

@@ -372,19 +372,30 @@ class EmulatedCloudTest {
   @Test
   @Order(8)
   void createCallRunsUnderTheInvokerAsOnCloudFunctions() throws Exception {
-    try (ChildJvm createCall = ChildJvm.invoker("create-call-" + emulators.suffix, "dev.videocall.functions.CreateCallFunction", env)) {
+    String ownerKey = dev.videocall.core.OwnerKey.generate();
+    Map<String, String> createCallEnv = new HashMap<>(env);
+    createCallEnv.put("OWNER_KEY", ownerKey);
+    try (ChildJvm createCall = ChildJvm.invoker("create-call-" + emulators.suffix, "dev.videocall.functions.CreateCallFunction", createCallEnv)) {
       createCall.awaitHttp("/", 90);
-      HttpResponse<String> r = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://localhost:" + createCall.port + "/"))
-              .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"alice\",\"bob\"]}")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      URI url = URI.create("http://localhost:" + createCall.port + "/");
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest.Builder post = HttpRequest.newBuilder(url).POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"alice\",\"bob\"]}"));
+      assertEquals(401, http.send(post.build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "no owner key, no call");
+      HttpResponse<String> r = http.send(post.header("Authorization", "Bearer " + ownerKey).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode(), r.body());
       assertTrue(r.body().contains("\"alice\":\"http://localhost/video?userID=alice&peerID=bob&token="), r.body());
-      HttpResponse<String> bad = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://localhost:" + createCall.port + "/"))
+      HttpResponse<String> bad = http.send(
+          HttpRequest.newBuilder(url).header("Authorization", "Bearer " + ownerKey)
               .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"alice\"]}")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(400, bad.statusCode());
+      // The site's page (PUBLIC_BASE_URL's origin) may call it from the browser; the invoker passes OPTIONS through.
+      HttpResponse<String> preflight = http.send(
+          HttpRequest.newBuilder(url).method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "http://localhost")
+              .header("Access-Control-Request-Method", "POST").build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(204, preflight.statusCode());
+      assertEquals("http://localhost", preflight.headers().firstValue("access-control-allow-origin").orElse(null));
     }
   }
 

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A Java child process (gateway or invoker) with its output in target/it-logs/NAME.log. */
+/** A Java child process (gateway, invoker or embedded default) with its output in target/it-logs/NAME.log. */
 public final class ChildJvm implements AutoCloseable {
   public final String name;
   public final int port;
@@ -62,6 +62,13 @@ public final class ChildJvm implements AutoCloseable {
     return start(name, List.of("-jar", requiredFile("gateway.jar")), withId, freePort());
   }
 
+  /** Starts the embedded default (local's runnable jar) with these JVM options. */
+  public static ChildJvm local(String name, List<String> jvmOptions, Map<String, String> env) throws IOException {
+    List<String> args = new ArrayList<>(jvmOptions);
+    args.addAll(List.of("-jar", requiredFile("local.jar")));
+    return start(name, args, env, freePort());
+  }
+
   private static String requiredFile(String property) {
     String path = System.getProperty(property);
     if (path == null || !new File(path).isFile()) {
@@ -99,6 +106,41 @@ public final class ChildJvm implements AutoCloseable {
     } catch (IOException e) {
       return "(no log)";
     }
+  }
+
+  /** Every line the process has written so far. */
+  public List<String> logLines() throws IOException {
+    return Files.readAllLines(log);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /**
+   * The heap in use after full collections, in bytes, as {@code jcmd} reports it: two
+   * {@code GC.run} (System.gc(), a full collection unless the process disables explicit GC), then
+   * {@code GC.heap_info}'s "used".
+   */
+  public long heapUsedAfterFullGc() throws IOException, InterruptedException {
+    jcmd("GC.run");
+    jcmd("GC.run");
+    String info = jcmd("GC.heap_info");
+    java.util.regex.Matcher used = java.util.regex.Pattern.compile("heap\\b[^\\n]*?used (\\d+)K").matcher(info);
+    if (!used.find()) {
+      throw new IllegalStateException("no heap figure in jcmd GC.heap_info:\n" + info);
+    }
+    return Long.parseLong(used.group(1)) * 1024;
+  }
+
+  private String jcmd(String command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(process.pid()), command)
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("jcmd " + command + " failed:\n" + out);
+    }
+    return out;
   }
 
   public boolean isAlive() {
