@@ -1,5 +1,5 @@
-// The wire vocabulary the page shares with the server: message types, error codes and WebSocket
-// close codes. The server's definitions are in contract/src/main/java/dev/videocall/contract/protocol/;
+// The wire vocabulary the page shares with the server: message types, error codes, WebSocket
+// close codes and the subprotocol that carries the invite token. The server's definitions are in contract/src/main/java/dev/videocall/contract/protocol/;
 // a test there (WireVocabularyTest) reads this file and fails when the two disagree, so change both.
 
 export const TYPE = Object.freeze({
@@ -65,3 +65,11 @@ export const FINAL_CLOSE_CODES = new Set([
   CLOSE.CALL_FULL,
   CLOSE.REPLACED,
 ]);
+
+// The WebSocket's subprotocols: the page offers NAME and TOKEN_PREFIX + its token, so the token
+// travels in Sec-WebSocket-Protocol rather than in the URL that request logs record; the server
+// selects NAME (contract/.../invite/PresentedToken.java; docs/protocol.md).
+export const SUBPROTOCOL = Object.freeze({
+  NAME: 'videocall.v1',
+  TOKEN_PREFIX: 'token.',
+});

@@ -3,6 +3,7 @@ package dev.videocall.contract.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.videocall.contract.invite.PresentedToken;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,12 @@ class WireVocabularyTest {
   void leaveReasonsAndRolesMatch() throws IOException {
     assertEquals(javaSide(LeaveReason.class, LeaveReason::wireName), blocks().get("LEAVE_REASON"), "LEAVE_REASON in " + WIRE_JS);
     assertEquals(javaSide(Role.class, Role::wireName), blocks().get("ROLE"), "ROLE in " + WIRE_JS);
+  }
+
+  @Test
+  void theSubprotocolNamesMatch() throws IOException {
+    assertEquals(Map.of("NAME", PresentedToken.SUBPROTOCOL, "TOKEN_PREFIX", PresentedToken.TOKEN_PREFIX),
+        blocks().get("SUBPROTOCOL"), "SUBPROTOCOL in " + WIRE_JS);
   }
 
   @Test
