@@ -6,6 +6,7 @@ import dev.videocall.contract.DeliverySink;
 import dev.videocall.contract.EnvelopeSink;
 import dev.videocall.contract.invite.InviteLinks;
 import dev.videocall.contract.invite.InviteTokens;
+import dev.videocall.contract.invite.PresentedToken;
 import dev.videocall.contract.invite.SigningKeys;
 import dev.videocall.contract.protocol.CloseCode;
 import java.security.SecureRandom;
@@ -205,30 +206,48 @@ public final class Gateway implements DeliverySink, AutoCloseable {
       return refuse(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429, "too many new connections", address);
     }
     Fields query = Request.extractQueryParameters(request);
+    String userId = query.getValue("userID");
+    String peerId = query.getValue("peerID");
+    // The page offers videocall.v1 and token.<token>; a browser fails the connection unless one of
+    // the offered protocols is selected, refusals included (they need the socket for their close code).
+    List<String> offered = request.getSubProtocols();
+    String accepted = PresentedToken.accepted(offered);
+    if (accepted != null) {
+      response.setAcceptedSubProtocol(accepted);
+    }
+    PresentedToken.Result presented = PresentedToken.of(query.getValue("token"), offered);
+    if (presented instanceof PresentedToken.Conflicting conflicting) {
+      return refuseLink(conflicting.refused(), address);
+    }
+    String token = ((PresentedToken.Found) presented).token();
     if (links != null
-        && links.check(query.getValue("userID"), query.getValue("peerID"), query.getValue("token"), java.time.Instant.now(), true)
-            instanceof InviteLinks.Refused refused) {
+        && links.check(userId, peerId, token, java.time.Instant.now(), true) instanceof InviteLinks.Refused refused) {
       // A bad link costs nothing downstream: no envelope, no publish, no presence write.
-      log.atWarn()
-          .addKeyValue("gatewayId", config.gatewayId())
-          .addKeyValue("code", refused.code().wireCode())
-          .addKeyValue("clientAddress", address)
-          .log("refused link at the gateway: {}", refused.detail());
-      return new RefusedConnection(refused, timers);
+      return refuseLink(refused, address);
     }
     return new GatewayConnection(
         newConnectionId(),
         config.gatewayId(),
-        query.getValue("userID"),
-        query.getValue("peerID"),
-        query.getValue("token"),
+        userId,
+        peerId,
+        token,
         request.getHeaders().get(HttpHeader.USER_AGENT),
         ingress,
         registry,
-        frameBudgets.of(query.getValue("userID"), query.getValue("peerID"), query.getValue("token"), System.nanoTime()),
+        frameBudgets.of(userId, peerId, token, System.nanoTime()),
         config.maxQueuedFramesPerConnection(),
         config.maxQueuedBytesPerConnection(),
         timers);
+  }
+
+  /** Logged without the link: its token is a credential, and the detail never contains it. */
+  private RefusedConnection refuseLink(InviteLinks.Refused refused, String address) {
+    log.atWarn()
+        .addKeyValue("gatewayId", config.gatewayId())
+        .addKeyValue("code", refused.code().wireCode())
+        .addKeyValue("clientAddress", address)
+        .log("refused link at the gateway: {}", refused.detail());
+    return new RefusedConnection(refused, timers);
   }
 
   private Object refuse(

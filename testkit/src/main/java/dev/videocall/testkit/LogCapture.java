@@ -2,6 +2,7 @@ package dev.videocall.testkit;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +34,25 @@ public final class LogCapture implements AutoCloseable {
         .filter(e -> e.getKeyValuePairs() != null
             && e.getKeyValuePairs().stream().anyMatch(kv -> key.equals(kv.key) && Objects.equals(String.valueOf(value), String.valueOf(kv.value))))
         .toList();
+  }
+
+  /**
+   * Every event as one line of what a log reader sees: level, logger, the formatted message, the
+   * key-value pairs, and the exception chain's classes and messages.
+   */
+  public List<String> lines() {
+    return events.stream().map(LogCapture::line).toList();
+  }
+
+  private static String line(ILoggingEvent e) {
+    StringBuilder b = new StringBuilder().append(e.getLevel()).append(' ').append(e.getLoggerName()).append(' ').append(e.getFormattedMessage());
+    if (e.getKeyValuePairs() != null) {
+      e.getKeyValuePairs().forEach(kv -> b.append(' ').append(kv.key).append('=').append(kv.value));
+    }
+    for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+      b.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
+    }
+    return b.toString();
   }
 
   @Override

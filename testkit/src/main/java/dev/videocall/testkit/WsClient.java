@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,13 +23,35 @@ public final class WsClient implements WebSocket.Listener {
   public WebSocket ws;
 
   public static WsClient connect(int port, String query, String origin) throws Exception {
+    return connect(port, query, origin, List.of());
+  }
+
+  /**
+   * Opens {@code /video/connections?query} offering these subprotocols in {@code
+   * Sec-WebSocket-Protocol}, most preferred first (none when empty), as the page does with {@code
+   * videocall.v1} and {@code token.<token>}; {@link #subprotocol()} tells which one the server chose.
+   */
+  public static WsClient connect(int port, String query, String origin, List<String> subprotocols) throws Exception {
     WsClient c = new WsClient();
     var builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
     if (origin != null) {
       builder.header("Origin", origin);
     }
+    if (!subprotocols.isEmpty()) {
+      builder.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
+    }
     c.ws = builder.buildAsync(URI.create("ws://localhost:" + port + "/video/connections?" + query), c).get(10, TimeUnit.SECONDS);
     return c;
+  }
+
+  /** As the page connects: the protocol and the token as subprotocols, nothing secret in the URL. */
+  public static WsClient connectWithToken(int port, String query, String token, String origin) throws Exception {
+    return connect(port, query, origin, List.of("videocall.v1", "token." + token));
+  }
+
+  /** The subprotocol the server selected ("" for none). */
+  public String subprotocol() {
+    return ws.getSubprotocol();
   }
 
   public void send(String text) {
