@@ -69,8 +69,13 @@ public final class CallCreator {
     return id.get();
   }
 
+  /**
+   * {@code BASE/video?userID=…&peerID=…#token=…}: the token (the link's only secret; its expiry is
+   * inside it) rides in the fragment, which browsers never send to a server, so no request log
+   * records it. The page hands it to the gateway in {@code Sec-WebSocket-Protocol}.
+   */
   private static String link(String base, String user, String peer, String token) {
-    return base + "/video?userID=" + enc(user) + "&peerID=" + enc(peer) + "&token=" + enc(token);
+    return base + "/video?userID=" + enc(user) + "&peerID=" + enc(peer) + "#token=" + enc(token);
   }
 
   private static String enc(String s) {

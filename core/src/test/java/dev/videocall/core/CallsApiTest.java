@@ -27,11 +27,13 @@ class CallsApiTest {
     JsonObject body = JsonParser.parseString(r.json()).getAsJsonObject();
     assertEquals("2026-11-25T12:00:00Z", body.get("expiresAt").getAsString());
     String aliceLink = body.getAsJsonObject("links").get("alice").getAsString();
-    assertTrue(aliceLink.startsWith("http://localhost:9999/video?userID=alice&peerID=bob&token="), aliceLink);
-    Map<String, String> q = query(aliceLink);
-    var check = assertInstanceOf(InviteTokens.Verified.class, tokens.verify(q.get("token"), "alice", "bob", NOW));
+    assertTrue(aliceLink.startsWith("http://localhost:9999/video?userID=alice&peerID=bob#token="), aliceLink);
+    assertEquals("userID=alice&peerID=bob", URI.create(aliceLink).getRawQuery(), "nothing secret in the part a server sees");
+    Map<String, String> f = fragment(aliceLink);
+    assertEquals(java.util.Set.of("token"), f.keySet());
+    var check = assertInstanceOf(InviteTokens.Verified.class, tokens.verify(f.get("token"), "alice", "bob", NOW));
     assertEquals(body.get("sessionId").getAsString(), check.sessionId());
-    String bobToken = query(body.getAsJsonObject("links").get("bob").getAsString()).get("token");
+    String bobToken = fragment(body.getAsJsonObject("links").get("bob").getAsString()).get("token");
     assertInstanceOf(InviteTokens.Rejected.class, tokens.verify(bobToken, "alice", "bob", NOW));
   }
 
@@ -46,9 +48,9 @@ class CallsApiTest {
     }
   }
 
-  private static Map<String, String> query(String link) {
+  private static Map<String, String> fragment(String link) {
     Map<String, String> out = new HashMap<>();
-    for (String pair : URI.create(link).getRawQuery().split("&")) {
+    for (String pair : URI.create(link).getRawFragment().split("&")) {
       String[] kv = pair.split("=", 2);
       out.put(kv[0], java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
     }

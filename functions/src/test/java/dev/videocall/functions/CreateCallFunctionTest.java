@@ -51,7 +51,7 @@ class CreateCallFunctionTest {
   void theOwnersKeyCreatesACallWithLinksToTheSite() throws Exception {
     Answer a = call("POST", Map.of("Authorization", "Bearer " + KEY, "X-Forwarded-For", "203.0.113.5"), BODY);
     assertEquals(200, a.status, a.body);
-    assertTrue(a.body.contains("\"alice\":\"" + SITE + "/video?userID=alice&peerID=bob&token="), a.body);
+    assertTrue(a.body.contains("\"alice\":\"" + SITE + "/video?userID=alice&peerID=bob#token="), a.body);
     assertEquals("no-store", a.header("Cache-Control"));
   }
 

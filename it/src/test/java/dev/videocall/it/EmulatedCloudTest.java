@@ -101,10 +101,16 @@ class EmulatedCloudTest {
     }
   }
 
-  /** Query string of a link for user→peer in the given session. */
+  /** Query string of a link for user→peer in the given session, in the older form (token in the query). */
   static String link(String session, String user, String peer) {
     String token = tokens.mint(session, user, peer, Instant.now().plusSeconds(3600));
     return "userID=" + user + "&peerID=" + peer + "&token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+  }
+
+  /** What follows {@code /video?} in a link as CreateCall makes it: the token in the fragment. */
+  static String pageLink(String session, String user, String peer) {
+    String token = tokens.mint(session, user, peer, Instant.now().plusSeconds(3600));
+    return "userID=" + user + "&peerID=" + peer + "#token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
   }
 
   /** Two people of one call, the first on gateway A and the second on gateway B, both joined. */
@@ -160,8 +166,8 @@ class EmulatedCloudTest {
     String session = tokens.newSessionId();
     ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec", "cloud-call.test.mjs")
         .directory(e2e.toFile()).redirectErrorStream(true);
-    pb.environment().put("CLOUD_LINK_A", "http://localhost:" + gatewayA.port + "/video?" + link(session, "alice", "bob"));
-    pb.environment().put("CLOUD_LINK_B", "http://localhost:" + gatewayB.port + "/video?" + link(session, "bob", "alice"));
+    pb.environment().put("CLOUD_LINK_A", "http://localhost:" + gatewayA.port + "/video?" + pageLink(session, "alice", "bob"));
+    pb.environment().put("CLOUD_LINK_B", "http://localhost:" + gatewayB.port + "/video?" + pageLink(session, "bob", "alice"));
     Process node = pb.start();
     String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(node.waitFor(120, TimeUnit.SECONDS), "browser test timed out");
@@ -383,7 +389,7 @@ class EmulatedCloudTest {
       assertEquals(401, http.send(post.build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "no owner key, no call");
       HttpResponse<String> r = http.send(post.header("Authorization", "Bearer " + ownerKey).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode(), r.body());
-      assertTrue(r.body().contains("\"alice\":\"http://localhost/video?userID=alice&peerID=bob&token="), r.body());
+      assertTrue(r.body().contains("\"alice\":\"http://localhost/video?userID=alice&peerID=bob#token="), r.body());
       HttpResponse<String> bad = http.send(
           HttpRequest.newBuilder(url).header("Authorization", "Bearer " + ownerKey)
               .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"alice\"]}")).build(),

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.videocall.testkit.InviteLink;
 import dev.videocall.testkit.LogCapture;
 import dev.videocall.testkit.RawHttp;
 import dev.videocall.testkit.WsClient;
@@ -39,12 +40,21 @@ class LocalStackTest {
     logs.close();
   }
 
-  /** Query strings of a fresh call's two links, alice's first. */
+  /**
+   * The queries an older client sends for a fresh call's two links (token in the query, the form
+   * still accepted), a's first.
+   */
   static String[] newCall(String a, String b) throws Exception {
     return newCall(origin, a, b);
   }
 
   static String[] newCall(String origin, String a, String b) throws Exception {
+    InviteLink[] links = newCallLinks(origin, a, b);
+    return new String[] {links[0].legacyQuery(), links[1].legacyQuery()};
+  }
+
+  /** A fresh call's two links as the server made them, a's first. */
+  static InviteLink[] newCallLinks(String origin, String a, String b) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create(origin + "/api/calls"))
             .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"" + a + "\",\"" + b + "\"]}"))
@@ -52,9 +62,7 @@ class LocalStackTest {
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     JsonObject links = JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonObject("links");
-    return new String[] {
-      URI.create(links.get(a).getAsString()).getRawQuery(), URI.create(links.get(b).getAsString()).getRawQuery()
-    };
+    return new InviteLink[] {InviteLink.parse(links.get(a).getAsString()), InviteLink.parse(links.get(b).getAsString())};
   }
 
   @Test
@@ -63,7 +71,7 @@ class LocalStackTest {
         HttpRequest.newBuilder(URI.create(origin + "/api/calls"))
             .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"ann\",\"ben\"]}")).build(),
         HttpResponse.BodyHandlers.ofString());
-    assertTrue(r.body().contains("\"ann\":\"" + origin + "/video?userID=ann&peerID=ben&token="), r.body());
+    assertTrue(r.body().contains("\"ann\":\"" + origin + "/video?userID=ann&peerID=ben#token="), r.body());
   }
 
   /** The attack run: Host: evil.example returned links to evil.example. */
@@ -74,7 +82,7 @@ class LocalStackTest {
         + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
     assertEquals(200, r.status(), r.body());
     assertFalse(r.body().contains("evil.example"), r.body());
-    assertTrue(r.body().contains("\"hal\":\"http://localhost:" + stack.port() + "/video?userID=hal&peerID=ivy&token="), r.body());
+    assertTrue(r.body().contains("\"hal\":\"http://localhost:" + stack.port() + "/video?userID=hal&peerID=ivy#token="), r.body());
   }
 
   @Test
@@ -99,6 +107,30 @@ class LocalStackTest {
     }
     bob.send("{\"type\":\"bye\"}");
     assertEquals("hangup", alice.next("peer-left").get("reason").getAsString());
+  }
+
+  /**
+   * The page's way (issue 12, item 6): links carry the token in the fragment, the page offers it as a
+   * subprotocol, and the URL the server sees, and logs, has none. An older client's query form joins
+   * the same call; a socket whose two tokens disagree is refused with 4000.
+   */
+  @Test
+  void aCallJoinedWithTheTokenInTheSubprotocolMeetsOneJoinedTheOldWay() throws Exception {
+    InviteLink[] links = newCallLinks(origin, "sia", "teo");
+    WsClient sia = links[0].connect(stack.port(), origin);
+    assertEquals("videocall.v1", sia.subprotocol());
+    assertEquals("answerer", sia.next("welcome").get("role").getAsString());
+    WsClient mixed = WsClient.connect(stack.port(), links[1].query() + "&token=" + java.net.URLEncoder.encode(links[0].token(),
+        java.nio.charset.StandardCharsets.UTF_8), origin, java.util.List.of("videocall.v1", "token." + links[1].token()));
+    assertEquals("invalid-link", mixed.next("error").get("code").getAsString());
+    assertEquals(4000, mixed.closeCode(), "two different tokens on one socket");
+    WsClient teo = WsClient.connect(stack.port(), links[1].legacyQuery(), origin);
+    assertEquals("offerer", teo.next("welcome").get("role").getAsString());
+    assertEquals("teo", sia.next("peer-joined").get("peerID").getAsString());
+    teo.send("{\"type\":\"offer\",\"sdp\":\"v=0 offer\"}");
+    assertEquals("teo", sia.next("offer").get("from").getAsString());
+    sia.send("{\"type\":\"answer\",\"sdp\":\"v=0 answer\"}");
+    assertEquals("v=0 answer", teo.next("answer").get("sdp").getAsString());
   }
 
   @Test

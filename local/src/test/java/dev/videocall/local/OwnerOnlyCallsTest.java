@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.videocall.testkit.RawHttp;
+import dev.videocall.testkit.InviteLink;
 import dev.videocall.testkit.WsClient;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -148,9 +149,10 @@ class OwnerOnlyCallsTest {
         assertFalse(a.body().contains("turn:") || a.body().contains("credential") || a.body().contains(TURN_SECRET), a.body());
       }
       JsonObject links = JsonParser.parseString(created.body()).getAsJsonObject().getAsJsonObject("links");
-      WsClient forged = WsClient.connect(port, URI.create(links.get("ann").getAsString()).getRawQuery().replace("userID=ann", "userID=eve"), origin);
+      InviteLink annLink = InviteLink.parse(links.get("ann").getAsString());
+      WsClient forged = new InviteLink(annLink.query().replace("userID=ann", "userID=eve"), annLink.token()).connect(port, origin);
       assertFalse(forged.frames.poll(2, java.util.concurrent.TimeUnit.SECONDS).contains("turn:"), "a refused link learns nothing");
-      WsClient ann = WsClient.connect(port, URI.create(links.get("ann").getAsString()).getRawQuery(), origin);
+      WsClient ann = annLink.connect(port, origin);
       JsonObject turn = ann.next("welcome").getAsJsonArray("iceServers").asList().stream()
           .map(e -> e.getAsJsonObject())
           .filter(s -> s.toString().contains("turn:turn.example:3478"))
