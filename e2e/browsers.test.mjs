@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  ARTIFACTS, TEST_FLAG, createCall, dropSocketAndRecover, remoteFrames, startBrowser, startServer, waitFor, waitForFramesAfter,
-  waitForRemoteFrames, waitForState,
+  ARTIFACTS, assertTokenOnlyInFragment, createCall, dropSocketAndRecover, remoteFrames, startBrowser, startServer, waitFor, waitForFramesAfter, withTestHooks,
+  tokenOf, waitForRemoteFrames, waitForState,
 } from './harness.mjs';
 
 let server;
@@ -68,10 +68,12 @@ for (const [first, second] of PAIRINGS) {
     const people = [a, b];
     try {
       await t.test('set-up: each sees the other\'s video; chat crosses the data channel', async () => {
-        await a.goto(links[`${first}-a`] + TEST_FLAG);
+        await a.goto(withTestHooks(links[`${first}-a`]));
         await waitForState(a, 'waiting', 15000);
-        await b.goto(links[`${second}-b`] + TEST_FLAG);
+        await b.goto(withTestHooks(links[`${second}-b`]));
         await Promise.all([waitForState(a, 'connected', 15000), waitForState(b, 'connected', 15000)]);
+        await assertTokenOnlyInFragment(a, tokenOf(links[`${first}-a`]));
+        await assertTokenOnlyInFragment(b, tokenOf(links[`${second}-b`]));
         const [va, vb] = await Promise.all([waitForRemoteFrames(a, 15000), waitForRemoteFrames(b, 15000)]);
         assert.ok(va.width > 0 && vb.width > 0, JSON.stringify({ va, vb }));
         const [ca, cb] = await Promise.all([connection(a), connection(b)]);
@@ -151,10 +153,10 @@ test('a link opened in a background Firefox tab joins and sends video', async ()
   const background = await firefoxes[0].newPerson({ background: true });
   const peer = await chromium.newPerson();
   try {
-    await background.goto(links['ff-bg'] + TEST_FLAG);
+    await background.goto(withTestHooks(links['ff-bg']));
     assert.equal(await background.evaluate(() => document.visibilityState), 'hidden', 'the tab really is in the background');
     await waitForState(background, 'waiting', 15000);
-    await peer.goto(links['cr-front'] + TEST_FLAG);
+    await peer.goto(withTestHooks(links['cr-front']));
     await Promise.all([waitForState(background, 'connected', 15000), waitForState(peer, 'connected', 15000)]);
     await waitForRemoteFrames(peer, 15000);
   } finally {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  ARTIFACTS, createCall, launchBrowser, startServer, waitFor, waitForRemoteFrames, waitForState,
+  ARTIFACTS, assertTokenOnlyInFragment, createCall, launchBrowser, startServer, tokenOf, waitFor, waitForRemoteFrames,
+  waitForState,
 } from './harness.mjs';
 
 let server;
@@ -39,6 +40,8 @@ test('two people connect and both see each other\'s video', async () => {
   try {
     console.log(`# connect time (second link opened -> both connected): ${call.connectMs} ms`);
     assert.ok(call.connectMs < 3000, `connected in ${call.connectMs} ms; goal < 3000 ms`);
+    await assertTokenOnlyInFragment(call.pageA, tokenOf(call.links.alice));
+    await assertTokenOnlyInFragment(call.pageB, tokenOf(call.links.bob));
     const [a, b] = await Promise.all([waitForRemoteFrames(call.pageA), waitForRemoteFrames(call.pageB)]);
     assert.ok(a.width > 0 && b.width > 0, `remote videos decode: ${JSON.stringify({ a, b })}`);
     await call.pageA.screenshot({ path: path.join(ARTIFACTS, 'call-desktop.png') });
@@ -77,10 +80,10 @@ test('a forged token reaches error 4001 with a visible message', async () => {
   const url = new URL(links.gina);
   // Change the MAC's first character: its last one also carries base64 padding bits, and changing
   // only those (B, C or D to A) leaves the decoded MAC, and so the token, valid.
-  const token = url.searchParams.get('token');
+  const token = tokenOf(links.gina);
   const macAt = token.lastIndexOf('.') + 1;
   const first = token[macAt];
-  url.searchParams.set('token', token.slice(0, macAt) + (first === 'A' ? 'B' : 'A') + token.slice(macAt + 1));
+  url.hash = `token=${token.slice(0, macAt) + (first === 'A' ? 'B' : 'A') + token.slice(macAt + 1)}`;
   const ctx = await browser.newContext();
   try {
     const page = await ctx.newPage();
@@ -88,6 +91,55 @@ test('a forged token reaches error 4001 with a visible message', async () => {
     await waitForState(page, 'error');
     assert.equal(await page.evaluate(() => document.body.dataset.errorCode), '4001');
     assert.match(await page.textContent('#status'), /not valid/);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('an older link (token in the query) still joins, and the page moves its token out of the query', async () => {
+  const { links } = await createCall(server.baseUrl, 'lia', 'max');
+  const older = (link) => {
+    const url = new URL(link);
+    return `${url.origin}${url.pathname}${url.search}&token=${encodeURIComponent(tokenOf(link))}`;
+  };
+  const ctxA = await browser.newContext();
+  const ctxB = await browser.newContext();
+  try {
+    const pageA = await ctxA.newPage();
+    const pageB = await ctxB.newPage();
+    const sockets = [];
+    pageA.on('websocket', (ws) => sockets.push(ws.url()));
+    await pageA.goto(older(links.lia));
+    await waitForState(pageA, 'waiting');
+    await pageB.goto(links.max);
+    await Promise.all([waitForState(pageA, 'connected'), waitForState(pageB, 'connected')]);
+    await assertTokenOnlyInFragment(pageA, tokenOf(links.lia));
+    assert.equal(pageA.url(), links.lia, 'the address bar shows the link in today\'s form');
+    assert.equal(await pageA.evaluate(() => history.length), await pageB.evaluate(() => history.length),
+      'replaced, not pushed: Back does not return to the token in the query');
+    assert.ok(sockets.length >= 1 && sockets.every((u) => !u.includes('token')), `no token in any WebSocket URL: ${sockets}`);
+  } finally {
+    await ctxA.close();
+    await ctxB.close();
+  }
+});
+
+test('a link whose query and fragment hold different tokens fails before connecting', async () => {
+  const { links } = await createCall(server.baseUrl, 'nia', 'oto');
+  const other = (await createCall(server.baseUrl, 'nia', 'oto')).links.nia;
+  const url = new URL(links.nia);
+  url.searchParams.set('token', tokenOf(other));
+  const ctx = await browser.newContext();
+  try {
+    const page = await ctx.newPage();
+    const sockets = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    await page.goto(url.toString());
+    await waitForState(page, 'error');
+    assert.equal(await page.evaluate(() => document.body.dataset.errorCode), 'invalid-link');
+    assert.match(await page.textContent('#status'), /not valid/);
+    assert.deepEqual(sockets, [], 'no WebSocket was opened');
+    assert.equal(new URL(page.url()).searchParams.get('token'), null, 'the query\'s token is gone from the address bar');
   } finally {
     await ctx.close();
   }
@@ -133,8 +185,8 @@ test('the new-call form creates two links', async () => {
     await page.click('#create');
     await waitFor(page, () => document.querySelectorAll('#link_list li').length === 2, undefined, { what: 'two links' });
     const text = await page.textContent('#link_list');
-    assert.match(text, /\/video\?userID=kim&peerID=lee&token=/);
-    assert.match(text, /\/video\?userID=lee&peerID=kim&token=/);
+    assert.match(text, /\/video\?userID=kim&peerID=lee#token=v1\./);
+    assert.match(text, /\/video\?userID=lee&peerID=kim#token=v1\./);
     await page.fill('#user_b', 'KIM');
     await page.click('#create');
     await waitFor(page, () => !document.getElementById('form_error').hidden, undefined, { what: 'form error' });

@@ -3,6 +3,7 @@
 // microphone, poll the page's state, and count decoded remote frames in either browser.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
@@ -10,9 +11,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
-import { TEST_FLAG } from '../web/js/test-hooks.js';
+import { TEST_FLAG, withTestHooks } from '../web/js/test-hooks.js';
 
-export { TEST_FLAG };
+export { TEST_FLAG, withTestHooks };
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
@@ -173,6 +174,27 @@ export async function createCall(baseUrl, a = 'alice', b = 'bob') {
   return r.json();
 }
 
+/**
+ * The page keeps its token out of every URL a server or a log sees: not in its address's query, not
+ * in its WebSocket's URL; it is in the address's fragment, and the server selected videocall.v1 (the
+ * token went as a subprotocol). Works for Playwright and puppeteer pages.
+ */
+export async function assertTokenOnlyInFragment(page, token) {
+  const { href, socket } = await page.evaluate(() => ({ href: location.href, socket: window.__videocall.socket }));
+  const address = new URL(href);
+  assert.equal(address.searchParams.get('token'), null, `no token in the address's query: ${href}`);
+  assert.equal(new URLSearchParams(address.hash.slice(1)).get('token'), token, 'the token is in the fragment');
+  assert.ok(socket, 'the page has a WebSocket');
+  assert.ok(!socket.url.includes('token') && !socket.url.includes(token), `no token in the WebSocket's URL: ${socket.url}`);
+  assert.equal(new URL(socket.url).search, `?userID=${address.searchParams.get('userID')}&peerID=${address.searchParams.get('peerID')}`);
+  assert.equal(socket.protocol, 'videocall.v1', 'the server selected the protocol the token came with');
+}
+
+/** The token of a link as the server makes it (in the fragment). */
+export function tokenOf(link) {
+  return new URLSearchParams(new URL(link).hash.slice(1)).get('token');
+}
+
 /** Polls fn() in the page until it returns a truthy value or the deadline passes. */
 export async function waitFor(page, fn, arg, { timeout = 10000, what = 'condition' } = {}) {
   try {
@@ -247,7 +269,7 @@ export async function dropSocketAndRecover(page, timeout = 15000) {
 
 /**
  * Opens a call between a and b in two fresh browser contexts and waits until both are connected.
- * hooks: open the links with TEST_FLAG, so the page has its test switches (window.__videocall.dropSocket,
+ * hooks: open the links with TEST_FLAG in their fragment (withTestHooks), so the page has its test switches (window.__videocall.dropSocket,
  * restartIce, pc).
  */
 export async function openCall(browser, baseUrl, a, b, { viewport = { width: 1280, height: 800 }, hooks = false, permissions = [] } = {}) {
@@ -260,10 +282,10 @@ export async function openCall(browser, baseUrl, a, b, { viewport = { width: 128
     pages.push(await ctx.newPage());
   }
   const [pageA, pageB] = pages;
-  const flag = hooks ? TEST_FLAG : '';
-  await pageA.goto(links[a] + flag);
+  const open = hooks ? withTestHooks : (link) => link;
+  await pageA.goto(open(links[a]));
   await waitForState(pageA, 'waiting');
-  await pageB.goto(links[b] + flag);
+  await pageB.goto(open(links[b]));
   await Promise.all([waitForState(pageA, 'connected'), waitForState(pageB, 'connected')]);
   return {
     pageA, pageB, ctxA: contexts[0], ctxB: contexts[1], links,

@@ -5,6 +5,7 @@
 import { ChatView, MAX_CHAT_CHARS } from './chat.js';
 import { setupControls } from './controls.js';
 import { setupDevicePickers } from './devices.js';
+import { readLink, socketProtocols, socketUrl } from './link.js';
 import { LocalMedia } from './media.js';
 import { setupPanels } from './panels.js';
 import { PEER } from './peer-messages.js';
@@ -15,10 +16,11 @@ import * as ui from './ui.js';
 import { ERROR } from './wire.js';
 
 const $ = (id) => document.getElementById(id);
-const params = new URLSearchParams(location.search);
-const userId = params.get('userID');
-const peerId = params.get('peerID');
-const token = params.get('token');
+const link = readLink(location.href);
+// An older link has its token in the query: keep it out of the address bar (and so out of bookmarks,
+// history and copies of the address); the fragment, which no server sees, holds it from now on.
+if (link.cleanHref) history.replaceState(history.state, '', link.cleanHref);
+const { userId, peerId, token } = link;
 const peerName = peerId ?? 'your peer';
 
 const media = new LocalMedia();
@@ -84,6 +86,11 @@ async function start() {
     session.fail('This link is incomplete: it needs userID, peerID and token. Ask for a new link.', ERROR.INVALID_LINK);
     return;
   }
+  const protocols = socketProtocols(token);
+  if (link.conflict || !protocols) {
+    session.fail('This link is not valid. Ask the person who sent it for a new one.', ERROR.INVALID_LINK);
+    return;
+  }
   if (typeof RTCPeerConnection === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
     session.fail('This browser cannot make video calls (no WebRTC). Try a current Chrome, Firefox or Safari.', 'no-webrtc');
     return;
@@ -92,8 +99,8 @@ async function start() {
   $('copy_hint').textContent = `This link is yours alone. Open it on another device (your phone, say) to move the call there. ${peerName} has their own link: the person who made the call sent it to them.`;
   chat.setAvailable(false, peerName);
   await getCamera();
-  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  session.connect(`${scheme}//${location.host}/video/connections${location.search}`);
+  // The token goes as a subprotocol, not in the URL, which request logs record (docs/security.md).
+  session.connect(socketUrl(location, userId, peerId), protocols);
 }
 
 watchQuality(() => session.call?.pc ?? null, (q) => {

@@ -37,8 +37,9 @@ export class Session {
     this.counts = { sent: {}, iceRestarts: 0, restartRequests: 0, rebuilds: 0 };
   }
 
-  connect(url) {
-    this.signaling = new Signaling(url, {
+  /** @param {string} url @param {string[]} protocols the subprotocols to offer (link.js) */
+  connect(url, protocols) {
+    this.signaling = new Signaling(url, protocols, {
       onMessage: (msg) => this.#onMessage(msg),
       onFinalClose: (code, message) => this.#end('error', message, code),
       onReconnecting: () => {

@@ -6,12 +6,14 @@ import { CLOSE } from './wire.js';
 
 export class Signaling {
   /**
-   * @param {string} url ws(s)://host/video/connections?userID=…
+   * @param {string} url ws(s)://host/video/connections?userID=…&peerID=… (no token: logs record URLs)
+   * @param {string[]} protocols offered in Sec-WebSocket-Protocol: videocall.v1 and token.<token>
    * @param {{onMessage: (msg: object) => void, onFinalClose: (code: number, message: string) => void,
    *          onReconnecting: (code: number) => void}} handlers
    */
-  constructor(url, handlers) {
+  constructor(url, protocols, handlers) {
     this.url = url;
+    this.protocols = protocols;
     this.handlers = handlers;
     this.attempt = 0;
     this.stopped = false;
@@ -21,7 +23,7 @@ export class Signaling {
 
   connect() {
     if (this.stopped) return;
-    const ws = new WebSocket(this.url);
+    const ws = new WebSocket(this.url, this.protocols);
     this.ws = ws;
     const order = new ArrivalOrder(); // each socket gets its own welcome
     ws.addEventListener('open', () => { this.attempt = 0; });

@@ -1,8 +1,14 @@
 // window.__videocall: a read-only view of the call for tests and curious people (quality, messages
-// sent, recoveries). Its switches exist only when the page was opened with TEST_FLAG as the address's
-// fragment (the browser tests add it): the same functions a person's action or a failing connection
-// calls, and the RTCPeerConnection to inspect.
-export const TEST_FLAG = '#videocall-test';
+// sent, recoveries). Its switches exist only when the address's fragment has TEST_FLAG among its
+// parameters, beside the link's token (the browser tests add it with withTestHooks): the same
+// functions a person's action or a failing connection calls, and the RTCPeerConnection to inspect.
+export const TEST_FLAG = 'videocall-test';
+
+/** The link with TEST_FLAG added to its fragment. */
+export function withTestHooks(link) {
+  const at = link.indexOf('#');
+  return at < 0 ? `${link}#${TEST_FLAG}` : `${link}&${TEST_FLAG}`;
+}
 
 /** @param {import('./session.js').Session} session */
 export function exposeForTests(session) {
@@ -13,8 +19,13 @@ export function exposeForTests(session) {
     get iceRestarts() { return counts.iceRestarts; },
     get restartRequests() { return counts.restartRequests; },
     get rebuilds() { return counts.rebuilds; },
+    /** The current WebSocket's URL and the subprotocol the server selected (no token in either). */
+    get socket() {
+      const ws = session.signaling?.ws;
+      return ws ? { url: ws.url, protocol: ws.protocol, open: ws.readyState === WebSocket.OPEN } : null;
+    },
   };
-  if (location.hash === TEST_FLAG) {
+  if (new URLSearchParams(location.hash.slice(1)).has(TEST_FLAG)) {
     Object.assign(inspect, {
       pc: () => session.call?.pc ?? null,
       leads: () => session.call?.leader ?? null,

@@ -1,0 +1,53 @@
+// The invite link: who this page is for, who the peer is, and the token, and how the token reaches
+// the server without being in a URL. Links carry the token in the fragment (#token=…), which a
+// browser never sends to a server; links made before that carry it in the query (?token=…), which
+// request logs record, so the page moves it into the fragment of its own address. The WebSocket gets
+// it as a subprotocol, never in its URL. Pure (no DOM): e2e/link.test.mjs. See docs/security.md.
+import { SUBPROTOCOL } from './wire.js';
+
+/** RFC 7230 token characters, all a subprotocol may contain (real tokens are base64url and dots). */
+const TOKEN_CHARS = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * @typedef {{userId: string|null, peerId: string|null, token: string|null, conflict: boolean,
+ *            cleanHref: string|null}} Link
+ * cleanHref is the address to show instead of href (the query's token moved into the fragment), or
+ * null when href has no token in its query. conflict: the query and the fragment hold different tokens.
+ */
+
+/** @param {string} href the page's address @returns {Link} */
+export function readLink(href) {
+  const url = new URL(href);
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  const userId = url.searchParams.get('userID');
+  const peerId = url.searchParams.get('peerID');
+  const inFragment = fragment.get('token');
+  const inQuery = url.searchParams.get('token');
+  const conflict = inFragment !== null && inQuery !== null && inFragment !== inQuery;
+  let cleanHref = null;
+  if (inQuery !== null) {
+    url.searchParams.delete('token');
+    if (inFragment === null) {
+      const rest = url.hash.slice(1);
+      url.hash = `token=${encodeURIComponent(inQuery)}${rest ? `&${rest}` : ''}`;
+    }
+    cleanHref = url.href;
+  }
+  return { userId, peerId, token: inFragment ?? inQuery, conflict, cleanHref };
+}
+
+/** The WebSocket's URL: who joins, nothing secret (request logs record it). */
+export function socketUrl(pageLocation, userId, peerId) {
+  const scheme = pageLocation.protocol === 'https:' ? 'wss:' : 'ws:';
+  const query = new URLSearchParams({ userID: userId, peerID: peerId });
+  return `${scheme}//${pageLocation.host}/video/connections?${query}`;
+}
+
+/**
+ * The subprotocols to offer: the protocol, then the token, for `new WebSocket(url, protocols)`; the
+ * server selects the first. Null when the token cannot be a subprotocol (a mangled link): the
+ * WebSocket constructor would throw.
+ */
+export function socketProtocols(token) {
+  return typeof token === 'string' && TOKEN_CHARS.test(token) ? [SUBPROTOCOL.NAME, SUBPROTOCOL.TOKEN_PREFIX + token] : null;
+}
