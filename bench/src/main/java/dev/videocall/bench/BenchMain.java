@@ -27,7 +27,7 @@ import java.util.concurrent.Executors;
  * BENCH_MEASURE_SECONDS (15), BENCH_PERIOD_SECONDS (1), BENCH_DENSITY_STEPS (5000,10000,15000),
  * BENCH_STARTUP_RUNS (5), BENCH_CLOUD_PAIRS (2), BENCH_SECTIONS (relay,density,startup,cloud),
  * BENCH_OUT (docs/benchmarks). The cloud section needs the emulators (PUBSUB_EMULATOR_HOST,
- * FIRESTORE_EMULATOR_HOST) and the system properties invoker.jar, functions.jar and gateway.jar.
+ * FIRESTORE_EMULATOR_HOST) and the jars a build leaves in this repository (emulated-cloud/Deployables).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -122,7 +122,7 @@ public final class BenchMain {
 
     if (sections.contains("cloud")) {
       int cloudPairs = Integer.parseInt(env.getOrDefault("BENCH_CLOUD_PAIRS", "2"));
-      CloudRun.Result cloud = CloudRun.run(cloudPairs, period, warmup, measure, startupRuns, root.resolve("bench/target"));
+      CloudRun.Result cloud = CloudRun.run(cloudPairs, period, warmup, measure, startupRuns, root);
       print(cloud.relay());
       System.out.printf("cloud hops: router per push p50 %.3f ms, Firestore per frame p50 %.3f ms%n",
           cloud.functionNanos().getValueAtPercentile(50) / 1e6, cloud.firestoreNanos().getValueAtPercentile(50) / 1e6);

@@ -49,7 +49,7 @@ public final class GhostSweeper {
         if (liveness.isAlive(at.gatewayId(), now)) {
           continue;
         }
-        if (presence.leave(sessionId, ghost.userId(), at.connectionId(), now) instanceof Left left) {
+        if (presence.leave(sessionId, ghost.userId(), at.connectionId(), now, 0) instanceof Left left) {
           removed++;
           // The sweep acts for the vanished connection: its deliveries carry that connection as origin,
           // with a sequence number past anything it could have sent.

@@ -53,15 +53,16 @@ public interface PresenceStore {
    */
   JoinResult join(Join join);
 
-  /** Removes {@code userId} from the call only if {@code connectionId} is still their current connection. */
-  LeaveResult leave(String sessionId, String userId, String connectionId, Instant now);
+  /**
+   * Removes {@code userId} from the call only if {@code connectionId} is still their current
+   * connection, and adds {@code messagesSent} (what that connection sent, as far as known) to the
+   * call's total. Counting at leave, not per message, keeps relays free of writes.
+   */
+  LeaveResult leave(String sessionId, String userId, String connectionId, Instant now, long messagesSent);
 
   /** The call's current participants by user id (at most two). */
   Map<String, Participant> participants(String sessionId);
 
   /** Ids of calls that have at least one participant, for the ghost sweeper; at most {@code limit}. */
   List<String> openSessionIds(int limit);
-
-  /** Counts one relayed message from {@code userId}; may be batched or approximate. */
-  void recordRelayed(String sessionId, String userId, Instant now);
 }

@@ -62,7 +62,7 @@ public final class SignalingRouter {
     Outbox out = new Outbox(envelope);
     switch (envelope.event()) {
       case OPEN -> open(envelope, out);
-      case FRAME -> frame(envelope, out);
+      case FRAME -> frames(envelope, out);
       case CLOSE -> close(envelope, out);
     }
     return out.deliveries();
@@ -121,47 +121,64 @@ public final class SignalingRouter {
         .log("joined call");
   }
 
-  private void frame(Envelope e, Outbox out) {
+  /**
+   * The frames of one envelope, in order, as if each came alone: the link is checked and the call's
+   * participants are read once for all of them (one Firestore query per envelope, not per frame).
+   */
+  private void frames(Envelope e, Outbox out) {
     ConnectionRef self = new ConnectionRef(e.gatewayId(), e.connectionId());
-    FrameValidator.Result validation = FrameValidator.validate(e.payload());
-    if (validation instanceof Refused refused) {
-      refuse(e, out, refused.code(), refused.message());
-      return;
-    }
-    ClientMessage message = ((Accepted) validation).message();
-    Optional<Identity> identity = identify(e);
-    if (identity.isEmpty()) {
-      refuse(e, out, ErrorCode.NOT_JOINED, "this connection has not joined a call");
-      return;
-    }
-    Identity id = identity.get();
+    Optional<Identity> identity = Optional.empty();
+    boolean identified = false;
+    Map<String, Participant> participants = null;
+    boolean hungUp = false;
     Instant now = clock.instant();
-    Map<String, Participant> participants = presence.participants(id.sessionId());
-    Participant me = participants.get(id.userId());
-    if (me == null || !me.connection().equals(self)) {
-      refuse(e, out, ErrorCode.NOT_JOINED, "this connection is not your current one in the call");
-      return;
+    for (String text : e.frames()) {
+      FrameValidator.Result validation = FrameValidator.validate(text);
+      if (validation instanceof Refused refused) {
+        refuse(e, out, refused.code(), refused.message());
+        continue;
+      }
+      ClientMessage message = ((Accepted) validation).message();
+      if (!identified) {
+        identity = identify(e);
+        identified = true;
+      }
+      if (identity.isEmpty()) {
+        refuse(e, out, ErrorCode.NOT_JOINED, "this connection has not joined a call");
+        continue;
+      }
+      Identity id = identity.get();
+      if (participants == null) {
+        participants = presence.participants(id.sessionId());
+      }
+      Participant me = participants.get(id.userId());
+      if (hungUp || me == null || !me.connection().equals(self)) {
+        refuse(e, out, ErrorCode.NOT_JOINED, "this connection is not your current one in the call");
+        continue;
+      }
+      if (message.type() == MessageType.BYE) {
+        leave(e, id, out, LeaveReason.HANGUP, now, e.seq());
+        hungUp = true;
+        continue;
+      }
+      Participant peer = participants.get(id.peerId());
+      if (peer == null || !isAlive(peer, now)) {
+        refuse(e, out, ErrorCode.PEER_ABSENT, id.peerId() + " is not connected; message dropped");
+        continue;
+      }
+      out.send(peer.connection(), message.relayed(id.userId()));
     }
-    if (message.type() == MessageType.BYE) {
-      leave(e, id, out, LeaveReason.HANGUP, now);
-      return;
-    }
-    Participant peer = participants.get(id.peerId());
-    if (peer == null || !isAlive(peer, now)) {
-      refuse(e, out, ErrorCode.PEER_ABSENT, id.peerId() + " is not connected; message dropped");
-      return;
-    }
-    out.send(peer.connection(), message.relayed(id.userId()));
-    presence.recordRelayed(id.sessionId(), id.userId(), now);
   }
 
   private void close(Envelope e, Outbox out) {
     // A connection whose open was refused never joined; leave() then finds nothing to do.
-    identify(e).ifPresent(id -> leave(e, id, out, LeaveReason.DISCONNECTED, clock.instant()));
+    // Every event before the close was a frame: the open is 0, the close comes last.
+    identify(e).ifPresent(id -> leave(e, id, out, LeaveReason.DISCONNECTED, clock.instant(), Math.max(0, e.seq() - 1)));
   }
 
-  private void leave(Envelope e, Identity id, Outbox out, LeaveReason reason, Instant now) {
-    if (presence.leave(id.sessionId(), id.userId(), e.connectionId(), now) instanceof Left left) {
+  /** Leaves the call; {@code messagesSent} is how many frames the connection sent, for the call's record. */
+  private void leave(Envelope e, Identity id, Outbox out, LeaveReason reason, Instant now, long messagesSent) {
+    if (presence.leave(id.sessionId(), id.userId(), e.connectionId(), now, messagesSent) instanceof Left left) {
       left.peer()
           .filter(p -> isAlive(p, now))
           .ifPresent(p -> out.send(p.connection(), ServerFrames.peerLeft(id.userId(), reason, left.epoch())));

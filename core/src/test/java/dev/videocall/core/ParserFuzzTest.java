@@ -105,7 +105,7 @@ class ParserFuzzTest {
 
   @Property(tries = TRIES)
   void envelopesAndDeliveriesDecodeOrFailWithOneException(@ForAll("envelopes") String json) {
-    for (Runnable decode : List.<Runnable>of(() -> WireCodec.decodeEnvelope(json), () -> WireCodec.decodeDelivery(json))) {
+    for (Runnable decode : List.<Runnable>of(() -> WireCodec.decodeEnvelope(json), () -> WireCodec.decodeDeliveries(json))) {
       try {
         decode.run();
       } catch (WireCodec.MalformedWireMessageException expected) {

@@ -68,7 +68,6 @@ class SignalingRouterTest {
     assertNull(offer.get("to"));
     h.frame("a1", "gw1", alice, "{\"type\":\"answer\",\"sdp\":\"v=0 answer\"}");
     assertEquals("answer", h.lastFrameTo("b1").get("type").getAsString());
-    assertEquals(1, h.presence.relayedCount(h.session, "bob"));
   }
 
   @Test
@@ -235,5 +234,52 @@ class SignalingRouterTest {
     h.frame("c1", "gw1", carolLink, "{\"type\":\"offer\",\"sdp\":\"v=0\"}");
     assertEquals("carol", h.lastFrameTo("d1").get("from").getAsString());
     assertEquals("peer-joined", h.lastFrameTo("a1").get("type").getAsString(), "alice heard nothing from carol's call");
+  }
+
+  @Test
+  void framesPackedInOneEnvelopeAreHandledInOrderAsIfEachCameAlone() {
+    h.open("a1", "gw1", alice);
+    h.open("b1", "gw2", bob);
+    int before = h.framesTo("a1").size();
+    h.frames("b1", "gw2", bob,
+        "{\"type\":\"offer\",\"sdp\":\"v=0\"}",
+        "not json",
+        candidate(1),
+        "{\"type\":\"bye\"}",
+        candidate(2));
+    List<JsonObject> toAlice = h.framesTo("a1").subList(before, h.framesTo("a1").size());
+    assertEquals(List.of("offer", "candidate", "peer-left"), toAlice.stream().map(CallHarness::type).toList());
+    assertEquals("hangup", toAlice.get(2).get("reason").getAsString());
+    List<JsonObject> toBob = h.framesTo("b1");
+    assertEquals("bad-json", toBob.get(toBob.size() - 2).get("code").getAsString(), "the bad frame is refused in its place");
+    assertEquals("not-joined", toBob.get(toBob.size() - 1).get("code").getAsString(), "after bye, the last frame is not relayed");
+    List<Delivery> all = h.deliveries;
+    synchronized (all) {
+      List<Integer> parts = all.stream().filter(d -> d.originConnectionId().equals("b1") && d.originSeq() == 5).map(Delivery::part).toList();
+      assertEquals(List.of(0, 1, 2, 3, 4), parts, "one envelope's deliveries are numbered in order, so a repeat is dropped whole");
+    }
+  }
+
+  @Test
+  void aPackedEnvelopeReadsTheCallsParticipantsOnce() {
+    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    PresenceStore counting = new PresenceStore() {
+      @Override public JoinResult join(Join join) { return h.presence.join(join); }
+      @Override public LeaveResult leave(String s, String u, String c, java.time.Instant now, long sent) { return h.presence.leave(s, u, c, now, sent); }
+      @Override public java.util.Map<String, Participant> participants(String s) { reads.incrementAndGet(); return h.presence.participants(s); }
+      @Override public List<String> openSessionIds(int limit) { return h.presence.openSessionIds(limit); }
+    };
+    SignalingRouter router = new SignalingRouter(h.tokens, counting, GatewayLiveness.ALWAYS_ALIVE, IceServers.stunOnly(List.of()), h.clock);
+    router.handle(Envelope.open("a1", "gw1", "alice", "bob", alice.token(), "ua"));
+    router.handle(Envelope.open("b1", "gw2", "bob", "alice", bob.token(), "ua"));
+    reads.set(0);
+    List<Delivery> out = router.handle(new Envelope("b1", "gw2", Envelope.Event.FRAME, 11, "bob", "alice", bob.token(),
+        java.util.stream.IntStream.range(0, 10).mapToObj(SignalingRouterTest::candidate).toList(), null, null));
+    assertEquals(10, out.size(), "ten candidates relayed");
+    assertEquals(1, reads.get(), "one presence read for the whole envelope");
+  }
+
+  static String candidate(int i) {
+    return "{\"type\":\"candidate\",\"ice\":{\"candidate\":\"candidate:" + i + "\",\"sdpMid\":\"0\"}}";
   }
 }

@@ -95,7 +95,7 @@ class GatewayTest {
     assertEquals("gw-test", events.get(0).gatewayId());
     for (int i = 0; i < 50; i++) {
       assertEquals(i + 1, events.get(i + 1).seq());
-      assertEquals("{\"n\":" + i + "}", events.get(i + 1).payload(), "frames unchanged and in order");
+      assertEquals("{\"n\":" + i + "}", events.get(i + 1).frames().get(0), "frames unchanged and in order");
     }
     assertEquals(Event.CLOSE, events.get(51).event());
     assertEquals(1000, events.get(51).closeCode());

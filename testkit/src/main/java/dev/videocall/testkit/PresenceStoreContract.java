@@ -57,9 +57,9 @@ public abstract class PresenceStoreContract {
     store().join(join("bob", "alice", "gw1", "b1"));
     Joined replaced = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw2", "a2")));
     assertEquals(new ConnectionRef("gw1", "a1"), replaced.replaced().orElseThrow());
-    assertInstanceOf(NotCurrent.class, store().leave(session, "alice", "a1", NOW));
+    assertInstanceOf(NotCurrent.class, store().leave(session, "alice", "a1", NOW, 0));
     assertEquals("a2", store().participants(session).get("alice").connection().connectionId());
-    Left left = assertInstanceOf(Left.class, store().leave(session, "alice", "a2", NOW));
+    Left left = assertInstanceOf(Left.class, store().leave(session, "alice", "a2", NOW, 0));
     assertEquals("b1", left.peer().orElseThrow().connection().connectionId());
     assertEquals(1, store().participants(session).size());
   }
@@ -70,7 +70,7 @@ public abstract class PresenceStoreContract {
     long retried = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a1"))).epoch();
     assertEquals(aliceIn, retried, "a retried join changes nothing, so neither does its epoch");
     long bobIn = assertInstanceOf(Joined.class, store().join(join("bob", "alice", "gw2", "b1"))).epoch();
-    long bobOut = assertInstanceOf(Left.class, store().leave(session, "bob", "b1", NOW)).epoch();
+    long bobOut = assertInstanceOf(Left.class, store().leave(session, "bob", "b1", NOW, 0)).epoch();
     long bobBack = assertInstanceOf(Joined.class, store().join(join("bob", "alice", "gw2", "b2"))).epoch();
     long aliceReplaced = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a2"))).epoch();
     assertTrue(aliceIn < bobIn && bobIn < bobOut && bobOut < bobBack && bobBack < aliceReplaced,
@@ -88,10 +88,10 @@ public abstract class PresenceStoreContract {
   @Test
   void leavingTheLastOneEmptiesTheCall() {
     store().join(join("alice", "bob", "gw1", "a1"));
-    Left left = assertInstanceOf(Left.class, store().leave(session, "alice", "a1", NOW));
+    Left left = assertInstanceOf(Left.class, store().leave(session, "alice", "a1", NOW, 0));
     assertTrue(left.peer().isEmpty());
     assertTrue(store().participants(session).isEmpty());
-    assertInstanceOf(NotCurrent.class, store().leave(session, "alice", "a1", NOW));
+    assertInstanceOf(NotCurrent.class, store().leave(session, "alice", "a1", NOW, 0));
     assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a2")), "links still work after everyone left");
   }
 
@@ -99,20 +99,20 @@ public abstract class PresenceStoreContract {
   void openSessionsListsCallsWithSomeoneInThem() {
     store().join(join("alice", "bob", "gw1", "a1"));
     assertTrue(store().openSessionIds(10_000).contains(session));
-    store().leave(session, "alice", "a1", NOW);
+    store().leave(session, "alice", "a1", NOW, 0);
     assertTrue(!store().openSessionIds(10_000).contains(session));
   }
 
   @Test
-  void relayedMessagesAreCounted() {
+  void messagesSentAreAddedToTheCallAsPeopleLeave() {
     store().join(join("alice", "bob", "gw1", "a1"));
     store().join(join("bob", "alice", "gw1", "b1"));
-    store().recordRelayed(session, "alice", NOW);
-    store().recordRelayed(session, "alice", NOW);
-    store().recordRelayed(session, "bob", NOW);
-    assertEquals(3, relayedTotal(session));
+    store().leave(session, "alice", "a1", NOW, 5);
+    assertEquals(5, messagesSent(session));
+    store().leave(session, "alice", "a1", NOW, 7);
+    assertEquals(5, messagesSent(session), "a leave that changes nothing counts nothing");
   }
 
-  /** How an adapter reports the total written by {@link PresenceStore#recordRelayed}. */
-  protected abstract long relayedTotal(String sessionId);
+  /** How an adapter reports the call's total of {@code messagesSent} (while someone is still in it). */
+  protected abstract long messagesSent(String sessionId);
 }

@@ -21,7 +21,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
   private static final class Session {
     final Set<String> members;
     final Map<String, Participant> participants = new HashMap<>(4);
-    final Map<String, Long> relayed = new HashMap<>(4);
+    long messagesSent;
     long epoch;
 
     Session(Set<String> members) {
@@ -67,7 +67,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
   }
 
   @Override
-  public LeaveResult leave(String sessionId, String userId, String connectionId, Instant now) {
+  public LeaveResult leave(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
     Session session = sessions.get(sessionId);
     if (session == null) {
       return new NotCurrent();
@@ -78,6 +78,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
         return new NotCurrent();
       }
       session.participants.remove(userId);
+      session.messagesSent += messagesSent;
       session.epoch = epochs.incrementAndGet();
       Optional<Participant> peer =
           session.participants.values().stream().filter(p -> !p.userId().equals(userId)).findFirst();
@@ -101,28 +102,18 @@ public final class InMemoryPresenceStore implements PresenceStore {
   }
 
   @Override
-  public void recordRelayed(String sessionId, String userId, Instant now) {
-    Session session = sessions.get(sessionId);
-    if (session != null) {
-      synchronized (session) {
-        session.relayed.merge(userId, 1L, Long::sum);
-      }
-    }
-  }
-
-  @Override
   public List<String> openSessionIds(int limit) {
     return sessions.keySet().stream().limit(limit).toList();
   }
 
-  /** Messages relayed from {@code userId} in the call, for tests and diagnostics. */
-  public long relayedCount(String sessionId, String userId) {
+  /** Messages the call's connections sent, counted as they left; for tests and diagnostics. */
+  public long messagesSent(String sessionId) {
     Session session = sessions.get(sessionId);
     if (session == null) {
       return 0;
     }
     synchronized (session) {
-      return session.relayed.getOrDefault(userId, 0L);
+      return session.messagesSent;
     }
   }
 }

@@ -25,12 +25,14 @@ import java.util.concurrent.ExecutionException;
  *
  * <pre>
  * sessions/{sessionId}                      users, state (waiting|active|ended), epoch, createdAt,
- *                                           updatedAt, messagesRelayed, expireAt (TTL)
+ *                                           updatedAt, messagesSent, expireAt (TTL)
  * sessions/{sessionId}/participants/{user}  connectionId, gatewayId, joinedAt, userAgent, expireAt
  * </pre>
  *
  * Joins and leaves are transactions that read before they write, so a leave from an old connection
- * never removes a newer one. One participant per document keeps concurrent writers apart.
+ * never removes a newer one. One participant per document keeps concurrent writers apart. Relaying
+ * writes nothing: a call's documents are written only when someone joins or leaves (Firestore
+ * sustains about one write per second per document).
  */
 public final class FirestorePresenceStore implements PresenceStore {
   /** Keep ended calls visible in the console for a day after their links expire, then let TTL delete them. */
@@ -93,7 +95,7 @@ public final class FirestorePresenceStore implements PresenceStore {
   }
 
   @Override
-  public LeaveResult leave(String sessionId, String userId, String connectionId, Instant now) {
+  public LeaveResult leave(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
     DocumentReference sessionRef = session(sessionId);
     DocumentReference meRef = participant(sessionId, userId);
     return run(db.runTransaction(tx -> {
@@ -105,7 +107,11 @@ public final class FirestorePresenceStore implements PresenceStore {
       Optional<Participant> peer = otherParticipant(tx, sessionDoc, sessionId, userId);
       long epoch = epochOf(sessionDoc) + 1;
       tx.delete(meRef);
-      tx.update(sessionRef, Map.of("state", peer.isPresent() ? "waiting" : "ended", "updatedAt", ts(now), "epoch", epoch));
+      tx.update(sessionRef, Map.of(
+          "state", peer.isPresent() ? "waiting" : "ended",
+          "updatedAt", ts(now),
+          "epoch", epoch,
+          "messagesSent", FieldValue.increment(messagesSent)));
       return new Left(peer, epoch);
     }));
   }
@@ -158,15 +164,6 @@ public final class FirestorePresenceStore implements PresenceStore {
       }
     }
     return ids;
-  }
-
-  @Override
-  public void recordRelayed(String sessionId, String userId, Instant now) {
-    // One increment per relayed message; Firestore sustains about one write per second per document,
-    // and a call's burst of ICE candidates is short, so this stays within the soft limit in practice.
-    // A total per call: the Firestore emulator we test with does not implement increments on nested
-    // (per-user) fields, and the total is what cost estimates need.
-    run(session(sessionId).update("messagesRelayed", FieldValue.increment(1), "updatedAt", ts(now)));
   }
 
   private static long epochOf(DocumentSnapshot sessionDoc) {

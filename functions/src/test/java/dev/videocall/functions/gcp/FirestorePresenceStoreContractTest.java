@@ -41,9 +41,9 @@ class FirestorePresenceStoreContractTest extends PresenceStoreContract {
   }
 
   @Override
-  protected long relayedTotal(String sessionId) {
+  protected long messagesSent(String sessionId) {
     try {
-      Long n = db.collection("sessions").document(sessionId).get().get().getLong("messagesRelayed");
+      Long n = db.collection("sessions").document(sessionId).get().get().getLong("messagesSent");
       return n == null ? 0 : n;
     } catch (Exception e) {
       throw new AssertionError(e);

@@ -111,16 +111,16 @@ public final class EgressSubscription implements AutoCloseable {
   }
 
   private void receive(PubsubMessage message, AckReplyConsumer reply) {
-    Delivery delivery;
+    List<Delivery> deliveries;
     try {
-      delivery = WireCodec.decodeDelivery(message.getData().toString(StandardCharsets.UTF_8));
+      deliveries = WireCodec.decodeDeliveries(message.getData().toString(StandardCharsets.UTF_8));
     } catch (WireCodec.MalformedWireMessageException e) {
       log.atWarn().addKeyValue("messageId", message.getMessageId()).log("dropped an egress message that is not a delivery");
       reply.ack();
       return;
     }
     // Delivery to a local socket only queues the frame; it cannot fail in a way a redelivery would fix.
-    sink.deliver(List.of(delivery));
+    sink.deliver(deliveries);
     reply.ack();
   }
 

@@ -1,4 +1,4 @@
-package dev.videocall.testkit;
+package dev.videocall.emulated;
 
 import com.google.cloud.pubsub.v1.AckReplyConsumer;
 import com.google.cloud.pubsub.v1.Subscriber;
@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * and asking for redelivery otherwise. Messages of one ordering key are handled one at a time.
  */
 public final class PushBridge implements AutoCloseable {
-  private final HttpClient http = HttpClient.newHttpClient();
+  // HTTP/1.1 as Pub/Sub push speaks to a plain endpoint: the JDK client's default h2c upgrade
+  // attempt is not something the real push ever does.
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final URI endpoint;
   private final String subscription;
   private final Subscriber subscriber;
@@ -30,6 +32,8 @@ public final class PushBridge implements AutoCloseable {
    * handled message is POSTed a second time, and every third handled one is nacked after success.
    */
   public volatile boolean injectRedeliveries;
+  /** Waited before each push: the production model's push delivery and request overhead. */
+  public volatile java.time.Duration delayBeforePush = java.time.Duration.ZERO;
   /** Told how long each successful POST took, in nanoseconds (the benchmarks' function share). */
   public volatile java.util.function.LongConsumer onPushed = nanos -> {};
   private final AtomicLong seen = new AtomicLong();
@@ -43,6 +47,15 @@ public final class PushBridge implements AutoCloseable {
   }
 
   private void push(PubsubMessage message, AckReplyConsumer reply) {
+    if (!delayBeforePush.isZero()) {
+      try {
+        Thread.sleep(delayBeforePush.toMillis(), delayBeforePush.toNanosPart() % 1_000_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        reply.nack();
+        return;
+      }
+    }
     if (injectRedeliveries && attempts.incrementAndGet() % 7 == 0) {
       // As if the function had answered 500: Pub/Sub retries the message later.
       injected.incrementAndGet();

@@ -1,6 +1,5 @@
-package dev.videocall.testkit;
+package dev.videocall.emulated;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A Java child process (gateway or invoker) with its output in target/it-logs/NAME.log. */
+/** A Java child process (gateway or invoker) with its output in LOG_DIR/NAME.log. */
 public final class ChildJvm implements AutoCloseable {
   public final String name;
   public final int port;
@@ -34,11 +33,10 @@ public final class ChildJvm implements AutoCloseable {
     }
   }
 
-  public static ChildJvm start(String name, List<String> args, Map<String, String> env, int port) throws IOException {
+  public static ChildJvm start(String name, List<String> args, Map<String, String> env, int port, Path logDir) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(args);
-    Path logDir = Path.of("target", "it-logs");
     Files.createDirectories(logDir);
     Path log = logDir.resolve(name + ".log");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -47,27 +45,26 @@ public final class ChildJvm implements AutoCloseable {
     return new ChildJvm(name, port, pb.start(), log);
   }
 
-  /** Starts a function class under the Functions Framework invoker, as Cloud Functions gen2 does. */
-  public static ChildJvm invoker(String name, String target, Map<String, String> env) throws IOException {
+  /**
+   * Starts a function class under the Functions Framework invoker, as Cloud Functions gen2 does;
+   * JVM options travel in {@code JAVA_TOOL_OPTIONS}, as Terraform passes them.
+   */
+  public static ChildJvm invoker(Deployables jars, String name, String target, Map<String, String> env, Path logDir)
+      throws IOException {
     int port = freePort();
-    String invokerJar = requiredFile("invoker.jar");
-    String functionsJar = requiredFile("functions.jar");
-    return start(name, List.of("-jar", invokerJar, "--classpath", functionsJar, "--target", target, "--port", Integer.toString(port)), env, port);
+    return start(name, List.of("-jar", jars.invokerJar().toString(), "--classpath", jars.functionsJar().toString(),
+        "--target", target, "--port", Integer.toString(port)), env, port, logDir);
   }
 
-  /** Starts the cloud gateway (gateway-gcp's runnable jar) against the emulators. */
-  public static ChildJvm gateway(String name, Map<String, String> env) throws IOException {
+  /** Starts the cloud gateway (gateway-gcp's runnable jar) on {@code port} (0: any free one). */
+  public static ChildJvm gateway(Deployables jars, String name, Map<String, String> env, int port, Path logDir) throws IOException {
     Map<String, String> withId = new java.util.HashMap<>(env);
     withId.put("GATEWAY_ID", name);
-    return start(name, List.of("-jar", requiredFile("gateway.jar")), withId, freePort());
+    return start(name, List.of("-jar", jars.gatewayJar().toString()), withId, port == 0 ? freePort() : port, logDir);
   }
 
-  private static String requiredFile(String property) {
-    String path = System.getProperty(property);
-    if (path == null || !new File(path).isFile()) {
-      throw new IllegalStateException(property + " not found at " + path + "; build with mvn verify from the top");
-    }
-    return path;
+  public Path log() {
+    return log;
   }
 
   /** Waits until GET path answers (any status below 500 for invokers, 200 for /healthz). */
