@@ -93,7 +93,7 @@ final class CloudRun {
         createOrderedSubscription(clients, cloud.resources().ingressTopic(), push);
         long started = System.nanoTime();
         try (ChildJvm router = ChildJvm.invoker(jars, push, "dev.videocall.functions.RouterFunction", withOptions, logs)) {
-          awaitPort(router.port, started);
+          router.awaitPort(90);
           try (PushBridge bridge = new PushBridge(clients, push, URI.create("http://localhost:" + router.port + "/"))) {
             Pairs.Pair pair = new Pairs(target, List.of(http), true).open(1).get(0);
             StartupRun.relayOneOffer(target, pair);
@@ -122,18 +122,6 @@ final class CloudRun {
           .setAckDeadlineSeconds(10)
           .build());
     }
-  }
-
-  /** Polls the port every 5 ms until it accepts a TCP connection. */
-  private static void awaitPort(int port, long started) throws Exception {
-    while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(90)) {
-      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-        return;
-      } catch (java.io.IOException notYet) {
-        Thread.sleep(5);
-      }
-    }
-    throw new IllegalStateException("router did not listen on " + port + " within 90 s");
   }
 
   /** What the router asks of Firestore for each frame envelope: the call's participants (relays write nothing). */

@@ -12,11 +12,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** A Java child process (gateway or invoker) with its output in LOG_DIR/NAME.log. */
+/**
+ * A Java child process (gateway or invoker) with its output in LOG_DIR/NAME.log. Asked for port 0,
+ * the process binds any free port and {@link #awaitHttp} reads which from its log: choosing a free
+ * port here and handing it over races every other process on the machine.
+ */
 public final class ChildJvm implements AutoCloseable {
+  /** "gateway started" with its port (GatewayMain), or the invoker's Jetty connector "{0.0.0.0:PORT}". */
+  private static final Pattern BOUND_PORT =
+      Pattern.compile("\"message\":\"gateway started\".*?\"port\":(\\d+)|Started oejs\\.ServerConnector@\\w+\\{[^}]*\\}\\{[^}]*:(\\d+)\\}");
+
   public final String name;
-  public final int port;
+  /** The port, once known (at once when chosen by the caller, after {@link #awaitHttp} otherwise). */
+  public volatile int port;
   private final Process process;
   private final Path log;
 
@@ -51,16 +62,35 @@ public final class ChildJvm implements AutoCloseable {
    */
   public static ChildJvm invoker(Deployables jars, String name, String target, Map<String, String> env, Path logDir)
       throws IOException {
-    int port = freePort();
     return start(name, List.of("-jar", jars.invokerJar().toString(), "--classpath", jars.functionsJar().toString(),
-        "--target", target, "--port", Integer.toString(port)), env, port, logDir);
+        "--target", target, "--port", "0"), env, 0, logDir);
   }
 
   /** Starts the cloud gateway (gateway-gcp's runnable jar) on {@code port} (0: any free one). */
   public static ChildJvm gateway(Deployables jars, String name, Map<String, String> env, int port, Path logDir) throws IOException {
     Map<String, String> withId = new java.util.HashMap<>(env);
     withId.put("GATEWAY_ID", name);
-    return start(name, List.of("-jar", jars.gatewayJar().toString()), withId, port == 0 ? freePort() : port, logDir);
+    return start(name, List.of("-jar", jars.gatewayJar().toString()), withId, port, logDir);
+  }
+
+  /** Waits until the process has bound its port (and, for port 0, learns which); returns it. */
+  public int awaitPort(int timeoutSeconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (port == 0) {
+      if (!process.isAlive()) {
+        throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + tail());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(name + " did not report its port within " + timeoutSeconds + " s:\n" + tail());
+      }
+      Matcher m = BOUND_PORT.matcher(Files.exists(log) ? Files.readString(log) : "");
+      if (m.find()) {
+        port = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
+      } else {
+        Thread.sleep(20);
+      }
+    }
+    return port;
   }
 
   public Path log() {
@@ -71,6 +101,7 @@ public final class ChildJvm implements AutoCloseable {
   public ChildJvm awaitHttp(String path, int timeoutSeconds) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    awaitPort(timeoutSeconds);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + tail());

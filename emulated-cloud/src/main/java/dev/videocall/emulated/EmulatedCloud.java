@@ -72,16 +72,25 @@ public final class EmulatedCloud implements AutoCloseable {
   /**
    * Delays added to model the real services: a one-way delay on every byte to and from Pub/Sub and
    * Firestore (each request then costs twice that), and, before each push of an ingress message to
-   * the router, Pub/Sub's push delivery time and the function platform's request overhead.
+   * the router, Pub/Sub's push delivery time and the function platform's request overhead. With
+   * {@code routerOnDemand} the router is not started with the rest but by the first push, which
+   * waits for it after {@code platformColdStart} (what the platform adds to a cold start before the
+   * JVM runs), as Cloud Run starts a scaled-to-zero function for a request.
    */
-  public record Latency(Duration pubsubOneWay, Duration firestoreOneWay, Duration pushDelivery, Duration functionOverhead) {
-    public static final Latency NONE = new Latency(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+  public record Latency(
+      Duration pubsubOneWay,
+      Duration firestoreOneWay,
+      Duration pushDelivery,
+      Duration functionOverhead,
+      boolean routerOnDemand,
+      Duration platformColdStart) {
+    public static final Latency NONE = new Latency(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, false, Duration.ZERO);
   }
 
   private final Settings settings;
   private final CloudResources resources;
   private final PubSubClients clients;
-  private final List<ChildJvm> processes = new ArrayList<>();
+  private final List<ChildJvm> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<ChildJvm> gateways = new ArrayList<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "scheduler");
@@ -91,6 +100,8 @@ public final class EmulatedCloud implements AutoCloseable {
   private final List<DelayProxy> proxies = new ArrayList<>();
   private String pubsubAddress;
   private String firestoreAddress;
+  private Deployables jars;
+  private volatile long routerReadyNanos;
   private ChildJvm router;
   private ChildJvm sweeper;
   private ChildJvm createCall;
@@ -144,7 +155,10 @@ public final class EmulatedCloud implements AutoCloseable {
     resources.create(clients);
     Map<String, String> env = baseEnv();
     String p = settings.prefix();
-    router = track(ChildJvm.invoker(jars, p + "-router", "dev.videocall.functions.RouterFunction", env, settings.logDir()));
+    this.jars = jars;
+    if (!settings.latency().routerOnDemand()) {
+      startRouter();
+    }
     Map<String, String> sweeperEnv = new HashMap<>(env);
     sweeperEnv.remove("INVITE_SIGNING_KEYS"); // as deployed: the sweeper never sees the key
     sweeper = track(ChildJvm.invoker(jars, p + "-sweeper", "dev.videocall.functions.SweepFunction", sweeperEnv, settings.logDir()));
@@ -155,7 +169,6 @@ public final class EmulatedCloud implements AutoCloseable {
     for (int port : settings.gatewayPorts()) {
       gateways.add(track(ChildJvm.gateway(jars, p + "-gw-" + letter++, env, port, settings.logDir())));
     }
-    router.awaitHttp("/", 90);
     sweeper.awaitHttp("/", 90);
     if (createCall != null) {
       createCall.awaitHttp("/", 90);
@@ -163,12 +176,38 @@ public final class EmulatedCloud implements AutoCloseable {
     for (ChildJvm g : gateways) {
       g.awaitHttp("/healthz", 90);
     }
-    bridge = new PushBridge(clients, resources.routerPushSubscription(), URI.create("http://localhost:" + router.port + "/"));
+    bridge = new PushBridge(clients, resources.routerPushSubscription(), this::routerEndpoint);
     bridge.delayBeforePush = settings.latency().pushDelivery().plus(settings.latency().functionOverhead());
     if (settings.sweepEvery() != null) {
       long every = settings.sweepEvery().toMillis();
       scheduler.scheduleWithFixedDelay(this::sweepOnce, every, every, TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** Starts the router and waits until it answers. */
+  private synchronized ChildJvm startRouter() throws Exception {
+    if (router == null) {
+      Thread.sleep(settings.latency().platformColdStart().toMillis());
+      ChildJvm started = track(ChildJvm.invoker(
+          jars, settings.prefix() + "-router", "dev.videocall.functions.RouterFunction", baseEnv(), settings.logDir()));
+      started.awaitHttp("/", 90);
+      routerReadyNanos = System.nanoTime();
+      router = started;
+    }
+    return router;
+  }
+
+  private URI routerEndpoint() {
+    try {
+      return URI.create("http://localhost:" + startRouter().port + "/");
+    } catch (Exception e) {
+      throw new IllegalStateException("router did not start", e);
+    }
+  }
+
+  /** When the router began to answer (System.nanoTime), for cold-start measurements. */
+  public long routerReadyNanos() {
+    return routerReadyNanos;
   }
 
   private ChildJvm track(ChildJvm process) {
@@ -202,7 +241,7 @@ public final class EmulatedCloud implements AutoCloseable {
     return clients;
   }
 
-  public ChildJvm router() {
+  public synchronized ChildJvm router() {
     return router;
   }
 

@@ -21,7 +21,7 @@ public final class PushBridge implements AutoCloseable {
   // HTTP/1.1 as Pub/Sub push speaks to a plain endpoint: the JDK client's default h2c upgrade
   // attempt is not something the real push ever does.
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private final URI endpoint;
+  private final java.util.function.Supplier<URI> endpoint;
   private final String subscription;
   private final Subscriber subscriber;
   public final AtomicLong pushed = new AtomicLong();
@@ -40,6 +40,14 @@ public final class PushBridge implements AutoCloseable {
   private final AtomicLong attempts = new AtomicLong();
 
   public PushBridge(PubSubClients clients, String subscription, URI endpoint) {
+    this(clients, subscription, () -> endpoint);
+  }
+
+  /**
+   * With the endpoint looked up for every push: the production model starts the router on the first
+   * one, as Cloud Run starts an instance for a request when none is running (the push waits).
+   */
+  public PushBridge(PubSubClients clients, String subscription, java.util.function.Supplier<URI> endpoint) {
     this.endpoint = endpoint;
     this.subscription = subscription;
     this.subscriber = clients.subscriber(subscription, this::push);
@@ -69,14 +77,14 @@ public final class PushBridge implements AutoCloseable {
     try {
       long started = System.nanoTime();
       HttpResponse<Void> r = http.send(
-          HttpRequest.newBuilder(endpoint).POST(HttpRequest.BodyPublishers.ofString(body)).header("content-type", "application/json").build(),
+          HttpRequest.newBuilder(endpoint.get()).POST(HttpRequest.BodyPublishers.ofString(body)).header("content-type", "application/json").build(),
           HttpResponse.BodyHandlers.discarding());
       if (r.statusCode() / 100 == 2) {
         onPushed.accept(System.nanoTime() - started);
         pushed.incrementAndGet();
         if (injectRedeliveries) {
           // A push endpoint may be called again for a message it already handled.
-          http.send(HttpRequest.newBuilder(endpoint).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          http.send(HttpRequest.newBuilder(endpoint.get()).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
               HttpResponse.BodyHandlers.discarding());
           injected.incrementAndGet();
           if (seen.incrementAndGet() % 3 == 0) {

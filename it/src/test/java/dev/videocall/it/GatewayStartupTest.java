@@ -51,7 +51,7 @@ class GatewayStartupTest {
   void aGatewayRefusedByPubSubBecomesReadyOnceTheRefusalsStop() throws Exception {
     Path refusing = Files.createFile(tmp.resolve("iam-not-yet-propagated"));
     try (PrivatePstest pubsub = PrivatePstest.start("-refuse-while-file", refusing.toString());
-        ChildJvm gateway = ChildJvm.gateway(Emulators.deployables(), "gw-startup-" + Long.toHexString(System.nanoTime()), env(pubsub, "120"), 0, Emulators.LOG_DIR)) {
+        ChildJvm gateway = ChildJvm.gateway(Emulators.deployables(), "gw-startup-" + Long.toHexString(System.nanoTime()), env(pubsub, "120"), ChildJvm.freePort(), Emulators.LOG_DIR)) {
       // Refused, retrying, not ready: until a few retries have been logged.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (retriesLogged(gateway) < 3) {

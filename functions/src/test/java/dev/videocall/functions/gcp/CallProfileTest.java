@@ -82,7 +82,9 @@ class CallProfileTest {
   void oneTypicalCall() throws Exception {
     var hosts = EmulatorSupport.hosts();
     assumeTrue(hosts.isPresent(), EmulatorSupport::whyMissing);
-    try (Firestore db = FirestoreClients.create(CloudConfig.fromEnv(Map.of("FIRESTORE_EMULATOR_HOST", hosts.get().firestore())))) {
+    Firestore db = FirestoreClients.create(CloudConfig.fromEnv(Map.of("FIRESTORE_EMULATOR_HOST", hosts.get().firestore())));
+    WriteCounter writes = null;
+    try {
       CountingPresence presence = new CountingPresence(new FirestorePresenceStore(db));
       List<Delivery> deliveries = new ArrayList<>();
       AtomicLong livenessChecks = new AtomicLong();
@@ -93,7 +95,7 @@ class CallProfileTest {
       InviteTokens tokens = new InviteTokens(SigningKeys.of("k", "0123456789abcdef0123456789abcdef".getBytes()));
       SignalingRouter router = new SignalingRouter(tokens, presence, liveness, IceServers.stunOnly(List.of("stun:x")), Clock.systemUTC());
       String session = tokens.newSessionId();
-      WriteCounter writes = new WriteCounter(db, session);
+      writes = new WriteCounter(db, session);
       Instant exp = Instant.now().plusSeconds(3600);
       String ta = tokens.mint(session, "alice", "bob", exp);
       String tb = tokens.mint(session, "bob", "alice", exp);
@@ -127,9 +129,14 @@ class CallProfileTest {
       String sessionDoc = "sessions/" + session;
       assertEquals(4, atEnd.get(sessionDoc), "the call's document is written at each join and leave, nothing else: " + atEnd);
       atEnd.forEach((doc, n) -> assertTrue(n <= 4, doc + " written " + n + " times in one call"));
-      writes.close();
       System.out.printf("call profile: %d envelopes in, %d deliveries out, presence calls %s, liveness checks %d, writes per document %s%n",
           envelopes.size(), deliveries.size(), presence.calls, livenessChecks.get(), atEnd);
+    } finally {
+      if (writes != null) {
+        writes.close();
+      }
+      // Not close(): the emulator does not end a listener's stream when asked, and close() waits for it.
+      db.shutdownNow();
     }
   }
 
