@@ -1,5 +1,6 @@
 // Shared test plumbing: start the embedded server (unless BASE_URL is given), create calls, launch
-// Debian's Chromium with fake camera and microphone, and poll the page's state.
+// Debian's Chromium (Playwright) and Firefox ESR (puppeteer over WebDriver BiDi) with fake camera and
+// microphone, poll the page's state, and count decoded remote frames in either browser.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
@@ -8,6 +9,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
+import { TEST_FLAG } from '../web/js/test-hooks.js';
+
+export { TEST_FLAG };
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ARTIFACTS = path.join(here, 'artifacts');
@@ -27,6 +34,13 @@ const CHROMIUM_ARGS = [
   '--disable-features=WebRtcHideLocalIpsWithMdns',
   '--autoplay-policy=no-user-gesture-required',
 ];
+
+// Firefox's own fake camera and microphone, no permission prompt, autoplay with sound allowed.
+const FIREFOX_PREFS = {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+  'media.autoplay.default': 0,
+};
 
 async function freePort() {
   const server = net.createServer();
@@ -94,7 +108,58 @@ export async function startServer(extraEnv = {}) {
 }
 
 export async function launchBrowser() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A browser for people in cross-browser calls: {name, newPerson(), close()}. newPerson() gives a page
+ * with the calls the tests use (goto, evaluate, waitForFunction, click, textContent, screenshot) and
+ * a close(). Chromium: one process, a fresh context per person. Firefox: one process per person at a
+ * time, because a background tab of Firefox is throttled and does not get the device list.
+ */
+export async function startBrowser(name) {
+  if (name === 'chromium') {
+    const browser = await launchBrowser();
+    return {
+      name,
+      newPerson: async () => {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+        const page = await context.newPage();
+        page.close = () => context.close();
+        return page;
+      },
+      close: () => browser.close(),
+    };
+  }
+  if (name !== 'firefox') throw new Error(`no such browser: ${name}`);
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX_PATH,
+    headless: true,
+    defaultViewport: { width: 1280, height: 800 },
+    extraPrefsFirefox: FIREFOX_PREFS,
+  });
+  return {
+    name,
+    browser,
+    newPerson: async (options) => puppeteerPage(await browser.newPage(options)),
+    close: () => browser.close(),
+  };
+}
+
+/** A puppeteer page with Playwright's signatures for what the tests use. */
+function puppeteerPage(page) {
+  return {
+    raw: page,
+    goto: (url) => page.goto(url),
+    url: () => page.url(),
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    waitForFunction: (fn, arg, { timeout, polling } = {}) => page.waitForFunction(fn, { timeout, polling }, arg),
+    click: (selector) => page.click(selector),
+    textContent: (selector) => page.$eval(selector, (el) => el.textContent),
+    screenshot: (options) => page.screenshot(options),
+    close: () => page.close(),
+  };
 }
 
 /** POST /api/calls; returns {links: {a: url, b: url}, expiresAt}. */
@@ -125,24 +190,65 @@ export function waitForState(page, state, timeout = 10000) {
   return waitFor(page, (s) => document.body.dataset.callState === s, state, { timeout, what: `callState=${state}` });
 }
 
-/** Resolves when the remote video has decoded frames and the count is still rising. */
+// Decoded remote frames, counted with requestVideoFrameCallback (getVideoPlaybackQuality() reports 0
+// frames for a WebRTC video in Firefox). The counter is put on the page the first time it is read.
+function countRemoteFrames() {
+  if (window.__remoteFrames === undefined) {
+    window.__remoteFrames = 0;
+    const video = document.getElementById('remote_video');
+    const tick = () => {
+      window.__remoteFrames += 1;
+      video.requestVideoFrameCallback(tick);
+    };
+    video.requestVideoFrameCallback(tick);
+  }
+  return window.__remoteFrames;
+}
+
+/** Current count of remote frames presented since counting began. */
+export function remoteFrames(page) {
+  return page.evaluate(countRemoteFrames);
+}
+
+/** Waits until the remote video presented at least `more` frames beyond `from`. */
+export async function waitForFramesAfter(page, from, more = 10, timeout = 10000) {
+  await remoteFrames(page);
+  await waitFor(page, ([n, m]) => window.__remoteFrames > n + m, [from, more], { timeout, what: `remote frames beyond ${from} + ${more}` });
+}
+
+/** Resolves when the remote video has a picture and its frame count is still rising. */
 export async function waitForRemoteFrames(page, timeout = 10000) {
-  await waitFor(page, () => {
-    const v = document.getElementById('remote_video');
-    return v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 0;
-  }, undefined, { timeout, what: 'remote video frames' });
-  const before = await page.evaluate(() => document.getElementById('remote_video').getVideoPlaybackQuality().totalVideoFrames);
-  await waitFor(page, (n) => document.getElementById('remote_video').getVideoPlaybackQuality().totalVideoFrames > n + 5,
-    before, { timeout, what: 'remote frame count rising' });
+  await remoteFrames(page);
+  await waitFor(page, () => document.getElementById('remote_video').videoWidth > 0 && window.__remoteFrames > 0,
+    undefined, { timeout, what: 'remote video frames' });
+  await waitForFramesAfter(page, await remoteFrames(page), 5, timeout);
   return page.evaluate(() => {
     const v = document.getElementById('remote_video');
-    return { width: v.videoWidth, height: v.videoHeight, frames: v.getVideoPlaybackQuality().totalVideoFrames };
+    return { width: v.videoWidth, height: v.videoHeight, frames: window.__remoteFrames };
   });
 }
 
 /**
+ * Drops the page's WebSocket (a test switch) and waits until it showed "reconnecting to the server"
+ * and came back. Every value body[data-recovering] takes is recorded, since a reconnect can be over
+ * before any poll looks.
+ */
+export async function dropSocketAndRecover(page, timeout = 15000) {
+  await page.evaluate(() => {
+    window.__recoveringSeen = [];
+    new MutationObserver((records) => {
+      for (const r of records) window.__recoveringSeen.push(r.oldValue, document.body.dataset.recovering ?? null);
+    }).observe(document.body, { attributes: true, attributeFilter: ['data-recovering'], attributeOldValue: true });
+    window.__videocall.dropSocket(3000);
+  });
+  await waitFor(page, () => window.__recoveringSeen.includes('signaling') && !document.body.dataset.recovering,
+    undefined, { timeout, what: 'reconnecting shown, then signaling back' });
+}
+
+/**
  * Opens a call between a and b in two fresh browser contexts and waits until both are connected.
- * hooks: expose the page's test switches (window.__videocall.dropSocket, restartIce, pc).
+ * hooks: open the links with TEST_FLAG, so the page has its test switches (window.__videocall.dropSocket,
+ * restartIce, pc).
  */
 export async function openCall(browser, baseUrl, a, b, { viewport = { width: 1280, height: 800 }, hooks = false, permissions = [] } = {}) {
   const { links } = await createCall(baseUrl, a, b);
@@ -150,28 +256,17 @@ export async function openCall(browser, baseUrl, a, b, { viewport = { width: 128
   const pages = [];
   for (let i = 0; i < 2; i += 1) {
     const ctx = await browser.newContext({ viewport, permissions });
-    if (hooks) await ctx.addInitScript(() => { window.__VIDEOCALL_TEST_HOOKS__ = true; });
     contexts.push(ctx);
     pages.push(await ctx.newPage());
   }
   const [pageA, pageB] = pages;
-  await pageA.goto(links[a]);
+  const flag = hooks ? TEST_FLAG : '';
+  await pageA.goto(links[a] + flag);
   await waitForState(pageA, 'waiting');
-  await pageB.goto(links[b]);
+  await pageB.goto(links[b] + flag);
   await Promise.all([waitForState(pageA, 'connected'), waitForState(pageB, 'connected')]);
   return {
     pageA, pageB, ctxA: contexts[0], ctxB: contexts[1], links,
     close: async () => { for (const c of contexts) await c.close(); },
   };
-}
-
-/** Current decoded frame count of the remote video. */
-export function remoteFrames(page) {
-  return page.evaluate(() => document.getElementById('remote_video').getVideoPlaybackQuality().totalVideoFrames);
-}
-
-/** Waits until the remote video decoded at least `more` frames beyond `from`. */
-export function waitForFramesAfter(page, from, more = 10, timeout = 10000) {
-  return waitFor(page, ([n, m]) => document.getElementById('remote_video').getVideoPlaybackQuality().totalVideoFrames > n + m,
-    [from, more], { timeout, what: `remote frames beyond ${from} + ${more}` });
 }

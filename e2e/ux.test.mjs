@@ -1,11 +1,15 @@
 // The call experience: controls, what the peer sees of them, chat, quality, recovery, keyboard.
-// Headless Chromium only (Debian's package, fake camera/microphone/screen). Firefox and Safari are
-// not installed here, so iOS autoplay, Safari's camera switching and real touch are not tested.
+// Headless Chromium (Debian's package, fake camera/microphone/screen); calls with Firefox are in
+// browsers.test.mjs. Safari is not available here, so iOS autoplay, Safari's camera switching and
+// real touch are not tested (docs/browsers.md).
+//
+// In every call here the first page (A) joins first, so B makes the first offer and leads the
+// connection: only B ever offers; A asks B for ICE restarts (web/js/recovery.js).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  ARTIFACTS, launchBrowser, openCall, remoteFrames, startServer, waitFor, waitForFramesAfter, waitForRemoteFrames,
+  ARTIFACTS, dropSocketAndRecover, launchBrowser, openCall, remoteFrames, startServer, waitFor, waitForFramesAfter, waitForRemoteFrames,
 } from './harness.mjs';
 
 let server;
@@ -179,20 +183,22 @@ test('a dropped WebSocket reconnects by itself; video keeps flowing and signalin
     const sockets = [];
     c.pageA.on('websocket', (ws) => sockets.push(ws.url()));
     const frames = await Promise.all([remoteFrames(c.pageA), remoteFrames(c.pageB)]);
-    await c.pageA.evaluate(() => window.__videocall.dropSocket(3000));
-    await waitFor(c.pageA, () => document.body.dataset.recovering === 'signaling', undefined, { what: 'reconnecting shown' });
-    await waitFor(c.pageA, () => !document.body.dataset.recovering, undefined, { what: 'signaling back' });
+    await dropSocketAndRecover(c.pageA);
     assert.equal(sockets.length, 1, 'one new WebSocket');
     assert.equal(await c.pageA.evaluate(() => document.body.dataset.callState), 'connected');
     await Promise.all([waitForFramesAfter(c.pageA, frames[0], 30), waitForFramesAfter(c.pageB, frames[1], 30)]);
 
-    // Signaling carries a renegotiation again: an ICE restart's offer and answer go through it.
-    const offers = await c.pageA.evaluate(() => window.__videocall.sent.offer ?? 0);
+    // Signaling carries a renegotiation again: A asks for an ICE restart, B's offer reaches A over
+    // A's new socket and A's answer goes back through it.
+    const offersB = await c.pageB.evaluate(() => window.__videocall.sent.offer ?? 0);
+    const answersA = await c.pageA.evaluate(() => window.__videocall.sent.answer ?? 0);
     const ufragB = await iceUfrag(c.pageB);
     await c.pageA.evaluate(() => window.__videocall.restartIce());
     await waitFor(c.pageB, (u) => !window.__videocall.pc().localDescription.sdp.includes(`a=ice-ufrag:${u}`),
-      ufragB, { what: 'peer answered the new offer' });
-    assert.ok(await c.pageA.evaluate(() => window.__videocall.sent.offer) > offers);
+      ufragB, { what: 'B made the restart offer' });
+    await waitFor(c.pageA, (n) => window.__videocall.sent.answer > n, answersA, { what: 'A answered over its new socket' });
+    assert.equal(await c.pageB.evaluate(() => window.__videocall.sent.offer), offersB + 1);
+    assert.equal(await c.pageA.evaluate(() => window.__videocall.sent.offer ?? 0), 0, 'A, which does not lead, never offers');
     await waitForFramesAfter(c.pageB, await remoteFrames(c.pageB), 20);
   } finally {
     await c.close();
@@ -250,10 +256,12 @@ test('ICE "disconnected" for more than 3 s triggers an ICE restart by itself (st
       pc.dispatchEvent(new Event('iceconnectionstatechange'));
     });
     await new Promise((r) => setTimeout(r, 2000));
-    assert.equal(await c.pageA.evaluate(() => window.__videocall.iceRestarts), 0, 'no restart within the grace period');
-    await waitFor(c.pageA, () => window.__videocall.iceRestarts === 1, undefined, { timeout: 3000, what: 'ICE restart after 3 s' });
+    assert.equal(await c.pageA.evaluate(() => window.__videocall.restartRequests), 0, 'no restart within the grace period');
+    // A does not lead the connection, so it asks B (over the data channel), and B restarts ICE.
+    await waitFor(c.pageA, () => window.__videocall.restartRequests === 1, undefined, { timeout: 3000, what: 'restart asked for after 3 s' });
     await c.pageA.evaluate(() => { delete window.__videocall.pc().iceConnectionState; });
-    await waitFor(c.pageB, (u) => !window.__videocall.pc().localDescription.sdp.includes(`a=ice-ufrag:${u}`), ub, { what: 'peer answered the restart' });
+    await waitFor(c.pageB, () => window.__videocall.iceRestarts === 1, undefined, { what: 'B restarted ICE' });
+    await waitFor(c.pageB, (u) => !window.__videocall.pc().localDescription.sdp.includes(`a=ice-ufrag:${u}`), ub, { what: 'B made the restart offer' });
     await waitForFramesAfter(c.pageA, await remoteFrames(c.pageA), 20);
   } finally {
     await c.close();

@@ -11,7 +11,13 @@ locals {
   }
 
   signing_key_secret = { INVITE_SIGNING_KEYS = google_secret_manager_secret.invite_signing_keys.secret_id }
+  owner_key_secret   = { OWNER_KEY = google_secret_manager_secret.owner_key.secret_id }
   turn_secret        = var.enable_turn ? { TURN_SECRET = google_secret_manager_secret.turn[0].secret_id } : {}
+
+  # A 2nd-gen function also answers at https://REGION-PROJECT.cloudfunctions.net/NAME (its `url`),
+  # which is known before the function exists. The gateway tells the page this URL (CREATE_CALL_URL)
+  # while CreateCall's PUBLIC_BASE_URL is the gateway's own URL, with no dependency cycle.
+  create_call_url = "https://${var.region}-${var.project_id}.cloudfunctions.net/${var.name_prefix}-create-call"
 
   # What differs between the three. memory_mib feeds available_memory and the JVM's heap sizing below.
   functions = {
@@ -38,14 +44,16 @@ locals {
       concurrency     = 1
       timeout         = 30
       max_instances   = 2
-      # Called with an identity token from the site owner's own machine, so it stays reachable from
-      # the internet; IAM (call_creators) decides who may call it.
+      # Called by the site's own page from the owner's browser (a phone too), so it is public
+      # (create_call_public below); it creates calls only for the owner key and answers CORS only
+      # for the site's origins.
       ingress = "ALLOW_ALL"
       env = {
         INVITE_TTL_SECONDS = tostring(var.invite_ttl_hours * 3600)
         PUBLIC_BASE_URL    = google_cloud_run_v2_service.gateway.uri
+        ALLOWED_ORIGINS    = join(",", var.allowed_origins)
       }
-      secrets = local.signing_key_secret
+      secrets = merge(local.signing_key_secret, local.owner_key_secret)
     }
     sweeper = {
       entry_point     = "dev.videocall.functions.SweepFunction"
@@ -119,8 +127,22 @@ resource "google_cloudfunctions2_function" "function" {
     time_sleep.iam_propagation,
     google_secret_manager_secret_version.invite_signing_keys,
     google_secret_manager_secret_version.turn,
+    google_secret_manager_secret_version.owner_key,
     google_firestore_database.presence,
   ]
+}
+
+# CreateCall is called from browsers, which carry no Google identity: like the gateway it is public
+# with Cloud Run's invoker IAM check switched off (the way Cloud Run recommends where the
+# domain-restricted-sharing policy refuses allUsers), and it admits only the owner key itself.
+# The Cloud Functions v2 API has no such field, so the setting is made on the function's Cloud Run
+# service, after every change to the function.
+resource "terraform_data" "create_call_public" {
+  triggers_replace = [google_cloudfunctions2_function.function["create-call"].update_time]
+
+  provisioner "local-exec" {
+    command = "gcloud run services update ${google_cloudfunctions2_function.function["create-call"].service_config[0].service} --region=${var.region} --project=${var.project_id} --no-invoker-iam-check --quiet"
+  }
 }
 
 # Startup CPU boost is a Cloud Run setting that the Cloud Functions v2 API (and so

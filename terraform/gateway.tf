@@ -81,6 +81,11 @@ resource "google_cloud_run_v2_service" "gateway" {
         name  = "TRUST_FORWARDED_FOR"
         value = "true"
       }
+      # Where the page creates calls (served to it as /config.json; allowed by its CSP).
+      env {
+        name  = "CREATE_CALL_URL"
+        value = local.create_call_url
+      }
       env {
         name  = "MAX_CONNECTIONS"
         value = tostring(var.gateway_concurrency)

@@ -189,6 +189,15 @@ resource "google_secret_manager_secret_iam_member" "signing_key_readers" {
   depends_on = [time_sleep.identities_ready]
 }
 
+# The owner key reaches CreateCall alone, which compares it with what a caller presents.
+resource "google_secret_manager_secret_iam_member" "owner_key_reader" {
+  secret_id = google_secret_manager_secret.owner_key.id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.create_call.email}"
+
+  depends_on = [time_sleep.identities_ready]
+}
+
 # The TURN secret reaches only the router, which turns it into short-lived credentials.
 resource "google_secret_manager_secret_iam_member" "turn_secret_reader" {
   count     = var.enable_turn ? 1 : 0
@@ -239,6 +248,7 @@ resource "time_sleep" "iam_propagation" {
         google_pubsub_topic_iam_member.gateway_attaches_to_egress.id,
         google_pubsub_topic_iam_member.gateway_publishes_ingress.id,
         google_artifact_registry_repository_iam_member.function_build_writer.id,
+        google_secret_manager_secret_iam_member.owner_key_reader.id,
       ],
       [for m in google_pubsub_topic_iam_member.egress_publishers : m.id],
       [for m in google_project_iam_member.firestore_users : m.id],
@@ -278,8 +288,9 @@ resource "google_service_account_iam_member" "pubsub_mints_push_tokens" {
 }
 
 # ---- Invocations -------------------------------------------------------------------------------
-# Pub/Sub push may call the router, Cloud Scheduler the sweeper, the owner CreateCall. The gateway
-# needs no invoker binding: its invoker IAM check is off (gateway.tf).
+# Pub/Sub push may call the router, Cloud Scheduler the sweeper. The gateway and CreateCall need no
+# invoker binding: their invoker IAM check is off (gateway.tf, functions.tf), because browsers call
+# them; CreateCall admits only the owner key.
 resource "google_cloud_run_service_iam_member" "push_invokes_router" {
   location = var.region
   service  = google_cloudfunctions2_function.function["router"].service_config[0].service
@@ -296,12 +307,4 @@ resource "google_cloud_run_service_iam_member" "scheduler_invokes_sweeper" {
   member   = "serviceAccount:${google_service_account.scheduler.email}"
 
   depends_on = [time_sleep.identities_ready]
-}
-
-resource "google_cloud_run_service_iam_member" "call_creators" {
-  for_each = toset(var.call_creators)
-  location = var.region
-  service  = google_cloudfunctions2_function.function["create-call"].service_config[0].service
-  role     = "roles/run.invoker"
-  member   = each.value
 }

@@ -1,16 +1,22 @@
 output "site_url" {
-  description = "The site: / makes new calls only for IAM-authorised callers (use create_call_command); links open /video."
+  description = "The site: its / page creates calls for whoever enters the owner key (owner_key); links open /video."
   value       = google_cloud_run_v2_service.gateway.uri
 }
 
+output "owner_key" {
+  description = "The key that creates calls: enter it once on the site's / page (it stays on that device) or send it as Authorization: Bearer. Show it with terraform output -raw owner_key."
+  value       = random_password.owner_key.result
+  sensitive   = true
+}
+
 output "create_call_url" {
-  description = "The IAM-protected CreateCall function."
-  value       = google_cloudfunctions2_function.function["create-call"].service_config[0].uri
+  description = "CreateCall: public, creates calls only for the owner key (the gateway gives the page the same URL)."
+  value       = google_cloudfunctions2_function.function["create-call"].url
 }
 
 output "create_call_command" {
-  description = "Creates a call and prints its two links (run as one of call_creators)."
-  value       = "curl -sS -X POST -H \"Authorization: Bearer $(gcloud auth print-identity-token)\" -H 'content-type: application/json' -d '{\"users\":[\"alice\",\"bob\"]}' ${google_cloudfunctions2_function.function["create-call"].service_config[0].uri}"
+  description = "Creates a call from a shell and prints its two links (run in this folder)."
+  value       = "curl -sS -X POST -H \"Authorization: Bearer $(terraform output -raw owner_key)\" -H 'content-type: application/json' -d '{\"users\":[\"alice\",\"bob\"]}' ${local.create_call_url}"
 }
 
 output "firestore_console_url" {

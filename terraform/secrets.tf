@@ -41,3 +41,27 @@ resource "google_secret_manager_secret_version" "turn" {
   secret      = google_secret_manager_secret.turn[0].id
   secret_data = random_bytes.turn_secret[0].base64
 }
+
+# The owner key: whoever presents it (Authorization: Bearer …) may create calls, and nobody else.
+# Generated here, stored only in Secret Manager (and in Terraform state, which must stay private),
+# readable only by CreateCall (iam.tf), and shown to the owner by `terraform output -raw owner_key`
+# for the site's / page, which keeps it on the owner's device. 43 letters and digits: about 256 bits.
+resource "random_password" "owner_key" {
+  length  = 43
+  special = false
+}
+
+resource "google_secret_manager_secret" "owner_key" {
+  secret_id = "${var.name_prefix}-owner-key"
+
+  replication {
+    auto {}
+  }
+
+  depends_on = [time_sleep.apis_ready]
+}
+
+resource "google_secret_manager_secret_version" "owner_key" {
+  secret      = google_secret_manager_secret.owner_key.id
+  secret_data = random_password.owner_key.result
+}

@@ -45,12 +45,6 @@ variable "allowed_origins" {
   default     = []
 }
 
-variable "call_creators" {
-  description = "IAM members allowed to call CreateCall, e.g. [\"user:me@example.com\"]."
-  type        = list(string)
-  default     = []
-}
-
 variable "invite_ttl_hours" {
   description = "How long invite links stay valid."
   type        = number

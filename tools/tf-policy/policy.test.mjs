@@ -1,5 +1,6 @@
 // Policy checks of terraform/*.tf, offline. Each test guards one finding of issue 10 ("The cloud
-// stack stands up on the first terraform apply") and says which one when it fails. They read the
+// stack stands up on the first terraform apply"), or of issue 12 (only the owner creates calls), and
+// says which one when it fails. They read the
 // configuration as written; they cannot tell whether Google Cloud accepts it (docs/deploy.md says
 // where each rule comes from).
 //
@@ -18,6 +19,8 @@ const dir = process.env.TF_POLICY_DIR ?? path.join(here, "..", "..", "terraform"
 const tf = await loadTerraform(dir);
 
 const finding = (n, what) => `finding ${n} regressed (${what})`;
+// Issue 12 ("who may create calls"): its finding 5 is the owner key.
+const owner = (what) => `issue 12 finding 5 regressed (${what})`;
 
 function fn(key) {
   const r = resource(tf, "google_cloudfunctions2_function", "function");
@@ -251,4 +254,74 @@ test("finding 9: the gateway's base image does not come from Docker Hub", () => 
   assert.ok(!/(^|\.)docker\.io$/.test(first), finding(9, `"${image}" is pulled from Docker Hub`));
   const cmds = localExecCommands(buildResources()[0] ?? { body: {} }).join("\n");
   assert.match(cmds, /-Djib\.from\.image=\$\{var\.jib_base_image\}/, finding(9, "the build must pass -Djib.from.image"));
+});
+
+// A function's secrets as text, with the locals it merges written out.
+function secretsOf(key) {
+  const raw = JSON.stringify(fn(key).spec.secrets ?? {});
+  const merged = [...raw.matchAll(/local\.([A-Za-z0-9_]+)/g)].map(([, name]) => JSON.stringify(resolve(tf, `\${local.${name}}`)));
+  return [raw, ...merged].join(" ");
+}
+
+test("issue 12: CreateCall requires the owner key, which only CreateCall can read", () => {
+  const secrets = secretsOf;
+  assert.match(secrets("create-call"), /OWNER_KEY/, owner("CreateCall must get OWNER_KEY from Secret Manager"));
+  assert.match(JSON.stringify(resolve(tf, "${local.owner_key_secret}")), /google_secret_manager_secret\.owner_key\.secret_id/,
+    owner("OWNER_KEY must name the owner-key secret"));
+  for (const other of ["router", "sweeper"]) {
+    assert.ok(!/OWNER_KEY|owner_key/.test(secrets(other)), owner(`${other} must not get the owner key`));
+  }
+  const { r } = fn("create-call");
+  assert.ok(dependsOn(r).includes("google_secret_manager_secret_version.owner_key"), owner("functions must wait for the owner key's version"));
+  const readers = tf.resources.filter((g) => g.type.endsWith("_iam_member") && /owner_key/.test(JSON.stringify(g.body.secret_id ?? "")));
+  assert.equal(readers.length, 1, owner(`exactly one grant on the owner-key secret, found ${readers.map((g) => g.address).join(", ")}`));
+  assert.equal(readers[0].body.member, "serviceAccount:${google_service_account.create_call.email}", owner("only CreateCall's account reads the owner key"));
+  assert.equal(readers[0].body.role, "roles/secretmanager.secretAccessor", owner("the owner-key grant is read access only"));
+  const key = resource(tf, "random_password", "owner_key");
+  assert.ok(key && Number(key.body.length) >= 32, owner("the owner key is generated, at least 32 characters"));
+  const version = resource(tf, "google_secret_manager_secret_version", "owner_key");
+  assert.equal(version?.body.secret_data, "${random_password.owner_key.result}", owner("the secret holds the generated key"));
+});
+
+test("issue 12: the owner is told the key, as a sensitive output", () => {
+  const text = Object.values(tf.text).join("\n");
+  const m = /output\s+"owner_key"\s*\{([^}]*)\}/.exec(text);
+  assert.ok(m, owner("output owner_key is missing"));
+  assert.match(m[1], /sensitive\s*=\s*true/, owner("output owner_key must be sensitive"));
+  assert.match(m[1], /random_password\.owner_key\.result/, owner("output owner_key must be the generated key"));
+});
+
+test("issue 12: CreateCall is public only through the invoker check, with no IAM list of call creators", () => {
+  assert.equal(tf.variables.call_creators, undefined, owner("no call_creators variable: the owner key decides"));
+  for (const g of resources(tf, "google_cloud_run_service_iam_member")) {
+    assert.ok(!/create-call/.test(JSON.stringify(g.body.service)), owner(`${g.address} grants invoker on CreateCall`));
+  }
+  const open = resource(tf, "terraform_data", "create_call_public");
+  const cmd = localExecCommands(open ?? { body: {} }).join(" ");
+  assert.match(cmd, /gcloud run services update \$\{google_cloudfunctions2_function\.function\["create-call"\]\.service_config\[0\]\.service\}/,
+    owner("the invoker check is switched off on CreateCall's own service"));
+  assert.match(cmd, /--no-invoker-iam-check/, owner("CreateCall is made public with --no-invoker-iam-check, never allUsers"));
+  assert.match(JSON.stringify(open.body.triggers_replace), /create-call.*update_time/, owner("the switch must follow every change to CreateCall"));
+  assert.equal(fn("create-call").spec.ingress, "ALLOW_ALL", owner("browsers reach CreateCall from the internet"));
+});
+
+test("issue 12: the page learns CreateCall's URL from the gateway, and may call it", () => {
+  const env = envValue(gatewayContainer(), "CREATE_CALL_URL");
+  assert.equal(env?.value, "${local.create_call_url}", owner("the gateway must get CREATE_CALL_URL = local.create_call_url"));
+  const url = tf.locals.create_call_url;
+  assert.equal(url, "https://${var.region}-${var.project_id}.cloudfunctions.net/${var.name_prefix}-create-call",
+    owner(`CREATE_CALL_URL must be CreateCall's cloudfunctions.net URL, got ${url}`));
+  assert.equal(fn("create-call").r.body.name, "${var.name_prefix}-${each.key}", owner("CreateCall's name must be the one its URL is built from"));
+  const createCallEnv = JSON.stringify(resolve(tf, fn("create-call").spec.env));
+  assert.match(createCallEnv, /PUBLIC_BASE_URL.*google_cloud_run_v2_service\.gateway\.uri/, owner("CreateCall's CORS origin is the gateway's URL"));
+});
+
+test("issue 12: TURN credentials come only from the router (in welcome)", () => {
+  const turnReaders = tf.resources.filter((g) => g.type.endsWith("_iam_member") && /\.turn/.test(JSON.stringify(g.body.secret_id ?? "")));
+  for (const g of turnReaders) {
+    assert.equal(g.body.member, "serviceAccount:${google_service_account.router.email}", owner(`${g.address}: only the router reads the TURN secret`));
+  }
+  for (const key of ["create-call", "sweeper"]) {
+    assert.ok(!/TURN_SECRET|turn_secret/.test(secretsOf(key)), owner(`${key} must not get the TURN secret`));
+  }
 });

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const source = process.env.TF_POLICY_DIR ?? path.join(here, "..", "..", "terraform");
 
-// [finding, what is broken, file, text to replace, replacement]
+// [finding (issue 10's number, or "12/5" for issue 12's finding 5), what is broken, file, text to replace, replacement]
 const mutations = [
   [1, "cloudresourcemanager API removed", "apis.tf", '    "cloudresourcemanager.googleapis.com",\n', ""],
   [1, "API wait no longer follows the enablement", "apis.tf", "join(\",\", sort(keys(google_project_service.apis)))", "\"none\""],
@@ -23,7 +23,7 @@ const mutations = [
   [2, "functions no longer wait for grants", "functions.tf", "    time_sleep.iam_propagation,\n    google_secret_manager_secret_version.invite_signing_keys,", "    google_secret_manager_secret_version.invite_signing_keys,"],
   [2, "propagation wait ignores build grants", "iam.tf", "      [for m in google_project_iam_member.function_build : m.id],\n", ""],
   [3, "invoker check back on", "gateway.tf", "invoker_iam_disabled = true", "invoker_iam_disabled = false"],
-  [3, "allUsers binding back", "iam.tf", "resource \"google_cloud_run_service_iam_member\" \"call_creators\" {", "resource \"google_cloud_run_v2_service_iam_member\" \"public\" {\n  name     = google_cloud_run_v2_service.gateway.name\n  location = var.region\n  role     = \"roles/run.invoker\"\n  member   = \"allUsers\"\n}\n\nresource \"google_cloud_run_service_iam_member\" \"call_creators\" {"],
+  [3, "allUsers binding back", "iam.tf", "resource \"google_cloud_run_service_iam_member\" \"push_invokes_router\" {", "resource \"google_cloud_run_v2_service_iam_member\" \"public\" {\n  name     = google_cloud_run_v2_service.gateway.name\n  location = var.region\n  role     = \"roles/run.invoker\"\n  member   = \"allUsers\"\n}\n\nresource \"google_cloud_run_service_iam_member\" \"push_invokes_router\" {"],
   [4, "a second Maven run", "functions.tf", "command = \"gcloud run services update", "command = \"mvn -q package && gcloud run services update"],
   [4, "Maven run twice in the build", "build.tf", "        mvn -B -q -DskipTests -pl gateway-gcp,functions -am \"$${goals[@]}\"", "        mvn -B -q -DskipTests -pl functions -am package\n        mvn -B -q -DskipTests -pl gateway-gcp,functions -am \"$${goals[@]}\""],
   [4, "Jib not limited to gateway-gcp", "build.tf", "'-Djib.containerize=:videocall-gateway-gcp'", "'-Djib.console=plain'"],
@@ -65,6 +65,17 @@ const mutations = [
   [9, "Jib base image from Docker Hub", "variables.tf", "mirror.gcr.io/library/eclipse-temurin:21-jre", "eclipse-temurin:21-jre"],
   [9, "Jib base image from docker.io", "variables.tf", "mirror.gcr.io/library/eclipse-temurin:21-jre", "docker.io/library/eclipse-temurin:21-jre"],
   [9, "base image not passed to Jib", "build.tf", "'-Djib.from.image=${var.jib_base_image}'", "'-Djib.console=plain'"],
+  // Issue 12, finding 5: only the owner creates calls.
+  ["12/5", "CreateCall without the owner key", "functions.tf", "secrets = merge(local.signing_key_secret, local.owner_key_secret)", "secrets = local.signing_key_secret"],
+  ["12/5", "the router gets the owner key", "functions.tf", "      secrets = merge(local.signing_key_secret, local.turn_secret)", "      secrets = merge(local.signing_key_secret, local.turn_secret, local.owner_key_secret)"],
+  ["12/5", "the gateway may read the owner key", "iam.tf", "  member    = \"serviceAccount:${google_service_account.create_call.email}\"\n\n  depends_on = [time_sleep.identities_ready]\n}\n\n# The TURN secret", "  member    = \"serviceAccount:${google_service_account.gateway.email}\"\n\n  depends_on = [time_sleep.identities_ready]\n}\n\n# The TURN secret"],
+  ["12/5", "the owner key output not sensitive", "outputs.tf", "  sensitive   = true", "  sensitive   = false"],
+  ["12/5", "call_creators back", "variables.tf", "variable \"invite_ttl_hours\" {", "variable \"call_creators\" {\n  type    = list(string)\n  default = []\n}\n\nvariable \"invite_ttl_hours\" {"],
+  ["12/5", "an invoker grant on CreateCall", "iam.tf", "resource \"google_cloud_run_service_iam_member\" \"scheduler_invokes_sweeper\" {", "resource \"google_cloud_run_service_iam_member\" \"owner_invokes_create_call\" {\n  location = var.region\n  service  = google_cloudfunctions2_function.function[\"create-call\"].service_config[0].service\n  role     = \"roles/run.invoker\"\n  member   = \"user:me@example.com\"\n}\n\nresource \"google_cloud_run_service_iam_member\" \"scheduler_invokes_sweeper\" {"],
+  ["12/5", "CreateCall left behind the invoker check", "functions.tf", "--no-invoker-iam-check", "--cpu-boost"],
+  ["12/5", "the gateway does not tell the page where CreateCall is", "gateway.tf", "        value = local.create_call_url", "        value = \"/api/calls\""],
+  ["12/5", "the page is told another URL", "functions.tf", "cloudfunctions.net/${var.name_prefix}-create-call", "cloudfunctions.net/${var.name_prefix}-router"],
+  ["12/5", "CreateCall gets the TURN secret", "functions.tf", "secrets = merge(local.signing_key_secret, local.owner_key_secret)", "secrets = merge(local.signing_key_secret, local.owner_key_secret, local.turn_secret)"],
 ];
 
 let failures = 0;
@@ -83,7 +94,9 @@ for (const [n, what, file, from, to] of mutations) {
   });
   fs.rmSync(tmp, { recursive: true, force: true });
   const out = res.stdout + res.stderr;
-  const named = new RegExp(`finding ${n} regressed`).test(out) || (n === 8 && /no longer reads BACKEND/.test(out));
+  // Issue 10's findings are numbers; issue 12's are "issue/finding".
+  const label = typeof n === "number" ? `(?<!issue \\d+ )finding ${n} regressed` : `issue ${n.split("/")[0]} finding ${n.split("/")[1]} regressed`;
+  const named = new RegExp(label).test(out) || (n === 8 && /no longer reads BACKEND/.test(out));
   if (res.status !== 0 && named) console.log(`caught finding ${n}: ${what}`);
   else {
     console.log(`MISSED finding ${n}: ${what} (exit ${res.status})`);

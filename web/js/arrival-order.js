@@ -5,7 +5,9 @@
 // offer, may come before our own welcome, and after a quick reconnect the peer's new peer-joined may
 // come before the peer-left of their old connection. Presence messages carry the call's epoch, which
 // grows with every join and leave (docs/protocol.md), so the newest one wins.
-const PRESENCE = new Set(['peer-joined', 'peer-left']);
+import { TYPE } from './wire.js';
+
+const PRESENCE = new Set([TYPE.PEER_JOINED, TYPE.PEER_LEFT]);
 
 export class ArrivalOrder {
   #welcomed = false;
@@ -14,12 +16,12 @@ export class ArrivalOrder {
 
   /** Takes one received message; returns the messages to handle now, in order (maybe none). */
   accept(msg) {
-    if (msg.type === 'error') return [msg]; // errors concern this socket alone and never wait
-    if (!this.#welcomed && msg.type !== 'welcome') {
+    if (msg.type === TYPE.ERROR) return [msg]; // errors concern this socket alone and never wait
+    if (!this.#welcomed && msg.type !== TYPE.WELCOME) {
       this.#held.push(msg);
       return [];
     }
-    if (msg.type === 'welcome') {
+    if (msg.type === TYPE.WELCOME) {
       this.#welcomed = true;
       this.#noteEpoch(msg);
       const released = this.#held;

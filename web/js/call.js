@@ -1,122 +1,144 @@
-// One RTCPeerConnection with MDN's "perfect negotiation" pattern: either side may (re)negotiate,
-// the polite side yields on glare. Candidates that arrive before the remote description are held.
-// Also: a negotiated data channel (id 0) for chat and media state, ICE restart when the path breaks,
-// and replaceTrack for device switches and screen sharing (no renegotiation).
-
-/** How long ICE may stay "disconnected" before we restart it (it often recovers by itself). */
-export const ICE_DISCONNECTED_GRACE_MS = 3000;
+// One RTCPeerConnection: offers (only when this side leads it; see recovery.js), answers, ICE
+// candidates held until the remote description exists, a negotiated data channel (id 0) for chat
+// and media state, ICE restarts, and replaceTrack for device switches and screen sharing (no
+// renegotiation). It reports what goes wrong; session.js decides what to do about it.
+import { ICE_DISCONNECTED_GRACE_MS } from './recovery.js';
+import { TYPE } from './wire.js';
 
 export class Call {
   /**
-   * @param {{iceServers: RTCIceServer[], polite: boolean, localTracks: () => MediaStreamTrack[],
-   *          localStream: MediaStream|null,
-   *          send: (msg: object) => boolean, onRemoteStream: (s: MediaStream) => void,
-   *          onConnectionState: (state: string) => void, onIceRestart?: (why: string) => void,
+   * @param {{iceServers: RTCIceServer[], localTracks: () => MediaStreamTrack[],
+   *          localStream: MediaStream|null, send: (msg: object) => boolean,
+   *          onRemoteStream: (s: MediaStream) => void, onChange: () => void,
+   *          onUnwell: (cause: 'disconnected'|'failed') => void,
+   *          onNegotiationError: (step: string, err: Error) => void,
    *          onChannelOpen?: () => void, onChannelMessage?: (msg: object) => void}} options
-   * @param {boolean} offerNow add tracks at once, so this side sends the first offer
+   * @param {boolean} leader this side makes the first offer now, and every later one
    */
-  constructor(options, offerNow) {
+  constructor(options, leader) {
     this.options = options;
-    this.polite = options.polite;
+    this.leader = leader;
     this.makingOffer = false;
-    this.ignoreOffer = false;
+    this.ignoringOffer = false;
     this.pendingCandidates = [];
     this.attached = false;
     this.channel = null;
     this.iceTimer = null;
     this.closed = false;
+    this.everConnected = false;
     const pc = new RTCPeerConnection({ iceServers: options.iceServers });
     this.pc = pc;
-    pc.onnegotiationneeded = async () => {
-      try {
-        this.makingOffer = true;
-        await pc.setLocalDescription();
-        options.send({ type: pc.localDescription.type, sdp: pc.localDescription.sdp });
-      } catch (err) {
-        console.warn('negotiation failed', err);
-      } finally {
-        this.makingOffer = false;
-      }
+    pc.onnegotiationneeded = () => {
+      if (this.leader) this.#offer();
     };
     pc.onicecandidate = ({ candidate }) => {
-      if (candidate) options.send({ type: 'candidate', ice: candidate.toJSON() });
+      if (candidate) options.send({ type: TYPE.CANDIDATE, ice: candidate.toJSON() });
     };
     pc.ontrack = ({ track, streams }) => {
-      const stream = streams[0] ?? new MediaStream([track]);
-      options.onRemoteStream(stream);
+      options.onRemoteStream(streams[0] ?? new MediaStream([track]));
     };
+    pc.onsignalingstatechange = () => options.onChange();
     pc.onconnectionstatechange = () => {
-      options.onConnectionState(pc.connectionState);
-      if (pc.connectionState === 'failed') this.restartIce('failed');
+      if (pc.connectionState === 'connected') this.everConnected = true;
+      options.onChange();
+      if (pc.connectionState === 'failed') options.onUnwell('failed');
     };
     pc.oniceconnectionstatechange = () => {
       const state = pc.iceConnectionState;
+      clearTimeout(this.iceTimer);
       if (state === 'disconnected') {
-        // Give ICE a moment to recover on its own (a Wi-Fi blip), then restart it.
-        clearTimeout(this.iceTimer);
+        // Give ICE a moment to recover on its own (a Wi-Fi blip) before acting.
         this.iceTimer = setTimeout(() => {
-          if (!this.closed && ['disconnected', 'failed'].includes(pc.iceConnectionState)) this.restartIce('disconnected');
+          if (!this.closed && ['disconnected', 'failed'].includes(pc.iceConnectionState)) options.onUnwell('disconnected');
         }, ICE_DISCONNECTED_GRACE_MS);
-      } else if (state === 'connected' || state === 'completed' || state === 'closed') {
-        clearTimeout(this.iceTimer);
       }
     };
-    if (offerNow) this.#attachLocal();
-  }
-
-  /** Handles a relayed offer or answer. */
-  async onDescription({ type, sdp }) {
-    const pc = this.pc;
-    const collision = type === 'offer' && (this.makingOffer || pc.signalingState !== 'stable');
-    this.ignoreOffer = !this.polite && collision;
-    if (this.ignoreOffer) return;
-    await pc.setRemoteDescription({ type, sdp });
-    // Attach our tracks and the chat channel to what the offer created, so the answer carries them.
-    if (type === 'offer') this.#attachLocal();
-    for (const ice of this.pendingCandidates.splice(0)) await this.#addCandidate(ice);
-    if (type === 'offer') {
-      await pc.setLocalDescription();
-      this.options.send({ type: pc.localDescription.type, sdp: pc.localDescription.sdp });
-    }
-  }
-
-  /** Handles a relayed ICE candidate. */
-  async onCandidate(ice) {
-    if (!this.pc.remoteDescription) {
-      this.pendingCandidates.push(ice);
-      return;
-    }
-    await this.#addCandidate(ice);
+    if (leader) this.#attachLocal();
   }
 
   get connected() {
     return this.pc.connectionState === 'connected';
   }
 
-  /** New ICE credentials and a fresh offer (sent by the negotiationneeded handler). */
-  restartIce(why = 'requested') {
-    if (this.closed) return;
-    this.options.onIceRestart?.(why);
+  /** An offer of ours is being made, or was sent and not answered yet. */
+  get offering() {
+    return this.makingOffer || this.pc.signalingState === 'have-local-offer';
+  }
+
+  /** Applies the peer's offer on this connection and answers it. */
+  async acceptOffer(sdp) {
+    const pc = this.pc;
+    this.ignoringOffer = false;
+    try {
+      await pc.setRemoteDescription({ type: TYPE.OFFER, sdp });
+    } catch (err) {
+      this.#failed('remote-offer', err);
+      return;
+    }
+    // Attach our tracks and the chat channel to what the offer created, so the answer carries them.
+    this.#attachLocal();
+    await this.#flushCandidates();
+    try {
+      await pc.setLocalDescription();
+    } catch (err) {
+      this.#failed('local-answer', err);
+      return;
+    }
+    this.options.send({ type: pc.localDescription.type, sdp: pc.localDescription.sdp });
+  }
+
+  /** Applies the peer's answer to our offer; an answer nothing waits for (a late copy) is dropped. */
+  async acceptAnswer(sdp) {
+    if (this.pc.signalingState !== 'have-local-offer') return;
+    try {
+      await this.pc.setRemoteDescription({ type: TYPE.ANSWER, sdp });
+    } catch (err) {
+      this.#failed('remote-answer', err);
+      return;
+    }
+    await this.#flushCandidates();
+  }
+
+  /** The peer's offer lost a collision with ours: its candidates are expected to fail. */
+  ignoreOffer() {
+    this.ignoringOffer = true;
+  }
+
+  /** Handles a relayed ICE candidate. */
+  async addCandidate(ice) {
+    if (!this.pc.remoteDescription) {
+      this.pendingCandidates.push(ice);
+      return;
+    }
+    try {
+      await this.pc.addIceCandidate(ice);
+    } catch (err) {
+      if (!this.ignoringOffer && !this.closed) console.warn('could not add candidate', err);
+    }
+  }
+
+  /** New ICE credentials and a fresh offer (made by the negotiationneeded handler); leader only. */
+  restartIce() {
+    if (this.closed || !this.leader) return false;
     this.pc.restartIce();
+    return true;
   }
 
   /**
-   * Our signaling socket (or the peer's) came back. An offer sent while it was down was lost, so
-   * an unfinished negotiation is rolled back and redone, with an ICE restart in case the path broke.
+   * Test only: an ICE-restart offer from this side even when it does not lead the connection, as
+   * the page did before recovery.js; with Chromium first and Firefox second it provokes the answer
+   * Chromium cannot apply, so tests can watch the repair.
    */
-  async resync() {
-    if (this.closed) return;
-    const pc = this.pc;
-    if (pc.signalingState === 'have-local-offer') {
-      try {
-        await pc.setLocalDescription({ type: 'rollback' });
-      } catch (err) {
-        console.warn('rollback failed', err);
-      }
-      this.restartIce('resync');
-    } else if (['disconnected', 'failed'].includes(pc.iceConnectionState)) {
-      this.restartIce('resync');
-    }
+  async offerAnyway() {
+    if (this.closed || this.leader) return;
+    this.pc.restartIce();
+    await this.#offer();
+  }
+
+  /** Undoes our unanswered offer; the connection keeps what it had before it. */
+  async rollback() {
+    if (this.pc.signalingState !== 'have-local-offer') return;
+    await this.pc.setLocalDescription({ type: 'rollback' });
   }
 
   /** Puts a new local track on the sender of that kind, without renegotiating. */
@@ -134,17 +156,41 @@ export class Call {
     return true;
   }
 
-  get channelOpen() {
-    return this.channel?.readyState === 'open';
-  }
-
   close() {
     this.closed = true;
     clearTimeout(this.iceTimer);
-    this.pc.onconnectionstatechange = null;
-    this.pc.oniceconnectionstatechange = null;
-    if (this.channel) this.channel.onclose = null;
+    for (const handler of ['onnegotiationneeded', 'onicecandidate', 'ontrack', 'onsignalingstatechange', 'onconnectionstatechange', 'oniceconnectionstatechange']) {
+      this.pc[handler] = null;
+    }
+    if (this.channel) {
+      this.channel.onopen = null;
+      this.channel.onmessage = null;
+    }
     this.pc.close();
+  }
+
+  async #offer() {
+    const pc = this.pc;
+    try {
+      this.makingOffer = true;
+      await pc.setLocalDescription();
+    } catch (err) {
+      this.#failed('local-offer', err);
+      return;
+    } finally {
+      this.makingOffer = false;
+    }
+    this.options.send({ type: pc.localDescription.type, sdp: pc.localDescription.sdp });
+  }
+
+  #failed(step, err) {
+    if (this.closed) return;
+    console.warn(`negotiation failed at ${step}`, err);
+    this.options.onNegotiationError(step, err);
+  }
+
+  async #flushCandidates() {
+    for (const ice of this.pendingCandidates.splice(0)) await this.addCandidate(ice);
   }
 
   #attachLocal() {
@@ -166,13 +212,5 @@ export class Call {
       }
       if (msg && typeof msg === 'object') this.options.onChannelMessage?.(msg);
     };
-  }
-
-  async #addCandidate(ice) {
-    try {
-      await this.pc.addIceCandidate(ice);
-    } catch (err) {
-      if (!this.ignoreOffer) console.warn('could not add candidate', err);
-    }
   }
 }

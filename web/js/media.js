@@ -1,6 +1,7 @@
 // Our own camera, microphone and screen: turning them on and off, switching devices, sharing the
 // screen. The call only ever sees outgoingTracks(); changes reach it through replaceTrack, so a
 // device switch or a screen share needs no renegotiation.
+import { PEER } from './peer-messages.js';
 
 export class LocalMedia {
   constructor() {
@@ -38,7 +39,7 @@ export class LocalMedia {
   /** What the peer is told over the data channel. */
   state() {
     return {
-      kind: 'media',
+      kind: PEER.MEDIA,
       audio: Boolean(this.audioTrack) && this.audioEnabled,
       video: Boolean(this.screenTrack) || (Boolean(this.cameraTrack) && this.videoEnabled),
       screen: Boolean(this.screenTrack),
@@ -105,7 +106,8 @@ export class LocalMedia {
   async startScreen(onEnded) {
     const display = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
     const track = display.getVideoTracks()[0];
-    track.contentHint = 'detail';
+    // Favour sharp text over smooth motion where the browser has the hint (not Firefox).
+    if ('contentHint' in track) track.contentHint = 'detail';
     // The browser's own "Stop sharing" bar ends the track.
     track.addEventListener('ended', () => onEnded());
     this.screenTrack = track;
@@ -117,6 +119,12 @@ export class LocalMedia {
     this.screenTrack?.stop();
     this.screenTrack = null;
     this.screenStream = null;
+  }
+
+  /** Turns the camera, microphone and any screen share off for good (hang-up). */
+  stopAll() {
+    this.stopScreen();
+    for (const t of this.stream?.getTracks() ?? []) t.stop();
   }
 
   #swap(old, fresh, kind) {

@@ -80,3 +80,29 @@ export function describe(q) {
   if (q.path) parts.push(q.path === 'relay' ? 'via relay' : 'direct');
   return parts.join(' · ');
 }
+
+/**
+ * Samples the current connection every intervalMs while media flows (or is briefly disconnected)
+ * and hands each sample on; a sample of a connection replaced meanwhile is dropped.
+ * @param {() => RTCPeerConnection|null} currentPc
+ * @param {(q: Quality) => void} onSample
+ */
+export function watchQuality(currentPc, onSample, intervalMs = 2000) {
+  let sampler = null;
+  let sampledPc = null;
+  return setInterval(async () => {
+    const pc = currentPc();
+    if (!pc || !['connected', 'disconnected'].includes(pc.connectionState)) return;
+    if (pc !== sampledPc) {
+      sampledPc = pc;
+      sampler = new QualitySampler();
+    }
+    const mine = sampler;
+    try {
+      const q = await mine.sample(pc);
+      if (mine === sampler && pc === currentPc()) onSample(q);
+    } catch (err) {
+      console.warn('getStats failed', err);
+    }
+  }, intervalMs);
+}

@@ -1,12 +1,13 @@
 // The WebSocket to the gateway: sends JSON, hands received messages on, and reconnects with
-// backoff and jitter after a transient close. The final close codes are listed in wire.js.
+// backoff and jitter after a transient close. What each close code leads to is in close-codes.js.
 import { ArrivalOrder } from './arrival-order.js';
-import { CLOSE, FINAL_CLOSE_CODES } from './wire.js';
+import { closeOutcome } from './close-codes.js';
+import { CLOSE } from './wire.js';
 
 export class Signaling {
   /**
    * @param {string} url ws(s)://host/video/connections?userID=…
-   * @param {{onMessage: (msg: object) => void, onFinalClose: (code: number, reason: string) => void,
+   * @param {{onMessage: (msg: object) => void, onFinalClose: (code: number, message: string) => void,
    *          onReconnecting: (code: number) => void}} handlers
    */
   constructor(url, handlers) {
@@ -36,13 +37,14 @@ export class Signaling {
     });
     ws.addEventListener('close', (event) => {
       if (this.ws !== ws || this.stopped) return;
-      if (FINAL_CLOSE_CODES.has(event.code)) {
+      const outcome = closeOutcome(event.code);
+      if (outcome.final) {
         this.stopped = true;
-        this.handlers.onFinalClose(event.code, event.reason);
+        this.handlers.onFinalClose(event.code, outcome.message);
         return;
       }
       this.handlers.onReconnecting(event.code);
-      this.#scheduleReconnect(event.code === CLOSE.SERVICE_RESTART ? 0 : undefined);
+      this.#scheduleReconnect(outcome.reconnect === 'now' ? 0 : undefined);
     });
   }
 
@@ -58,7 +60,7 @@ export class Signaling {
   close() {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.ws?.close(1000, 'bye');
+    this.ws?.close(CLOSE.NORMAL, 'bye');
   }
 
   #scheduleReconnect(delayMs) {

@@ -3,7 +3,7 @@
 // are doing, and the connection quality.
 import { describe } from './quality.js';
 
-export const STATES = ['connecting', 'waiting', 'negotiating', 'connected', 'peer-left', 'ended', 'error'];
+export const STATES = ['connecting', 'waiting', 'negotiating', 'connected', 'reconnecting', 'peer-left', 'ended', 'error'];
 
 const $ = (id) => document.getElementById(id);
 const statusEl = $('status');
@@ -31,8 +31,12 @@ export function setStatus(message) {
   document.title = `${message} – Video call`;
 }
 
-export function state() {
-  return document.body.dataset.callState;
+/** Shows a call-view.js View: state, status, notice, and what is recovering (body data-recovering). */
+export function render(view) {
+  setState(view.state, view.status, view.code);
+  notice(view.notice);
+  if (view.recovering) document.body.dataset.recovering = view.recovering;
+  else delete document.body.dataset.recovering;
 }
 
 export function notice(message) {

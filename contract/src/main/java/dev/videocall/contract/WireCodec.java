@@ -2,13 +2,15 @@ package dev.videocall.contract;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.reflect.TypeToken;
 import java.lang.reflect.Type;
 import java.util.List;
 
 /**
  * JSON form of {@link Envelope} and {@link Delivery} as they travel between the gateway and the
- * functions (Pub/Sub message data). Field names are the record component names.
+ * functions (Pub/Sub message data). Field names are the record component names. Decoding reads
+ * strict JSON only ({@link StrictJson}): a repeated name is refused, not resolved.
  */
 public final class WireCodec {
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
@@ -26,7 +28,7 @@ public final class WireCodec {
    */
   public static Envelope decodeEnvelope(String json) {
     try {
-      Envelope e = GSON.fromJson(json, Envelope.class);
+      Envelope e = GSON.fromJson(strict(json), Envelope.class);
       if (e == null) {
         throw new MalformedWireMessageException("empty envelope");
       }
@@ -50,7 +52,7 @@ public final class WireCodec {
    */
   public static List<Delivery> decodeDeliveries(String json) {
     try {
-      List<Delivery> list = GSON.fromJson(json, DELIVERIES);
+      List<Delivery> list = GSON.fromJson(strict(json), DELIVERIES);
       if (list == null || list.isEmpty() || list.contains(null)) {
         throw new MalformedWireMessageException("not a list of deliveries");
       }
@@ -59,6 +61,14 @@ public final class WireCodec {
       throw e;
     } catch (RuntimeException e) {
       throw new MalformedWireMessageException("not a list of deliveries: " + e.getMessage());
+    }
+  }
+
+  private static JsonElement strict(String json) {
+    try {
+      return StrictJson.parse(json);
+    } catch (StrictJson.Invalid e) {
+      throw new MalformedWireMessageException(e.getMessage());
     }
   }
 

@@ -36,7 +36,10 @@ class WireCodecTest {
 
   @Test
   void garbageIsRejectedWithOneExceptionType() {
-    for (String bad : new String[] {"", "null", "[]", "{", "{\"event\":\"NOPE\"}", "{\"connectionId\":\"c\"}", "42"}) {
+    String valid = WireCodec.encode(new Envelope("c1", "gw-a", Event.FRAME, 7, "alice", "bob", "tok", "{}", null, "UA/1"));
+    String repeated = valid.replace("\"seq\":7", "\"seq\":7,\"seq\":8");
+    String lenient = valid.replace("\"seq\":7", "seq:7");
+    for (String bad : new String[] {"", "null", "[]", "{", "{\"event\":\"NOPE\"}", "{\"connectionId\":\"c\"}", "42", repeated, lenient}) {
       assertThrows(MalformedWireMessageException.class, () -> WireCodec.decodeEnvelope(bad), bad);
       assertThrows(MalformedWireMessageException.class, () -> WireCodec.decodeDeliveries(bad), bad);
     }

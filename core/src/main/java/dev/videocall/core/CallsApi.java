@@ -3,9 +3,10 @@ package dev.videocall.core;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import dev.videocall.contract.StrictJson;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The HTTP contract of CreateCall, apart from any server: {@code {"users":["alice","bob"]}} in,
@@ -22,8 +23,12 @@ public final class CallsApi {
     this.creator = creator;
   }
 
-  /** An HTTP status and a JSON body. */
-  public record Response(int status, String json) {}
+  /** An HTTP status, a JSON body, and the headers the answer needs beyond the content type. */
+  public record Response(int status, String json, Map<String, String> headers) {
+    public Response(int status, String json) {
+      this(status, json, Map.of());
+    }
+  }
 
   public Response create(String body, String baseUrl) {
     List<String> users;
@@ -52,9 +57,9 @@ public final class CallsApi {
     }
     JsonElement parsed;
     try {
-      parsed = JsonParser.parseString(body);
-    } catch (RuntimeException | StackOverflowError e) {
-      throw new CallCreator.InvalidCallRequest("body is not valid JSON");
+      parsed = StrictJson.parse(body);
+    } catch (StrictJson.Invalid e) {
+      throw new CallCreator.InvalidCallRequest("body is not valid JSON: " + e.getMessage());
     }
     if (!parsed.isJsonObject() || !(parsed.getAsJsonObject().get("users") instanceof JsonArray array)) {
       throw new CallCreator.InvalidCallRequest("body must be {\"users\":[\"name1\",\"name2\"]}");
@@ -74,6 +79,11 @@ public final class CallsApi {
     return error(405, "method-not-allowed", "use POST");
   }
 
+  /** The answer to a browser request from a page of another site. */
+  public static Response originNotAllowed() {
+    return error(403, "origin-not-allowed", "this site's own page creates calls");
+  }
+
   /** The answer to a body over {@link #MAX_BODY_BYTES}. */
   public static Response tooLarge() {
     return error(413, "too-large", "body too large");
@@ -83,7 +93,7 @@ public final class CallsApi {
     return error(400, code, message);
   }
 
-  private static Response error(int status, String code, String message) {
+  static Response error(int status, String code, String message) {
     JsonObject err = new JsonObject();
     err.addProperty("code", code);
     err.addProperty("message", message);

@@ -18,6 +18,8 @@ import java.util.Map;
  *   <li>{@code INVITE_TTL_SECONDS}: link lifetime, default 86400 (a day)
  *   <li>{@code STUN_URLS}: comma-separated, default {@code stun:stun.l.google.com:19302}; empty for none
  *   <li>{@code TURN_URLS}, {@code TURN_SECRET}: TURN REST API credentials when both are set
+ *   <li>{@code CREATE_CALLS_PER_MINUTE} (10) and {@code CREATE_CALL_BURST} (20): how fast calls may
+ *       be created, per client address and for the owner as a whole
  * </ul>
  */
 public record CoreConfig(
@@ -27,7 +29,9 @@ public record CoreConfig(
     Duration inviteTtl,
     List<String> stunUrls,
     List<String> turnUrls,
-    String turnSecret) {
+    String turnSecret,
+    double createCallsPerMinute,
+    int createCallBurst) {
 
   public static final String DEFAULT_STUN = "stun:stun.l.google.com:19302";
 
@@ -53,7 +57,14 @@ public record CoreConfig(
         ttl,
         EnvValues.list(env, "STUN_URLS", List.of(DEFAULT_STUN)),
         EnvValues.list(env, "TURN_URLS", List.of()),
-        EnvValues.optional(env, "TURN_SECRET"));
+        EnvValues.optional(env, "TURN_SECRET"),
+        EnvValues.doubleValue(env, "CREATE_CALLS_PER_MINUTE", Limits.DEFAULT_CALLS_PER_MINUTE),
+        EnvValues.intValue(env, "CREATE_CALL_BURST", Limits.DEFAULT_CALL_BURST));
+  }
+
+  /** A fresh limiter for call creation with these settings (one per process). */
+  public CreationLimiter callCreationLimiter() {
+    return new CreationLimiter(createCallsPerMinute, createCallBurst, Limits.MAX_TRACKED_CALL_CREATORS);
   }
 
   public IceServers iceServers() {

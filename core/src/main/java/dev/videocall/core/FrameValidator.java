@@ -2,16 +2,17 @@ package dev.videocall.core;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import dev.videocall.contract.StrictJson;
 import dev.videocall.contract.protocol.ErrorCode;
 import dev.videocall.contract.protocol.MessageType;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * Turns a raw text frame into a {@link ClientMessage} or a documented refusal. Pure; never throws
- * for any input.
+ * Turns a raw text frame into a {@link ClientMessage} or a documented refusal. Frames are strict JSON
+ * ({@link StrictJson}): lenient forms are {@code bad-json}, a name repeated in one object is
+ * {@code bad-message}. Pure; never throws for any input.
  */
 public final class FrameValidator {
   private FrameValidator() {}
@@ -32,16 +33,19 @@ public final class FrameValidator {
     if (bytes > Limits.MAX_SDP_FRAME_BYTES) {
       return new Refused(ErrorCode.TOO_LARGE, "frame of " + bytes + " bytes exceeds " + Limits.MAX_SDP_FRAME_BYTES);
     }
-    JsonObject json;
+    JsonElement parsed;
     try {
-      JsonElement parsed = JsonParser.parseString(frame);
-      if (!parsed.isJsonObject()) {
-        return new Refused(ErrorCode.BAD_JSON, "frame is not a JSON object");
-      }
-      json = parsed.getAsJsonObject();
-    } catch (RuntimeException | StackOverflowError e) {
-      return new Refused(ErrorCode.BAD_JSON, "frame is not valid JSON");
+      parsed = StrictJson.parse(frame);
+    } catch (StrictJson.Invalid e) {
+      // Well-formed JSON with a repeated name is a malformed message, not malformed JSON.
+      return e.problem() == StrictJson.Problem.DUPLICATE_NAME
+          ? new Refused(ErrorCode.BAD_MESSAGE, e.getMessage())
+          : new Refused(ErrorCode.BAD_JSON, "frame is not valid JSON");
     }
+    if (!parsed.isJsonObject()) {
+      return new Refused(ErrorCode.BAD_JSON, "frame is not a JSON object");
+    }
+    JsonObject json = parsed.getAsJsonObject();
     String typeName = string(json.get("type"));
     Optional<MessageType> maybeType = typeName == null ? Optional.empty() : MessageType.clientType(typeName);
     if (maybeType.isEmpty()) {

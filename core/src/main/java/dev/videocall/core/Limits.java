@@ -28,6 +28,24 @@ public final class Limits {
   /** TURN REST credentials live about an hour (the TURN REST API draft's suggestion). */
   public static final Duration TURN_CREDENTIAL_TTL = Duration.ofHours(1);
 
+  /**
+   * New calls per minute, per client address and for the owner as a whole: the owner makes a few
+   * calls a day, and each call hands out links (and, once joined, TURN credentials).
+   */
+  public static final double DEFAULT_CALLS_PER_MINUTE = 10;
+
+  /** Calls that may be made at once before the per-minute rate applies (a few test calls in a row). */
+  public static final int DEFAULT_CALL_BURST = 20;
+
+  /** Client addresses the call-creation limit remembers before it drops those with full buckets. */
+  public static final int MAX_TRACKED_CALL_CREATORS = 10_000;
+
+  /**
+   * The shortest owner key accepted: 24 characters of a random base64 or alphanumeric key are at
+   * least 140 bits, far beyond guessing at the creation rate limit.
+   */
+  public static final int MIN_OWNER_KEY_CHARS = 24;
+
   /** The cap on one client frame of this type, in UTF-8 bytes. */
   public static int maxFrameBytes(MessageType type) {
     return switch (type) {

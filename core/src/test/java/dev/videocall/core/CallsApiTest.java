@@ -39,7 +39,7 @@ class CallsApiTest {
   void refusesBadRequestsWithA400AndAReason() {
     for (String bad : new String[] {"", "nope", "[]", "{}", "{\"users\":\"alice\"}", "{\"users\":[\"alice\"]}",
         "{\"users\":[\"alice\",\"alice\"]}", "{\"users\":[\"alice\",\"ALICE\"]}", "{\"users\":[\"alice\",\"b o b\"]}",
-        "{\"users\":[\"alice\",2]}", "{\"users\":[\"a\",\"b\",\"c\"]}", "{\"users\":[\"" + "x".repeat(5000) + "\",\"b\"]}"}) {
+        "{\"users\":[\"alice\",2]}", "{users:[\"alice\",\"bob\"]}", "{\"users\":[\"a\",\"b\"],\"users\":[\"c\",\"d\"]}", "{\"users\":[\"a\",\"b\",\"c\"]}", "{\"users\":[\"" + "x".repeat(5000) + "\",\"b\"]}"}) {
       CallsApi.Response r = api.create(bad, "http://localhost");
       assertEquals(400, r.status(), bad);
       assertEquals("bad-request", JsonParser.parseString(r.json()).getAsJsonObject().getAsJsonObject("error").get("code").getAsString());

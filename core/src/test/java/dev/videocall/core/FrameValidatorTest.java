@@ -41,6 +41,19 @@ class FrameValidatorTest {
   }
 
   @Test
+  void framesAreStrictJsonAndARepeatedNameIsABadMessage() {
+    for (String lenient : new String[] {"{type:\"bye\"}", "{'type':'bye'}", "{\"type\":\"bye\"} {\"type\":\"bye\"}",
+        "{\"type\":\"bye\",}", "{\"type\":\"bye\"}//"}) {
+      assertEquals(ErrorCode.BAD_JSON, refused(lenient), lenient);
+    }
+    // The finding: the last "type" used to win, so an offer carrying a second type hung up the call.
+    for (String twice : new String[] {"{\"type\":\"offer\",\"sdp\":\"v=0\",\"type\":\"bye\"}", "{\"type\":\"bye\",\"type\":\"bye\"}",
+        "{\"type\":\"candidate\",\"ice\":{\"candidate\":\"c\",\"sdpMid\":\"0\",\"sdpMid\":\"1\"}}"}) {
+      assertEquals(ErrorCode.BAD_MESSAGE, refused(twice), twice);
+    }
+  }
+
+  @Test
   void capsEachTypeAtItsOwnSize() {
     String bigSdp = "v=0" + "a".repeat(Limits.MAX_SDP_FRAME_BYTES);
     assertEquals(ErrorCode.TOO_LARGE, refused("{\"type\":\"offer\",\"sdp\":\"" + bigSdp + "\"}"));

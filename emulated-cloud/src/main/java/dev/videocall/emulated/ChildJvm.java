@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Java child process (gateway or invoker) with its output in LOG_DIR/NAME.log. Asked for port 0,
+ * A Java child process (gateway, invoker or embedded default) with its output in LOG_DIR/NAME.log. Asked for port 0,
  * the process binds any free port and {@link #awaitHttp} reads which from its log: choosing a free
  * port here and handing it over races every other process on the machine.
  */
@@ -73,6 +73,14 @@ public final class ChildJvm implements AutoCloseable {
     return start(name, List.of("-jar", jars.gatewayJar().toString()), withId, port, logDir);
   }
 
+  /** Starts the embedded default (local's runnable jar) with these JVM options. */
+  public static ChildJvm local(Path localJar, String name, List<String> jvmOptions, Map<String, String> env, int port, Path logDir)
+      throws IOException {
+    List<String> args = new ArrayList<>(jvmOptions);
+    args.addAll(List.of("-jar", localJar.toString()));
+    return start(name, args, env, port, logDir);
+  }
+
   /** Waits until the process has bound its port (and, for port 0, learns which); returns it. */
   public int awaitPort(int timeoutSeconds) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
@@ -127,6 +135,41 @@ public final class ChildJvm implements AutoCloseable {
     } catch (IOException e) {
       return "(no log)";
     }
+  }
+
+  /** Every line the process has written so far. */
+  public List<String> logLines() throws IOException {
+    return Files.readAllLines(log);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /**
+   * The heap in use after full collections, in bytes, as {@code jcmd} reports it: two
+   * {@code GC.run} (System.gc(), a full collection unless the process disables explicit GC), then
+   * {@code GC.heap_info}'s "used".
+   */
+  public long heapUsedAfterFullGc() throws IOException, InterruptedException {
+    jcmd("GC.run");
+    jcmd("GC.run");
+    String info = jcmd("GC.heap_info");
+    Matcher used = Pattern.compile("heap\\b[^\\n]*?used (\\d+)K").matcher(info);
+    if (!used.find()) {
+      throw new IllegalStateException("no heap figure in jcmd GC.heap_info:\n" + info);
+    }
+    return Long.parseLong(used.group(1)) * 1024;
+  }
+
+  private String jcmd(String command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(process.pid()), command)
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("jcmd " + command + " failed:\n" + out);
+    }
+    return out;
   }
 
   public boolean isAlive() {

@@ -162,12 +162,15 @@ public final class EmulatedCloud implements AutoCloseable {
     Map<String, String> sweeperEnv = new HashMap<>(env);
     sweeperEnv.remove("INVITE_SIGNING_KEYS"); // as deployed: the sweeper never sees the key
     sweeper = track(ChildJvm.invoker(jars, p + "-sweeper", "dev.videocall.functions.SweepFunction", sweeperEnv, settings.logDir()));
+    Map<String, String> gatewayEnv = new HashMap<>(env);
     if (settings.createCall()) {
       createCall = track(ChildJvm.invoker(jars, p + "-create-call", "dev.videocall.functions.CreateCallFunction", env, settings.logDir()));
+      // The page's form posts where the gateway's /config.json says: here, the function itself.
+      gatewayEnv.put("CREATE_CALL_URL", "http://localhost:" + createCall.awaitPort(90) + "/");
     }
     char letter = 'a';
     for (int port : settings.gatewayPorts()) {
-      gateways.add(track(ChildJvm.gateway(jars, p + "-gw-" + letter++, env, port, settings.logDir())));
+      gateways.add(track(ChildJvm.gateway(jars, p + "-gw-" + letter++, gatewayEnv, port, settings.logDir())));
     }
     sweeper.awaitHttp("/", 90);
     if (createCall != null) {

@@ -5,6 +5,7 @@ import dev.videocall.contract.invite.InviteTokens;
 import dev.videocall.contract.invite.SigningKeys;
 import dev.videocall.core.CallCreator;
 import dev.videocall.core.CoreConfig;
+import dev.videocall.core.OwnerKey;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,10 +38,12 @@ public final class EmulatedCloudMain {
     int portB = EnvValues.intValue(env, "PORT_B", portA + 1);
     Path root = Path.of(EnvValues.string(env, "VIDEOCALL_ROOT", ".")).toAbsolutePath().normalize();
     String keys = EnvValues.string(env, "INVITE_SIGNING_KEYS", CoreConfig.newKeySpec("emulated"));
+    String ownerKey = EnvValues.string(env, "OWNER_KEY", OwnerKey.generate());
     String siteA = "http://localhost:" + portA;
 
     Map<String, String> processEnv = new HashMap<>();
     processEnv.put("INVITE_SIGNING_KEYS", keys);
+    processEnv.put("OWNER_KEY", ownerKey);
     processEnv.put("PUBLIC_BASE_URL", siteA);
     // Both gateways serve the page; each accepts the other's origin so either can host a link.
     processEnv.put("ALLOWED_ORIGINS", siteA + ",http://localhost:" + portB);
@@ -69,6 +72,7 @@ public final class EmulatedCloudMain {
     out.println("Open these two links; each person lands on a different gateway:");
     out.println("  alice (gateway A): " + call.links().get("alice"));
     out.println("  bob   (gateway B): " + bobOnB);
+    out.println("New calls: " + siteA + "/ (the form posts to CreateCall; owner key " + ownerKey + ")");
     out.println("Logs: " + settings.logDir() + "   Press Ctrl+C to stop everything.");
     out.println();
     Thread.currentThread().join();

@@ -4,8 +4,10 @@ import com.google.cloud.firestore.Firestore;
 import dev.videocall.contract.invite.InviteTokens;
 import dev.videocall.core.CallCreator;
 import dev.videocall.core.CallsApi;
+import dev.videocall.core.CallsEndpoint;
 import dev.videocall.core.CoreConfig;
 import dev.videocall.core.GhostSweeper;
+import dev.videocall.core.OwnerKey;
 import dev.videocall.core.SignalingRouter;
 import dev.videocall.functions.gcp.FirestoreGatewayLiveness;
 import dev.videocall.functions.gcp.FirestorePresenceStore;
@@ -24,8 +26,8 @@ import java.util.Map;
  * The functions' real collaborators, built once per instance (the Functions Framework creates
  * function objects with no arguments, so the shared clients live here, not per request). This is the
  * one place the functions read their environment. Each function builds only what it uses, so each
- * deployable needs only its own grants: CreateCall needs the signing key and nothing else; the
- * sweeper needs no signing key.
+ * deployable needs only its own grants: CreateCall needs the signing key and the owner key and
+ * nothing else; the sweeper needs no signing key.
  */
 final class CloudWiring {
   private CloudWiring() {}
@@ -65,7 +67,17 @@ final class CloudWiring {
   }
 
   private static final class Calls {
-    static final CallsApi INSTANCE = new CallsApi(new CallCreator(Keys.TOKENS, Keys.CORE.inviteTtl(), CLOCK));
+    static final CallsEndpoint INSTANCE = new CallsEndpoint(
+        new CallsApi(new CallCreator(Keys.TOKENS, Keys.CORE.inviteTtl(), CLOCK)),
+        OwnerKey.of(required(CONFIG.ownerKey(), "OWNER_KEY is required by CreateCall: the key the site's owner creates calls with")),
+        Keys.CORE.callCreationLimiter());
+  }
+
+  private static String required(String value, String why) {
+    if (value == null) {
+      throw new IllegalArgumentException(why);
+    }
+    return value;
   }
 
   private static final class Sweeper {
@@ -83,7 +95,7 @@ final class CloudWiring {
     return Cloud.EGRESS;
   }
 
-  static CallsApi callsApi() {
+  static CallsEndpoint callsEndpoint() {
     return Calls.INSTANCE;
   }
 

@@ -1,14 +1,11 @@
 package dev.videocall.gateway;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import dev.videocall.contract.BoundedTable;
 
 /**
- * Counts new connections per client address in fixed one-minute windows. The table is bounded: past
- * its cap, windows that have ended are dropped, at most once a second so that many distinct
- * addresses cannot make every upgrade scan the table; if it is still over twice the cap after that
- * (a flood of fresh addresses), it is cleared: the limit is a courtesy against one noisy client, and
- * memory must stay bounded whatever arrives.
+ * Counts new connections per client address in fixed one-minute windows, in a bounded table: a
+ * window that has ended is as good as none. The limit is a courtesy against one noisy client, and
+ * memory must stay bounded whatever arrives (see {@link BoundedTable}).
  */
 final class AddressRateLimiter {
   private static final long WINDOW_MILLIS = 60_000;
@@ -18,9 +15,7 @@ final class AddressRateLimiter {
   private record Window(long start, int count) {}
 
   private final int limitPerMinute;
-  private final int maxTracked;
-  private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
-  private final AtomicLong lastPrune = new AtomicLong(Long.MIN_VALUE / 2);
+  private final BoundedTable<Window> windows;
 
   AddressRateLimiter(int limitPerMinute) {
     this(limitPerMinute, DEFAULT_MAX_TRACKED_ADDRESSES);
@@ -28,36 +23,23 @@ final class AddressRateLimiter {
 
   AddressRateLimiter(int limitPerMinute, int maxTracked) {
     this.limitPerMinute = limitPerMinute;
-    this.maxTracked = maxTracked;
+    this.windows = new BoundedTable<>(maxTracked, PRUNE_EVERY_MILLIS, (w, now) -> now - w.start() >= WINDOW_MILLIS);
   }
 
   /** Records an attempt and says whether it is within the limit. */
   boolean tryAcquire(String address, long nowMillis) {
-    if (windows.size() > maxTracked) {
-      prune(nowMillis);
-    }
     Window w =
         windows.compute(
             address,
             (k, old) ->
                 old == null || nowMillis - old.start() >= WINDOW_MILLIS
                     ? new Window(nowMillis, 1)
-                    : new Window(old.start(), old.count() + 1));
+                    : new Window(old.start(), old.count() + 1),
+            nowMillis);
     return w.count() <= limitPerMinute;
   }
 
   int tracked() {
     return windows.size();
-  }
-
-  private void prune(long nowMillis) {
-    long last = lastPrune.get();
-    if (nowMillis - last < PRUNE_EVERY_MILLIS || !lastPrune.compareAndSet(last, nowMillis)) {
-      return;
-    }
-    windows.values().removeIf(w -> nowMillis - w.start() >= WINDOW_MILLIS);
-    if (windows.size() > 2L * maxTracked) {
-      windows.clear();
-    }
   }
 }

@@ -1,8 +1,9 @@
 package dev.videocall.gateway;
 
 /**
- * A token bucket for one connection's incoming frames, plus a count of recent refusals so a client
- * that ignores being throttled can be closed. Called from the connection's own (serial) callbacks.
+ * A token bucket for one person's incoming frames, plus a count of recent refusals so a client that
+ * ignores being throttled can be closed. Shared by every connection opened with the same link
+ * ({@link FrameBudgets}), so it is thread-safe.
  */
 final class FrameRateLimiter {
   /** What to do with one frame. */
@@ -44,5 +45,11 @@ final class FrameRateLimiter {
     }
     dropsInWindow++;
     return dropsInWindow > maxDropsPerWindow ? Verdict.CLOSE : Verdict.DROP;
+  }
+
+  /** True when this budget is as a new one would be: full again, and no drops still counted. */
+  synchronized boolean isFresh(long nowNanos) {
+    double refilled = tokens + (nowNanos - lastRefill) * ratePerNano;
+    return refilled >= burst && (dropsInWindow == 0 || nowNanos - dropWindowStart > DROP_WINDOW_NANOS);
   }
 }

@@ -1,5 +1,6 @@
 package dev.videocall.gateway;
 
+import com.google.gson.Gson;
 import dev.videocall.contract.Delivery;
 import dev.videocall.contract.DeliverySink;
 import dev.videocall.contract.EnvelopeSink;
@@ -15,8 +16,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -45,13 +50,18 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   private final ConnectionRegistry registry = new ConnectionRegistry();
   private final OriginPolicy originPolicy;
   private final AddressRateLimiter addressLimiter;
+  private final FrameBudgets frameBudgets;
   /** Checks links at the door when the gateway has the signing keys; null means the core alone checks. */
   private final InviteLinks links;
   private final SecureRandom random = new SecureRandom();
+  private final SecurityHeaders headers;
+  /** {@code GET /config.json}: what the page needs to know about this deployment. */
+  private final String pageConfig;
   private final Server server = new Server();
-  private final ScheduledExecutorService pinger =
+  /** Pings, and the disconnects of connections that do not finish a close in time. */
+  private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ws-ping");
+        Thread t = new Thread(r, "ws-timers");
         t.setDaemon(true);
         return t;
       });
@@ -67,7 +77,12 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     this.ingress = ingress;
     this.extraRoutes = Map.copyOf(extraRoutes);
     this.originPolicy = new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin());
+    this.headers = new SecurityHeaders(config.createCallOrigin());
+    this.pageConfig = new Gson().toJson(Map.of("createCallUrl", config.createCallUrl()));
     this.addressLimiter = new AddressRateLimiter(config.maxNewConnectionsPerAddressPerMinute());
+    // Room for everyone connected plus as many who recently left; idle budgets are dropped first.
+    this.frameBudgets = new FrameBudgets(config.frameRatePerSecond(), config.frameBurst(), config.maxDroppedFramesBeforeClose(),
+        Math.max(1_000, 2 * config.maxConnections()));
     this.links =
         config.inviteSigningKeys() == null
             ? null
@@ -75,7 +90,12 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   }
 
   public void start() throws Exception {
-    connector = new ServerConnector(server);
+    // Answers do not name the server or its version; every error answer is ours (PlainErrors).
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    server.setErrorHandler(new PlainErrors(headers));
     connector.setPort(config.port());
     server.addConnector(connector);
     ContextHandler context = new ContextHandler("/");
@@ -92,7 +112,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     server.setStopTimeout(config.shutdownGrace().toMillis());
     server.start();
     long pingMillis = config.pingInterval().toMillis();
-    pinger.scheduleAtFixedRate(
+    timers.scheduleAtFixedRate(
         () -> registry.snapshot().forEach(GatewayConnection::ping), pingMillis, pingMillis, TimeUnit.MILLISECONDS);
     log.atInfo().addKeyValue("gatewayId", config.gatewayId()).addKeyValue("port", port()).log("gateway started");
   }
@@ -107,6 +127,12 @@ public final class Gateway implements DeliverySink, AutoCloseable {
 
   public int openConnections() {
     return registry.size();
+  }
+
+  /** What the server holds queued for one connection, in {@code Outbound}'s bytes (0 when it is gone). */
+  long queuedBytes(String connectionId) {
+    GatewayConnection c = registry.get(connectionId);
+    return c == null ? 0 : c.queuedBytes();
   }
 
   /** Sends each delivery to its connection here; one for a connection that is gone is dropped. */
@@ -126,7 +152,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   public void closeConnection(String connectionId, CloseCode code, String reason) {
     GatewayConnection c = registry.get(connectionId);
     if (c != null) {
-      c.close(code.code(), reason);
+      c.close(code, reason);
     }
   }
 
@@ -140,7 +166,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     }
     shuttingDown = true;
     int open = registry.size();
-    registry.snapshot().forEach(c -> c.close(CloseCode.SERVICE_RESTART.code(), "service restart"));
+    registry.snapshot().forEach(c -> c.close(CloseCode.SERVICE_RESTART, "service restart"));
     long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
     while (registry.size() > 0 && System.nanoTime() < deadline) {
       try {
@@ -150,7 +176,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
         break;
       }
     }
-    pinger.shutdownNow();
+    timers.shutdownNow();
     try {
       server.stop();
     } catch (Exception e) {
@@ -168,7 +194,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     String host = request.getHeaders().get(HttpHeader.HOST);
-    String address = clientAddress(request);
+    String address = ClientAddress.of(request, config.trustForwardedFor());
     if (!originPolicy.allows(origin, host)) {
       return refuse(request, response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed", address);
     }
@@ -188,7 +214,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
           .addKeyValue("code", refused.code().wireCode())
           .addKeyValue("clientAddress", address)
           .log("refused link at the gateway: {}", refused.detail());
-      return new RefusedConnection(refused);
+      return new RefusedConnection(refused, timers);
     }
     return new GatewayConnection(
         newConnectionId(),
@@ -199,8 +225,10 @@ public final class Gateway implements DeliverySink, AutoCloseable {
         request.getHeaders().get(HttpHeader.USER_AGENT),
         ingress,
         registry,
-        new FrameRateLimiter(config.frameRatePerSecond(), config.frameBurst(), config.maxDroppedFramesBeforeClose(), System.nanoTime()),
-        config.maxQueuedFramesPerConnection());
+        frameBudgets.of(query.getValue("userID"), query.getValue("peerID"), query.getValue("token"), System.nanoTime()),
+        config.maxQueuedFramesPerConnection(),
+        config.maxQueuedBytesPerConnection(),
+        timers);
   }
 
   private Object refuse(
@@ -214,47 +242,57 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     return null;
   }
 
-  private String clientAddress(Request request) {
-    if (config.trustForwardedFor()) {
-      String forwarded = request.getHeaders().get(HttpHeader.X_FORWARDED_FOR);
-      if (forwarded != null && !forwarded.isBlank()) {
-        // The last hop is the one our own load balancer added; earlier ones are client-supplied.
-        String[] hops = forwarded.split(",");
-        return hops[hops.length - 1].trim();
-      }
-    }
-    return Request.getRemoteAddr(request);
-  }
-
   private String newConnectionId() {
     byte[] bytes = new byte[15];
     random.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  /** Plain HTTP: health, the host's extra routes, then the page. */
+  /** A request that could change something, sent by a browser from a page of another origin. */
+  private boolean crossSite(Request request) {
+    String method = request.getMethod();
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    return !HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method) && origin != null
+        && !originPolicy.allows(origin, request.getHeaders().get(HttpHeader.HOST));
+  }
+
+  /** Plain HTTP: health, the page's settings, the host's extra routes, then the page. */
   private final class Routes extends Handler.Abstract {
-    private final StaticSite site = new StaticSite();
+    private final StaticSite site = new StaticSite(headers);
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
       String path = Request.getPathInContext(request);
       if ("/healthz".equals(path)) {
+        headers.apply(response);
         response.setStatus(shuttingDown ? HttpStatus.SERVICE_UNAVAILABLE_503 : HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
         response.write(true, java.nio.ByteBuffer.wrap((shuttingDown ? "stopping" : "ok").getBytes()), callback);
         return true;
       }
+      if ("/config.json".equals(path) && HttpMethod.GET.is(request.getMethod())) {
+        headers.apply(response);
+        response.setStatus(HttpStatus.OK_200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        Content.Sink.write(response, true, pageConfig, callback);
+        return true;
+      }
       for (var route : extraRoutes.entrySet()) {
         if (path.startsWith(route.getKey())) {
-          SecurityHeaders.apply(response);
+          headers.apply(response);
+          if (crossSite(request)) {
+            // Another site's page may send a simple POST without a preflight: refuse it unread.
+            Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403);
+            return true;
+          }
           return route.getValue().handle(request, response, callback);
         }
       }
       if (site.handle(request, response, callback)) {
         return true;
       }
-      SecurityHeaders.apply(response);
+      headers.apply(response);
       Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
       return true;
     }

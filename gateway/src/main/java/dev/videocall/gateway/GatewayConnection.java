@@ -8,6 +8,8 @@ import dev.videocall.contract.protocol.CloseCode;
 import dev.videocall.contract.protocol.ErrorCode;
 import dev.videocall.contract.protocol.ServerFrames;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -17,6 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One browser's WebSocket (public only because Jetty invokes its callbacks reflectively): forwards open, each text frame and close to the ingress port, numbered in
  * order; sends what egress delivers. It never looks inside a frame.
+ *
+ * <p>Once the server decides to end the connection (rate limit 4008, binary 1003, slow reader 1013,
+ * replaced 4004, ingress failure 1011, shutdown 1012) the decision is final: nothing more the client
+ * sends is forwarded or logged, the decision is logged once, and if the client has not completed the
+ * close handshake within {@link GatewayConfig#CLOSE_GRACE} the TCP connection is dropped.
  */
 public final class GatewayConnection implements Session.Listener.AutoDemanding {
   private static final Logger log = LoggerFactory.getLogger(GatewayConnection.class);
@@ -35,7 +42,12 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
   private final FrameRateLimiter rateLimiter;
   private final DeliveryDeduplicator dedup = new DeliveryDeduplicator();
   private final int maxQueuedFrames;
+  private final int maxQueuedBytes;
+  private final ScheduledExecutorService timers;
   private final AtomicLong seq = new AtomicLong();
+  /** Set once, when the server decides to close; from then on the client is not heard. */
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile boolean closed;
   private volatile Session session;
   private volatile Outbound outbound;
 
@@ -49,7 +61,9 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
       EnvelopeSink ingress,
       ConnectionRegistry registry,
       FrameRateLimiter rateLimiter,
-      int maxQueuedFrames) {
+      int maxQueuedFrames,
+      int maxQueuedBytes,
+      ScheduledExecutorService timers) {
     this.connectionId = connectionId;
     this.gatewayId = gatewayId;
     this.userId = userId;
@@ -60,16 +74,23 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
     this.registry = registry;
     this.rateLimiter = rateLimiter;
     this.maxQueuedFrames = maxQueuedFrames;
+    this.maxQueuedBytes = maxQueuedBytes;
+    this.timers = timers;
   }
 
   String id() {
     return connectionId;
   }
 
+  long queuedBytes() {
+    Outbound out = outbound;
+    return out == null ? 0 : out.queuedBytes();
+  }
+
   @Override
   public void onWebSocketOpen(Session session) {
     this.session = session;
-    this.outbound = new Outbound(session, maxQueuedFrames);
+    this.outbound = new Outbound(session, maxQueuedFrames, maxQueuedBytes);
     // Registered before the open is forwarded: an in-process core answers at once.
     registry.add(this);
     forward(Event.OPEN, null, null);
@@ -77,25 +98,27 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
 
   @Override
   public void onWebSocketText(String text) {
+    if (closing.get()) {
+      return;
+    }
     switch (rateLimiter.onFrame(System.nanoTime())) {
       case FORWARD -> forward(Event.FRAME, text, null);
-      case DROP -> outbound.send(RATE_LIMITED_FRAME);
-      case CLOSE -> {
-        logClose(CloseCode.RATE_LIMITED, "frame rate budget exceeded");
-        outbound.close(CloseCode.RATE_LIMITED.code(), "rate limited");
-      }
+      case DROP -> send(RATE_LIMITED_FRAME);
+      case CLOSE -> end(CloseCode.RATE_LIMITED, "rate limited", "frame rate budget exceeded");
     }
   }
 
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
     callback.succeed();
-    logClose(CloseCode.BINARY_NOT_ACCEPTED, "binary frame");
-    outbound.close(CloseCode.BINARY_NOT_ACCEPTED.code(), "text frames only");
+    if (!closing.get()) {
+      end(CloseCode.BINARY_NOT_ACCEPTED, "text frames only", "binary frame");
+    }
   }
 
   @Override
   public void onWebSocketClose(int statusCode, String reason) {
+    closed = true;
     if (registry.remove(this)) {
       forward(Event.CLOSE, null, statusCode);
     }
@@ -118,26 +141,61 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
       return;
     }
     if (d.frame() != null) {
-      out.send(d.frame());
+      send(d.frame());
     }
     if (d.closeCode() != null) {
-      out.close(d.closeCode(), d.closeReason() == null ? "" : d.closeReason());
+      // Decided and logged by the core (replaced, bad link, call full).
+      end(d.closeCode(), d.closeReason() == null ? "" : d.closeReason(), null);
     }
   }
 
   /** Keeps proxies from cutting an idle socket; browsers answer pings by themselves. */
   void ping() {
     Session s = session;
-    if (s != null && s.isOpen()) {
+    if (s != null && s.isOpen() && !closing.get()) {
       s.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
     }
   }
 
-  /** Closes from the gateway's side (shutdown). */
-  void close(int code, String reason) {
+  /** Closes from the gateway's side (shutdown 1012, or an ingress failure reported later: 1011). */
+  void close(CloseCode code, String reason) {
+    end(code, reason, null);
+  }
+
+  private void send(String frame) {
     Outbound out = outbound;
-    if (out != null) {
+    if (out != null && !out.send(frame)) {
+      // Outbound has queued its own 1013 close; this records the decision and starts the grace.
+      end(CloseCode.TRY_AGAIN_LATER, "not reading", "client does not read what it is sent");
+    }
+  }
+
+  private void end(CloseCode code, String reason, String why) {
+    end(code.code(), reason, why);
+  }
+
+  /**
+   * The server's decision to close, taken once: later frames from the client are ignored, the close
+   * frame follows what is already queued, and the TCP connection is dropped if the client has not
+   * finished the close handshake within the grace. {@code why} is logged once; null when whoever
+   * decided has logged it already.
+   */
+  private void end(int code, String reason, String why) {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    if (why != null) {
+      log.atWarn()
+          .addKeyValue("connectionId", connectionId)
+          .addKeyValue("gatewayId", gatewayId)
+          .addKeyValue("code", code)
+          .log("closing: {}", why);
+    }
+    Outbound out = outbound;
+    Session s = session;
+    if (out != null && s != null) {
       out.close(code, reason);
+      CloseGrace.start(timers, s, () -> closed);
     }
   }
 
@@ -157,17 +215,9 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
           .addKeyValue("gatewayId", gatewayId)
           .addKeyValue("code", CloseCode.SERVER_ERROR.code())
           .log("ingress failed; closing the connection");
-      if (event != Event.CLOSE && outbound != null) {
-        outbound.close(CloseCode.SERVER_ERROR.code(), "internal error");
+      if (event != Event.CLOSE) {
+        end(CloseCode.SERVER_ERROR, "internal error", null);
       }
     }
-  }
-
-  private void logClose(CloseCode code, String why) {
-    log.atWarn()
-        .addKeyValue("connectionId", connectionId)
-        .addKeyValue("gatewayId", gatewayId)
-        .addKeyValue("code", code.code())
-        .log("closing: {}", why);
   }
 }

@@ -7,29 +7,50 @@ import org.eclipse.jetty.websocket.api.Session;
 
 /**
  * One connection's outgoing frames, sent one at a time in order (Jetty wants a message's send to
- * complete before the next). Bounded: a client that stops reading is closed instead of buffered.
+ * complete before the next). Bounded in frames and in bytes: a client that stops reading is closed
+ * with 1013 instead of buffered.
+ *
+ * <p>A frame's bytes are counted as two per {@code char}: the most a queued {@link String} occupies
+ * on the heap (Java keeps at most two bytes per char, one when the text is Latin-1), known without
+ * scanning the text. The frame being written counts until Jetty has finished with it; the bytes
+ * Jetty encodes it to (UTF-8, one frame at a time) and what the kernel's socket buffer holds are not
+ * ours to count.
  */
 final class Outbound {
 
   private sealed interface Item {}
 
-  private record Text(String text) implements Item {}
+  private record Text(String text) implements Item {
+    long bytes() {
+      return 2L * text.length();
+    }
+  }
 
   private record Close(int code, String reason) implements Item {}
 
   private final Session session;
-  private final int maxQueued;
+  private final int maxFrames;
+  private final long maxBytes;
   private final ArrayDeque<Item> queue = new ArrayDeque<>();
+  /** Queued frames plus the one being written. */
+  private long queuedBytes;
+  private long inFlightBytes;
   private boolean sending;
   private boolean closed;
 
-  Outbound(Session session, int maxQueued) {
+  Outbound(Session session, int maxFrames, long maxBytes) {
     this.session = session;
-    this.maxQueued = maxQueued;
+    this.maxFrames = maxFrames;
+    this.maxBytes = maxBytes;
   }
 
-  void send(String text) {
-    enqueue(new Text(text));
+  /**
+   * Queues a frame. False when this frame found the queue full (in frames, or in bytes: a frame
+   * always fits an empty queue): the queue is then dropped and a close with 1013 takes its place. A
+   * frame sent after any close is dropped silently (and true).
+   */
+  boolean send(String text) {
+    return enqueue(new Text(text));
   }
 
   /** Sends everything queued so far, then closes. */
@@ -37,25 +58,40 @@ final class Outbound {
     enqueue(new Close(code, reason));
   }
 
-  private void enqueue(Item item) {
+  /** What this connection holds now, in the bytes counted above. */
+  synchronized long queuedBytes() {
+    return queuedBytes;
+  }
+
+  private boolean enqueue(Item item) {
+    boolean overflowed = false;
     synchronized (this) {
       if (closed) {
-        return;
+        return true;
       }
       if (item instanceof Close) {
         closed = true;
-      } else if (queue.size() >= maxQueued) {
+      } else if (full(((Text) item).bytes())) {
         closed = true;
+        overflowed = true;
         queue.clear();
+        queuedBytes = inFlightBytes;
         item = new Close(CloseCode.TRY_AGAIN_LATER.code(), "not reading");
+      } else {
+        queuedBytes += ((Text) item).bytes();
       }
       queue.add(item);
       if (sending) {
-        return;
+        return !overflowed;
       }
       sending = true;
     }
     pump();
+    return !overflowed;
+  }
+
+  private boolean full(long bytes) {
+    return queue.size() >= maxFrames || (queuedBytes > 0 && queuedBytes + bytes > maxBytes);
   }
 
   private void pump() {
@@ -66,10 +102,19 @@ final class Outbound {
         sending = false;
         return;
       }
+      inFlightBytes = next instanceof Text t ? t.bytes() : 0;
     }
     switch (next) {
-      case Text t -> session.sendText(t.text(), Callback.from(this::pump, failure -> session.disconnect()));
+      case Text t -> session.sendText(t.text(), Callback.from(() -> written(t), failure -> session.disconnect()));
       case Close c -> session.close(c.code(), c.reason(), Callback.NOOP);
     }
+  }
+
+  private void written(Text t) {
+    synchronized (this) {
+      queuedBytes -= t.bytes();
+      inFlightBytes = 0;
+    }
+    pump();
   }
 }

@@ -1,19 +1,33 @@
 package dev.videocall.gateway;
 
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.Response;
 
-/** Headers every page response carries. */
+/** Headers every answer carries: pages, API answers, health, and Jetty's own error answers. */
 final class SecurityHeaders {
-  private SecurityHeaders() {}
+  /**
+   * Only our own files; WebSockets to our own host, plus {@code extraConnectSource} (where the page
+   * creates calls, when that is not this host); media from the camera and the peer (blob:).
+   */
+  private static String csp(String extraConnectSource) {
+    String connect = "'self' ws: wss:" + (extraConnectSource == null ? "" : " " + extraConnectSource);
+    return "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src " + connect + "; "
+        + "style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  }
 
-  /** Only our own files; WebSockets to our own host; media from the camera and the peer (blob:). */
-  static final String CSP =
-      "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' ws: wss:; "
-          + "style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  private final String csp;
 
-  static void apply(Response response) {
-    var h = response.getHeaders();
-    h.put("Content-Security-Policy", CSP);
+  /** @param extraConnectSource an origin the page may also fetch from, or null for none */
+  SecurityHeaders(String extraConnectSource) {
+    this.csp = csp(extraConnectSource);
+  }
+
+  void apply(Response response) {
+    apply(response.getHeaders());
+  }
+
+  void apply(HttpFields.Mutable h) {
+    h.put("Content-Security-Policy", csp);
     // Links carry invite tokens: never leak them to other sites through Referer.
     h.put("Referrer-Policy", "no-referrer");
     h.put("X-Content-Type-Options", "nosniff");

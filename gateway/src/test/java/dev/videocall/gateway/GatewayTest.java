@@ -1,6 +1,7 @@
 package dev.videocall.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,12 +12,18 @@ import dev.videocall.contract.ConnectionRef;
 import dev.videocall.contract.Delivery;
 import dev.videocall.contract.Envelope;
 import dev.videocall.contract.Envelope.Event;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.videocall.testkit.LogCapture;
+import dev.videocall.testkit.RawHttp;
+import dev.videocall.testkit.RawWebSocket;
 import dev.videocall.testkit.WsClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -200,12 +207,114 @@ class GatewayTest {
     await(() -> of(calmId).stream().anyMatch(e -> e.event() == Event.FRAME), "neighbour's frame");
   }
 
+  /**
+   * The attack run: a flooder that ignored its 4008 close frame kept the socket; its frames were
+   * still relayed at about the refill rate and every one logged a warning.
+   */
+  @Test
+  void aRateLimitCloseIsFinalForAClientThatIgnoresIt() throws Exception {
+    start(Map.of("FRAME_RATE_PER_SECOND", "5", "FRAME_BURST", "10", "MAX_DROPPED_FRAMES", "20"));
+    try (LogCapture logs = LogCapture.start(); RawWebSocket flood = RawWebSocket.open(gateway.port(), "userID=flood", origin)) {
+      String id = connectionIdOf("flood");
+      for (int i = 0; i < 40; i++) {
+        flood.sendText("{\"i\":" + i + "}");
+      }
+      RawWebSocket.Frame close = flood.readUntil(RawWebSocket.CLOSE, Duration.ofSeconds(5));
+      assertEquals(4008, close.closeCode());
+      long closedAt = System.nanoTime();
+      long forwardedAtClose = frames(id);
+      assertIgnoredUntilDropped(flood, id, forwardedAtClose, closedAt);
+      List<ILoggingEvent> decisions = logs.withKeyValue("connectionId", id).stream()
+          .filter(e -> e.getLevel() == Level.WARN).toList();
+      assertEquals(1, decisions.size(), "the decision is logged once: " + decisions);
+      assertEquals(1, logs.withKeyValue("code", 4008).size());
+    }
+  }
+
+  /** The same for a tab replaced by a newer one (4004, decided by the core and delivered as a close). */
+  @Test
+  void aReplacedConnectionIsNotHeardAfterItsClose() throws Exception {
+    start(Map.of());
+    try (RawWebSocket old = RawWebSocket.open(gateway.port(), "userID=tab", origin)) {
+      String id = connectionIdOf("tab");
+      gateway.deliver(List.of(Delivery.close(new ConnectionRef("gw-test", id), "{\"type\":\"error\",\"code\":\"replaced\"}",
+          4004, "replaced", "newer", 1, 0)));
+      assertEquals(4004, old.readUntil(RawWebSocket.CLOSE, Duration.ofSeconds(5)).closeCode());
+      assertIgnoredUntilDropped(old, id, frames(id), System.nanoTime());
+    }
+  }
+
+  /**
+   * The client goes on sending without answering the close: nothing more is forwarded, and the
+   * server drops the TCP connection within the close grace (plus scheduling slack).
+   */
+  private void assertIgnoredUntilDropped(RawWebSocket client, String id, long forwardedAtClose, long closedAt) throws Exception {
+    long hungUp = client.millisUntilServerHangsUp(Duration.ofSeconds(6), Duration.ofMillis(20));
+    long sinceClose = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closedAt);
+    assertTrue(hungUp >= 0, "the server still read the client " + sinceClose + " ms after its close frame");
+    assertTrue(sinceClose <= GatewayConfig.CLOSE_GRACE.toMillis() + 1000, "dropped " + sinceClose + " ms after the close frame");
+    assertEquals(forwardedAtClose, frames(id), "frames forwarded after the close");
+  }
+
+  private long frames(String connectionId) {
+    return of(connectionId).stream().filter(e -> e.event() == Event.FRAME).count();
+  }
+
+  /** The attack run: 1,000 frames relayed in 0.53 s over 10 reconnects, each with a fresh budget. */
+  @Test
+  void reconnectingDoesNotRefillTheFrameBudget() throws Exception {
+    start(Map.of("FRAME_RATE_PER_SECOND", "5", "FRAME_BURST", "10", "MAX_DROPPED_FRAMES", "1000"));
+    long started = System.nanoTime();
+    for (int round = 0; round < 10; round++) {
+      WsClient c = connect("userID=rita&peerID=sam&token=same-link");
+      for (int i = 0; i < 20; i++) {
+        c.ws.sendText("{\"round\":" + round + ",\"i\":" + i + "}", true).join();
+      }
+      c.ws.sendClose(1000, "again").join();
+      c.closeCode();
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    await(() -> received.stream().filter(e -> e.event() == Event.CLOSE).count() == 10, "ten closes");
+    long forwarded = received.stream().filter(e -> e.event() == Event.FRAME).count();
+    long budget = 10 + Math.round(5 * seconds) + 1;
+    assertTrue(forwarded <= budget, forwarded + " of 200 frames forwarded in " + seconds + " s; one person's budget allows " + budget);
+    // Someone else (another link) still has a budget of their own.
+    WsClient other = connect("userID=sam&peerID=rita&token=other-link");
+    String otherId = connectionIdOf("sam");
+    other.send("{}");
+    await(() -> of(otherId).stream().anyMatch(e -> e.event() == Event.FRAME), "the other person's frame");
+  }
+
+  /** The attack run: a client that never reads held about 30 MB (1,024 queued frames) before its 1013. */
+  @Test
+  void aClientThatNeverReadsHoldsNoMoreThanTheByteCap() throws Exception {
+    start(Map.of());
+    try (LogCapture logs = LogCapture.start();
+        RawWebSocket sleeper = RawWebSocket.open(gateway.port(), "userID=sleeper", origin, 4096)) {
+      String id = connectionIdOf("sleeper");
+      ConnectionRef to = new ConnectionRef("gw-test", id);
+      String offer = "{\"type\":\"offer\",\"sdp\":\"" + "x".repeat(30_000) + "\"}";
+      long peak = 0;
+      int delivered = 0;
+      while (logs.withKeyValue("code", 1013).isEmpty() && delivered < 5_000) {
+        gateway.deliver(List.of(Delivery.frame(to, offer, "peer", delivered++, 0)));
+        peak = Math.max(peak, gateway.queuedBytes(id));
+      }
+      System.out.printf("non-reader: closed with 1013 after %d frames of %d chars; the server held at most %d bytes%n",
+          delivered, offer.length(), peak);
+      assertEquals(1, logs.withKeyValue("code", 1013).size(), "closed with 1013, logged once, after " + delivered + " frames");
+      assertTrue(peak <= GatewayConfig.DEFAULT_MAX_QUEUED_BYTES, "held " + peak + " bytes");
+      assertTrue(sleeper.millisUntilServerHangsUp(Duration.ofSeconds(6), Duration.ofMillis(20)) >= 0, "dropped after the grace");
+    }
+  }
+
   @Test
   void theInstanceConnectionCapAnswers503() throws Exception {
     start(Map.of("MAX_CONNECTIONS", "2"));
     connect("userID=a");
     connect("userID=b");
     assertEquals(503, handshakeStatus(origin));
+    assertHardened(upgradeRefusal(origin), 503, "upgrade at the connection cap");
   }
 
   @Test
@@ -215,6 +324,7 @@ class GatewayTest {
       connect("userID=u" + i);
     }
     assertEquals(429, handshakeStatus(origin));
+    assertHardened(upgradeRefusal(origin), 429, "upgrade over the per-address rate");
   }
 
   @Test
@@ -278,6 +388,20 @@ class GatewayTest {
   }
 
   @Test
+  void aRefusedLinkThatIgnoresItsCloseIsDroppedAfterTheGrace() throws Exception {
+    String keys = "k1:" + java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+    start(Map.of("INVITE_SIGNING_KEYS", keys));
+    try (RawWebSocket forged = RawWebSocket.open(gateway.port(), "userID=alice&peerID=bob&token=v1.k1.SESSION0123456789ab.9999999999.AAAA", origin)) {
+      assertEquals(4001, forged.readUntil(RawWebSocket.CLOSE, Duration.ofSeconds(5)).closeCode());
+      long closedAt = System.nanoTime();
+      long hungUp = forged.millisUntilServerHangsUp(Duration.ofSeconds(6), Duration.ofMillis(20));
+      long sinceClose = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closedAt);
+      assertTrue(hungUp >= 0 && sinceClose <= GatewayConfig.CLOSE_GRACE.toMillis() + 1000, "dropped " + sinceClose + " ms after the close");
+    }
+    assertTrue(received.isEmpty(), "nothing forwarded: " + received);
+  }
+
+  @Test
   void servesHealthAndThePageWithSecurityHeaders() throws Exception {
     start(Map.of());
     HttpClient http = HttpClient.newHttpClient();
@@ -293,8 +417,43 @@ class GatewayTest {
     assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(origin + "/nope.html")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
   }
 
+  /** The attack run: no security headers on /healthz, on Jetty's own 4xx or on the refused upgrade; every answer named Jetty's version. */
+  @Test
+  void everyAnswerCarriesTheSecurityHeadersAndNamesNoServer() throws Exception {
+    start(Map.of());
+    int port = gateway.port();
+    assertHardened(RawHttp.get(port, "/healthz"), 200, "health");
+    assertHardened(RawHttp.get(port, "/"), 200, "page");
+    assertHardened(RawHttp.get(port, "/js/wire.js"), 200, "module");
+    assertHardened(RawHttp.get(port, "/nope.html"), 404, "missing file");
+    assertHardened(RawHttp.exchange(port, "GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 400, "bad URI encoding");
+    assertHardened(RawHttp.exchange(port, "GET /a/../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 400, "traversal");
+    assertHardened(RawHttp.exchange(port, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(16 * 1024) + "\r\nConnection: close\r\n\r\n"),
+        431, "oversized header");
+    assertHardened(upgradeRefusal("https://evil.example"), 403, "upgrade from a foreign origin");
+  }
+
   private int handshakeStatus(String withOrigin) throws Exception {
     ExecutionException e = assertThrows(ExecutionException.class, () -> WsClient.connect(gateway.port(), "userID=x", withOrigin));
     return assertInstanceOf(WebSocketHandshakeException.class, e.getCause()).getResponse().statusCode();
+  }
+
+  private RawHttp.Answer upgradeRefusal(String withOrigin) throws Exception {
+    RawWebSocket.Refused refused = assertThrows(RawWebSocket.Refused.class, () -> RawWebSocket.open(gateway.port(), "userID=x", withOrigin));
+    return refused.answer;
+  }
+
+  /** The status, the security headers, no server name or version, and a short body that names nothing. */
+  static void assertHardened(RawHttp.Answer a, int status, String what) {
+    assertEquals(status, a.status(), what + ": " + a.body());
+    assertNull(a.header("server"), what + " names the server: " + a.header("server"));
+    assertNull(a.header("x-powered-by"), what);
+    assertTrue(String.valueOf(a.header("content-security-policy")).contains("frame-ancestors 'none'"), what + " lacks the CSP");
+    assertEquals("nosniff", a.header("x-content-type-options"), what);
+    assertEquals("no-referrer", a.header("referrer-policy"), what);
+    assertFalse(a.body().toLowerCase(java.util.Locale.ROOT).contains("jetty"), what + " body names Jetty: " + a.body());
+    if (status >= 400) {
+      assertTrue(a.body().length() < 100, what + " body: " + a.body());
+    }
   }
 }

@@ -54,6 +54,7 @@ class EmulatedCloudTest {
   static PushBridge bridge;
   static InviteTokens tokens;
   static Map<String, String> env;
+  static String ownerKey;
 
   @BeforeAll
   static void startCloud() throws Exception {
@@ -72,6 +73,8 @@ class EmulatedCloudTest {
     // Every test client connects from 127.0.0.1; the per-address cap is tested in GatewayTest.
     env.put("MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "1000000");
     env.put("SWEEP_PASSES", "1");
+    ownerKey = dev.videocall.core.OwnerKey.generate();
+    env.put("OWNER_KEY", ownerKey);
     // No scheduler: the test calls the sweeper itself, every 250 ms, when it needs it. Dead letters
     // after 100 attempts (Pub/Sub's maximum), not Terraform's 15: the fault run below makes almost half
     // of all deliveries fail on purpose, far past anything real, and tests order and once-only
@@ -383,17 +386,25 @@ class EmulatedCloudTest {
   void createCallRunsUnderTheInvokerAsOnCloudFunctions() throws Exception {
     {
       ChildJvm createCall = cloud.createCall();
-      HttpResponse<String> r = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://localhost:" + createCall.port + "/"))
-              .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"alice\",\"bob\"]}")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      URI url = URI.create("http://localhost:" + createCall.port + "/");
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest.Builder post = HttpRequest.newBuilder(url).POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"alice\",\"bob\"]}"));
+      assertEquals(401, http.send(post.build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "no owner key, no call");
+      HttpResponse<String> r = http.send(post.header("Authorization", "Bearer " + ownerKey).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode(), r.body());
       assertTrue(r.body().contains("\"alice\":\"http://localhost/video?userID=alice&peerID=bob&token="), r.body());
-      HttpResponse<String> bad = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://localhost:" + createCall.port + "/"))
+      HttpResponse<String> bad = http.send(
+          HttpRequest.newBuilder(url).header("Authorization", "Bearer " + ownerKey)
               .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"alice\"]}")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(400, bad.statusCode());
+      // The site's page (PUBLIC_BASE_URL's origin) may call it from the browser; the invoker passes OPTIONS through.
+      HttpResponse<String> preflight = http.send(
+          HttpRequest.newBuilder(url).method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "http://localhost")
+              .header("Access-Control-Request-Method", "POST").build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(204, preflight.statusCode());
+      assertEquals("http://localhost", preflight.headers().firstValue("access-control-allow-origin").orElse(null));
     }
   }
 

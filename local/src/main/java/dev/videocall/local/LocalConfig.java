@@ -2,6 +2,7 @@ package dev.videocall.local;
 
 import dev.videocall.contract.config.EnvValues;
 import dev.videocall.core.CoreConfig;
+import dev.videocall.core.OwnerKey;
 import dev.videocall.gateway.GatewayConfig;
 import java.util.List;
 import java.util.Map;
@@ -11,14 +12,17 @@ import java.util.Map;
  * gateway's and the core's settings (docs/operations.md lists them) plus
  *
  * <ul>
- *   <li>{@code PUBLIC_BASE_URL}: the URL links start with (default {@code http://localhost:PORT})
+ *   <li>{@code PUBLIC_BASE_URL}: the URL links start with (default: see {@link LinkBase})
  *   <li>{@code CALL_USERS}: the two names of the starter call printed at start-up (default alice,bob)
+ *   <li>{@code OWNER_KEY}: the key that lets the owner create calls from another device (requests
+ *       from this machine's loopback need none); generated for the run and printed once when unset
  * </ul>
  *
  * The gateway checks links at the door with the core's own signing keys (generated for the run when
  * none are configured).
  */
-public record LocalConfig(GatewayConfig gateway, CoreConfig core, String publicBaseUrl, List<String> callUsers) {
+public record LocalConfig(
+    GatewayConfig gateway, CoreConfig core, String publicBaseUrl, List<String> callUsers, String ownerKey, boolean ownerKeyGenerated) {
 
   public static LocalConfig fromEnv(Map<String, String> env) {
     CoreConfig core = CoreConfig.fromEnv(env, true);
@@ -26,10 +30,25 @@ public record LocalConfig(GatewayConfig gateway, CoreConfig core, String publicB
     if (users.size() != 2) {
       throw new IllegalArgumentException("CALL_USERS must name two people, e.g. alice,bob; got: " + users);
     }
+    String ownerKey = EnvValues.optional(env, "OWNER_KEY");
+    boolean generated = ownerKey == null;
+    if (generated) {
+      ownerKey = OwnerKey.generate();
+    }
+    OwnerKey.of(ownerKey); // refuses a weak key at start-up, naming the variable
     return new LocalConfig(
         GatewayConfig.fromEnv(env).withInviteSigningKeys(core.signingKeySpec()),
         core,
         EnvValues.optional(env, "PUBLIC_BASE_URL"),
-        users);
+        users,
+        ownerKey,
+        generated);
+  }
+
+  /** Never prints the owner key: this record may end up in a log line or an exception. */
+  @Override
+  public String toString() {
+    return "LocalConfig[gateway=" + gateway + ", publicBaseUrl=" + publicBaseUrl + ", callUsers=" + callUsers
+        + ", ownerKeyGenerated=" + ownerKeyGenerated + "]";
   }
 }

@@ -30,6 +30,13 @@ public final class LocalMain {
     } catch (CallCreator.InvalidCallRequest e) {
       out.println("Could not create the starter call (CALL_USERS): " + e.getMessage());
     }
+    if (config.ownerKeyGenerated()) {
+      // Printed here once, for the person who started the server; never logged.
+      out.println("New calls from this machine need no key; from another device (a phone) the page asks for the");
+      out.println("owner key of this run: " + config.ownerKey() + "   (set OWNER_KEY to choose your own)");
+    } else {
+      out.println("New calls from another device need the owner key you configured (OWNER_KEY).");
+    }
     if (stack.signingKeyGenerated()) {
       out.println("(links are signed with a key made for this run: they stop working when it stops;"
           + " set INVITE_SIGNING_KEYS to keep them)");

@@ -3,7 +3,9 @@ package dev.videocall.local;
 import dev.videocall.contract.invite.InviteTokens;
 import dev.videocall.core.CallCreator;
 import dev.videocall.core.CallsApi;
+import dev.videocall.core.CallsEndpoint;
 import dev.videocall.core.GatewayLiveness;
+import dev.videocall.core.OwnerKey;
 import dev.videocall.core.SignalingRouter;
 import dev.videocall.core.memory.InMemoryPresenceStore;
 import dev.videocall.gateway.Gateway;
@@ -40,7 +42,10 @@ public final class LocalStack implements AutoCloseable {
         new Gateway(
             config.gateway(),
             envelope -> gatewayRef.get().deliver(router.handle(envelope)),
-            Map.of("/api/", new CallsHandler(new CallsApi(callCreator), config.publicBaseUrl())));
+            Map.of("/api/", new CallsHandler(
+                new CallsEndpoint(new CallsApi(callCreator), OwnerKey.of(config.ownerKey()), config.core().callCreationLimiter()),
+                config.publicBaseUrl(),
+                config.gateway().trustForwardedFor())));
     gatewayRef.set(gateway);
     gateway.start();
     return new LocalStack(gateway, callCreator, config);

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.net.URI;
@@ -16,7 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import dev.videocall.testkit.LogCapture;
+import dev.videocall.testkit.RawHttp;
 import dev.videocall.testkit.WsClient;
 
 /** The embedded default end to end over real HTTP and real WebSockets: bad input included. */
@@ -24,26 +23,20 @@ class LocalStackTest {
   static final String KEYS = "t1:" + java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
   static LocalStack stack;
   static String origin;
-  /** Every log event of the stack, kept thread-safely for counting. */
-  static final java.util.List<ILoggingEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-  static final ch.qos.logback.core.AppenderBase<ILoggingEvent> logs = new ch.qos.logback.core.AppenderBase<>() {
-    @Override
-    protected void append(ILoggingEvent e) {
-      events.add(e);
-    }
-  };
+  /** Every log event of the stack, for counting. */
+  static LogCapture logs;
 
   @BeforeAll
   static void start() throws Exception {
     stack = LocalStack.start(LocalConfig.fromEnv(Map.of("PORT", "0", "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "10000", "INVITE_SIGNING_KEYS", KEYS)));
     origin = "http://localhost:" + stack.port();
-    logs.start();
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+    logs = LogCapture.start();
   }
 
   @AfterAll
   static void stop() {
     stack.close();
+    logs.close();
   }
 
   /** Query strings of a fresh call's two links, alice's first. */
@@ -71,6 +64,17 @@ class LocalStackTest {
             .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"ann\",\"ben\"]}")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertTrue(r.body().contains("\"ann\":\"" + origin + "/video?userID=ann&peerID=ben&token="), r.body());
+  }
+
+  /** The attack run: Host: evil.example returned links to evil.example. */
+  @Test
+  void aForgedHostDoesNotChooseWhereLinksPoint() throws Exception {
+    String body = "{\"users\":[\"hal\",\"ivy\"]}";
+    RawHttp.Answer r = RawHttp.exchange(stack.port(), "POST /api/calls HTTP/1.1\r\nHost: evil.example\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+    assertEquals(200, r.status(), r.body());
+    assertFalse(r.body().contains("evil.example"), r.body());
+    assertTrue(r.body().contains("\"hal\":\"http://localhost:" + stack.port() + "/video?userID=hal&peerID=ivy&token="), r.body());
   }
 
   @Test
@@ -203,8 +207,6 @@ class LocalStackTest {
   }
 
   private static int warnings(String code) {
-    return (int) events.stream()
-        .filter(e -> e.getKeyValuePairs() != null && e.getKeyValuePairs().stream().anyMatch(kv -> "code".equals(kv.key) && code.equals(kv.value)))
-        .count();
+    return logs.withKeyValue("code", code).size();
   }
 }

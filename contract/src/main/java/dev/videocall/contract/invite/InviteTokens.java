@@ -57,8 +57,9 @@ public final class InviteTokens {
   }
 
   /**
-   * Checks a token against the (already normalised) user and peer of the link. Never throws for any
-   * input string.
+   * Checks a token against the (already normalised) user and peer of the link. Only the canonical
+   * spelling verifies: the expiry in decimal without leading zeros and the MAC in base64url without
+   * padding, exactly as {@link #mint} writes them. Never throws for any input string.
    */
   public Check verify(String token, String userId, String peerId, Instant now) {
     if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
@@ -77,13 +78,19 @@ public final class InviteTokens {
     if (key.isEmpty()) {
       return new Rejected("unknown signing key");
     }
+    long exp = Long.parseLong(parts[3]);
     byte[] given;
     try {
       given = Base64.getUrlDecoder().decode(parts[4]);
     } catch (IllegalArgumentException e) {
       return new Rejected("malformed signature");
     }
-    long exp = Long.parseLong(parts[3]);
+    // One spelling per token: what was parsed must print back as exactly what was given. The decoder
+    // alone accepts padding, a last character whose unused bits differ, and leading zeros in the
+    // expiry, each of which would make another string verify as the same link.
+    if (!parts[3].equals(Long.toString(exp)) || !parts[4].equals(B64.encodeToString(given))) {
+      return new Rejected("not the canonical spelling of a token");
+    }
     byte[] expected = mac(key.get(), kid, sessionId, userId, peerId, exp);
     if (!MessageDigest.isEqual(expected, given)) {
       return new Rejected("signature mismatch");

@@ -63,6 +63,30 @@ class InviteTokensTest {
   }
 
   @Test
+  void onlyTheCanonicalSpellingVerifies() {
+    String t = tokens.mint("SESSION0123456789ab", "alice", "bob", NOW.plusSeconds(60));
+    String[] parts = t.split("\\.");
+    String mac = parts[4];
+    // 32 MAC bytes take 43 base64 characters; the last one carries two bits no byte uses.
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char last = mac.charAt(mac.length() - 1);
+    String otherLast = mac.substring(0, mac.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+    String[] respellings = {
+      String.join(".", parts[0], parts[1], parts[2], parts[3], mac + "="),
+      String.join(".", parts[0], parts[1], parts[2], parts[3], otherLast),
+      String.join(".", parts[0], parts[1], parts[2], "0" + parts[3], mac),
+      String.join(".", parts[0], parts[1], parts[2], "000" + parts[3], mac),
+    };
+    for (String respelled : respellings) {
+      assertNotEquals(t, respelled);
+      assertTrue(java.util.Arrays.equals(java.util.Base64.getUrlDecoder().decode(respelled.split("\\.")[4]),
+          java.util.Base64.getUrlDecoder().decode(mac)), "the same MAC bytes: " + respelled);
+      assertInstanceOf(Rejected.class, tokens.verify(respelled, "alice", "bob", NOW), respelled);
+    }
+    assertInstanceOf(Verified.class, tokens.verify(t, "alice", "bob", NOW));
+  }
+
+  @Test
   void aTokenFromAnotherKeyIsRejected() {
     InviteTokens other = new InviteTokens(SigningKeys.of("k1", "another-key-another-key-another-k".getBytes()));
     String forged = other.mint("SESSION0123456789ab", "alice", "bob", NOW.plusSeconds(60));

@@ -1,0 +1,77 @@
+// Unit tests of the page's recovery decisions (web/js/recovery.js; pure, no browser).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  afterNegotiationError, classifyOffer, recoveryAction, recoveryWaitMs, RECOVERY_TIMEOUT_MS, sdpSessionId,
+} from '../web/js/recovery.js';
+
+const sdp = (session, version = 2) => `v=0\r\no=- ${session} ${version} IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n`;
+
+test('the session id is read from the o= line', () => {
+  assert.equal(sdpSessionId(sdp('4611731400430051336')), '4611731400430051336');
+  assert.equal(sdpSessionId('v=0\r\no=mozilla...THIS_IS_SDPARTA-99.0 8120925577124349706 0 IN IP4 0.0.0.0\r\n'), '8120925577124349706');
+  assert.equal(sdpSessionId(''), null);
+  assert.equal(sdpSessionId(undefined), null);
+});
+
+test('a re-offer of the current session is answered, unless it collides with ours at the impolite side', () => {
+  const same = { offerSdp: sdp('1', 5), remoteSdp: sdp('1', 3) };
+  assert.equal(classifyOffer({ ...same, offering: false, polite: false }), 'answer');
+  assert.equal(classifyOffer({ ...same, offering: false, polite: true }), 'answer');
+  assert.equal(classifyOffer({ ...same, offering: true, polite: true }), 'answer');
+  assert.equal(classifyOffer({ ...same, offering: true, polite: false }), 'ignore');
+});
+
+test('an offer of another session replaces the connection, even one with an offer of ours outstanding', () => {
+  for (const offering of [false, true]) {
+    for (const polite of [false, true]) {
+      assert.equal(classifyOffer({ offerSdp: sdp('2'), remoteSdp: sdp('1'), offering, polite }), 'new-session', JSON.stringify({ offering, polite }));
+    }
+  }
+});
+
+test('two fresh connections offered at once: the polite side yields, the impolite side keeps its own', () => {
+  assert.equal(classifyOffer({ offerSdp: sdp('2'), remoteSdp: null, offering: true, polite: true }), 'new-session');
+  assert.equal(classifyOffer({ offerSdp: sdp('2'), remoteSdp: null, offering: true, polite: false }), 'ignore');
+  assert.equal(classifyOffer({ offerSdp: sdp('2'), remoteSdp: null, offering: false, polite: false }), 'new-session');
+});
+
+test('only a failed local offer on a working connection is rolled back; every other failure rebuilds', () => {
+  assert.equal(afterNegotiationError({ step: 'local-offer', connectionState: 'connected' }), 'rollback');
+  assert.equal(afterNegotiationError({ step: 'local-offer', connectionState: 'failed' }), 'rebuild');
+  // The answer Chromium refused (DTLS role switch): the peer is already on the new offer.
+  assert.equal(afterNegotiationError({ step: 'remote-answer', connectionState: 'connected' }), 'rebuild');
+  for (const step of ['remote-offer', 'local-answer']) {
+    for (const connectionState of ['connected', 'disconnected', 'new']) {
+      assert.equal(afterNegotiationError({ step, connectionState }), 'rebuild', `${step} while ${connectionState}`);
+    }
+  }
+});
+
+test('only the leader restarts ICE; the other side asks it to', () => {
+  const base = { restarted: false, signalingUp: true, peerPresent: true };
+  for (const cause of ['disconnected', 'failed', 'requested']) {
+    assert.equal(recoveryAction({ ...base, cause, leader: true }), 'restart-ice', cause);
+    assert.equal(recoveryAction({ ...base, cause, leader: false }), 'ask-peer', cause);
+  }
+});
+
+test('a leader whose restart did not help builds a fresh connection when it fails again', () => {
+  const base = { leader: true, restarted: true, signalingUp: true, peerPresent: true };
+  assert.equal(recoveryAction({ ...base, cause: 'failed' }), 'rebuild');
+  assert.equal(recoveryAction({ ...base, cause: 'disconnected' }), 'restart-ice');
+});
+
+test('a connection unwell for too long is rebuilt by either side, but only when the peer can be reached', () => {
+  for (const leader of [true, false]) {
+    assert.equal(recoveryAction({ cause: 'stalled', leader, restarted: false, signalingUp: true, peerPresent: true }), 'rebuild');
+    assert.equal(recoveryAction({ cause: 'stalled', leader, restarted: false, signalingUp: false, peerPresent: true }), 'wait');
+    assert.equal(recoveryAction({ cause: 'stalled', leader, restarted: false, signalingUp: true, peerPresent: false }), 'wait');
+  }
+});
+
+test('the wait before acting grows with rebuilds that did not connect, up to a minute', () => {
+  assert.equal(recoveryWaitMs(0), RECOVERY_TIMEOUT_MS);
+  assert.equal(recoveryWaitMs(1), 2 * RECOVERY_TIMEOUT_MS);
+  assert.equal(recoveryWaitMs(10), 60000);
+});

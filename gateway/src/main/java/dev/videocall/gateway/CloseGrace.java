@@ -1,0 +1,28 @@
+package dev.videocall.gateway;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.websocket.api.Session;
+
+/**
+ * After the server has sent its close frame, the client has {@link GatewayConfig#CLOSE_GRACE} to
+ * answer it; a client that has not (a flooder ignoring its close) loses the TCP connection.
+ */
+final class CloseGrace {
+  private CloseGrace() {}
+
+  /** Drops {@code session} after the grace unless {@code closed} says the handshake finished. */
+  static void start(ScheduledExecutorService timers, Session session, BooleanSupplier closed) {
+    try {
+      timers.schedule(() -> {
+        if (!closed.getAsBoolean()) {
+          session.disconnect();
+        }
+      }, GatewayConfig.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopping) {
+      // The gateway is stopping; stopping the server disconnects whatever is left.
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.videocall.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class FrameBudgetsTest {
+  static final long SECOND = 1_000_000_000L;
+
+  @Test
+  void theSameLinkSharesOneBudgetAndAnotherLinkHasItsOwn() {
+    FrameBudgets budgets = new FrameBudgets(5, 10, 50, 100);
+    FrameRateLimiter alice = budgets.of("alice", "bob", "t1", 0);
+    assertSame(alice, budgets.of("Alice", "BOB", "t1", SECOND), "a reconnect with the same link");
+    assertNotSame(alice, budgets.of("bob", "alice", "t2", 0), "the other person of the call");
+    assertNotSame(alice, budgets.of("alice", "bob", "t3", 0), "another link for the same names");
+  }
+
+  @Test
+  void onlyBudgetsAsGoodAsNewAreDroppedToMakeRoom() {
+    FrameBudgets budgets = new FrameBudgets(5, 10, 50, 100);
+    FrameRateLimiter spent = budgets.of("flooder", "x", "t", 0);
+    for (int i = 0; i < 10; i++) {
+      spent.onFrame(0);
+    }
+    for (int i = 0; i < 150; i++) {
+      budgets.of("u" + i, "x", "t", 0).onFrame(0);
+    }
+    assertTrue(budgets.tracked() > 100, "budgets in use are kept even over the cap");
+    // 1.5 s later the others have refilled their one frame and are as good as new; the flooder's is
+    // still short of its burst (10 frames at 5/s take 2 s to come back).
+    budgets.of("late", "x", "t", 3 * SECOND / 2);
+    assertTrue(budgets.tracked() <= 3, "idle budgets dropped: " + budgets.tracked());
+    assertSame(spent, budgets.of("flooder", "x", "t", 3 * SECOND / 2), "a budget still in use is kept");
+  }
+
+  @Test
+  void aFloodOfNewLinksCannotGrowTheTableWithoutBound() {
+    FrameBudgets budgets = new FrameBudgets(5, 10, 50, 100);
+    for (int i = 0; i < 10_000; i++) {
+      budgets.of("u" + i, "x", "t", i * 1_000_000L).onFrame(i * 1_000_000L); // one a millisecond, each spending
+    }
+    assertTrue(budgets.tracked() <= 2 * 100 + 1_000, "bounded by twice the cap plus a second of arrivals: " + budgets.tracked());
+  }
+}

@@ -1,0 +1,38 @@
+// What the page says about the call, worked out from facts alone each time one changes, so the status
+// can never disagree with the connection: a connection that is not "connected" never reads
+// "Connected". Pure (unit-tested in e2e/call-view.test.mjs); ui.js shows the result.
+import { LEAVE_REASON } from './wire.js';
+
+/**
+ * @typedef {{
+ *   over: {state: 'ended'|'error', message: string, code?: string|number}|null,
+ *   welcomed: boolean,        // a welcome arrived on some socket
+ *   signalingUp: boolean,     // the current socket is open and welcomed
+ *   peerPresent: boolean,
+ *   peerLeft: 'hangup'|'disconnected'|null, // why the peer is gone, when they are
+ *   connection: RTCPeerConnectionState|null, // of the current RTCPeerConnection, if there is one
+ *   wasConnected: boolean,    // media flowed with this peer since they (re)joined
+ *   info: string|null,        // a notice unrelated to recovery (camera blocked, rate-limited)
+ * }} Facts
+ * @typedef {{state: string, status: string, notice: string|null, recovering: 'signaling'|'media'|null,
+ *            code?: string|number}} View
+ */
+
+/** @param {Facts} f @param {string} peer the peer's name @returns {View} */
+export function callView(f, peer) {
+  const view = (state, status, notice = null, recovering = null) => ({ state, status, notice: notice ?? f.info, recovering });
+  if (f.over) return { state: f.over.state, status: f.over.message, notice: null, recovering: null, code: f.over.code };
+  if (f.connection === 'connected') {
+    if (!f.signalingUp) return view('connected', `Connected with ${peer}`, 'Reconnecting to the server… the call continues.', 'signaling');
+    if (!f.peerPresent) return view('connected', `Connected with ${peer}`, `${peer}'s connection is unstable; the call continues while it recovers.`);
+    return view('connected', `Connected with ${peer}`);
+  }
+  if (!f.signalingUp) return view('connecting', f.welcomed ? 'Reconnecting…' : 'Connecting…');
+  if (!f.peerPresent) {
+    if (f.peerLeft === LEAVE_REASON.HANGUP) return view('peer-left', `${peer} left the call.`);
+    if (f.peerLeft) return view('peer-left', `${peer} was disconnected.`);
+    return view('waiting', `Waiting for ${peer} to join…`);
+  }
+  if (f.wasConnected) return view('reconnecting', `Reconnecting to ${peer}…`, 'The connection dropped; trying to recover…', 'media');
+  return view('negotiating', `${peer} is here. Connecting…`);
+}
