@@ -99,7 +99,10 @@ public final class SignalingRouter {
           .addKeyValue("replacedBy", e.connectionId())
           .log("connection replaced by a newer one");
     });
-    Optional<Participant> livePeer = joined.peer().filter(p -> isAlive(p, now));
+    // A parked peer is in the call but holds no socket: it is told nothing and does not count as
+    // present (this side waits for it as answerer), but the welcome says it is still in the call.
+    Optional<Participant> livePeer = joined.peer().filter(p -> reachable(p, now));
+    boolean peerParked = joined.peer().filter(Participant::parked).isPresent();
     boolean polite = id.userId().compareTo(id.peerId()) < 0;
     out.send(
         self,
@@ -108,6 +111,7 @@ public final class SignalingRouter {
             id.userId(),
             id.peerId(),
             livePeer.isPresent(),
+            peerParked,
             polite,
             joined.epoch(),
             iceServers.forUser(id.userId(), now))));
@@ -118,6 +122,7 @@ public final class SignalingRouter {
         .addKeyValue("connectionId", e.connectionId())
         .addKeyValue("gatewayId", e.gatewayId())
         .addKeyValue("peerPresent", livePeer.isPresent())
+        .addKeyValue("peerParked", peerParked)
         .log("joined call");
   }
 
@@ -152,7 +157,7 @@ public final class SignalingRouter {
         participants = presence.participants(id.sessionId());
       }
       Participant me = participants.get(id.userId());
-      if (hungUp || me == null || !me.connection().equals(self)) {
+      if (hungUp || me == null || me.parked() || !me.connection().equals(self)) {
         refuse(e, out, ErrorCode.NOT_JOINED, "this connection is not your current one in the call");
         continue;
       }
@@ -162,7 +167,7 @@ public final class SignalingRouter {
         continue;
       }
       Participant peer = participants.get(id.peerId());
-      if (peer == null || !isAlive(peer, now)) {
+      if (peer == null || !reachable(peer, now)) {
         refuse(e, out, ErrorCode.PEER_ABSENT, id.peerId() + " is not connected; message dropped");
         continue;
       }
@@ -170,17 +175,39 @@ public final class SignalingRouter {
     }
   }
 
+  /**
+   * A closed socket leaves the call, unless the page closed it with 4100 PARKED from its current
+   * connection: then the person stays in the call, parked, and nobody is told (docs/protocol.md,
+   * "Parking").
+   */
   private void close(Envelope e, Outbox out) {
-    // A connection whose open was refused never joined; leave() then finds nothing to do.
+    // A connection whose open was refused never joined; leave() and park() then find nothing to do.
     // Every event before the close was a frame: the open is 0, the close comes last.
-    identify(e).ifPresent(id -> leave(e, id, out, LeaveReason.DISCONNECTED, clock.instant(), Math.max(0, e.seq() - 1)));
+    long messagesSent = Math.max(0, e.seq() - 1);
+    identify(e).ifPresent(id -> {
+      if (Integer.valueOf(CloseCode.PARKED.code()).equals(e.closeCode())) {
+        park(e, id, clock.instant(), messagesSent);
+      } else {
+        leave(e, id, out, LeaveReason.DISCONNECTED, clock.instant(), messagesSent);
+      }
+    });
+  }
+
+  private void park(Envelope e, Identity id, Instant now, long messagesSent) {
+    if (presence.park(id.sessionId(), id.userId(), e.connectionId(), now, messagesSent) instanceof PresenceStore.Parked) {
+      log.atInfo()
+          .addKeyValue("sessionId", id.sessionId())
+          .addKeyValue("userId", id.userId())
+          .addKeyValue("connectionId", e.connectionId())
+          .log("parked");
+    }
   }
 
   /** Leaves the call; {@code messagesSent} is how many frames the connection sent, for the call's record. */
   private void leave(Envelope e, Identity id, Outbox out, LeaveReason reason, Instant now, long messagesSent) {
     if (presence.leave(id.sessionId(), id.userId(), e.connectionId(), now, messagesSent) instanceof Left left) {
       left.peer()
-          .filter(p -> isAlive(p, now))
+          .filter(p -> reachable(p, now))
           .ifPresent(p -> out.send(p.connection(), ServerFrames.peerLeft(id.userId(), reason, left.epoch())));
       log.atInfo()
           .addKeyValue("sessionId", id.sessionId())
@@ -203,8 +230,9 @@ public final class SignalingRouter {
     return Optional.empty();
   }
 
-  private boolean isAlive(Participant p, Instant now) {
-    return liveness.isAlive(p.connection().gatewayId(), now);
+  /** Holds a socket on a live gateway: what a delivery needs. A parked participant holds none. */
+  private boolean reachable(Participant p, Instant now) {
+    return p.connected() && liveness.isAlive(p.connection().gatewayId(), now);
   }
 
   private void refuse(Envelope e, Outbox out, ErrorCode code, String message) {

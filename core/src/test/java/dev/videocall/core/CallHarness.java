@@ -60,6 +60,11 @@ final class CallHarness {
     return send(new Envelope(conn, gateway, Event.CLOSE, seq(conn), link.user(), link.peer(), link.token(), null, 1001, null));
   }
 
+  /** The page closes its socket with 4100 PARKED: the call goes on peer to peer. */
+  Envelope park(String conn, String gateway, Link link) {
+    return send(new Envelope(conn, gateway, Event.CLOSE, seq(conn), link.user(), link.peer(), link.token(), null, 4100, null));
+  }
+
   private Envelope send(Envelope e) {
     deliveries.addAll(router.handle(e));
     return e;

@@ -1,6 +1,7 @@
 package dev.videocall.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,8 @@ import dev.videocall.core.PresenceStore.Join;
 import dev.videocall.core.PresenceStore.Joined;
 import dev.videocall.core.PresenceStore.Left;
 import dev.videocall.core.PresenceStore.NotCurrent;
+import dev.videocall.core.PresenceStore.Parked;
+import dev.videocall.core.Participant;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -111,6 +114,76 @@ public abstract class PresenceStoreContract {
     assertEquals(5, messagesSent(session));
     store().leave(session, "alice", "a1", NOW, 7);
     assertEquals(5, messagesSent(session), "a leave that changes nothing counts nothing");
+  }
+
+  // --- Parking: in the call with the socket closed (docs/protocol.md, "Parking") ---------------
+
+  @Test
+  void aParkedParticipantStaysInTheCallMarkedParked() {
+    store().join(join("alice", "bob", "gw1", "a1"));
+    store().join(join("bob", "alice", "gw2", "b1"));
+    assertInstanceOf(Parked.class, store().park(session, "alice", "a1", NOW.plusSeconds(5), 3));
+    var participants = store().participants(session);
+    assertEquals(2, participants.size(), "parking is not a leave");
+    Participant alice = participants.get("alice");
+    assertTrue(alice.parked());
+    assertEquals(NOW.plusSeconds(5), alice.parkedAt());
+    assertEquals(new ConnectionRef("gw1", "a1"), alice.connection(), "the parked connection is kept for the record");
+    assertTrue(participants.get("bob").connected());
+    assertEquals(3, messagesSent(session), "what the parked connection sent is counted, as at a leave");
+  }
+
+  @Test
+  void parkingAgainChangesNothingAndAnOldConnectionCannotPark() {
+    store().join(join("alice", "bob", "gw1", "a1"));
+    store().park(session, "alice", "a1", NOW, 3);
+    assertInstanceOf(Parked.class, store().park(session, "alice", "a1", NOW.plusSeconds(9), 3), "a redelivered close");
+    assertEquals(NOW, store().participants(session).get("alice").parkedAt());
+    assertEquals(3, messagesSent(session), "counted once");
+    store().join(join("alice", "bob", "gw1", "a2"));
+    assertInstanceOf(NotCurrent.class, store().park(session, "alice", "a1", NOW, 0));
+    assertTrue(store().participants(session).get("alice").connected(), "a2 holds the call");
+    assertInstanceOf(NotCurrent.class, store().park(session, "carol", "c1", NOW, 0), "nobody of that name");
+  }
+
+  @Test
+  void joiningAgainUnparksAndReplacesNothing() {
+    long before = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a1"))).epoch();
+    store().join(join("bob", "alice", "gw2", "b1"));
+    store().park(session, "alice", "a1", NOW, 0);
+    Joined back = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw2", "a2")));
+    assertTrue(back.replaced().isEmpty(), "the parked connection is closed already");
+    assertEquals("b1", back.peer().orElseThrow().connection().connectionId());
+    assertTrue(back.epoch() > before);
+    Participant alice = store().participants(session).get("alice");
+    assertTrue(alice.connected());
+    assertEquals(new ConnectionRef("gw2", "a2"), alice.connection());
+  }
+
+  @Test
+  void aJoinerAndALeaverSeeTheParkedPeer() {
+    store().join(join("alice", "bob", "gw1", "a1"));
+    store().join(join("bob", "alice", "gw2", "b1"));
+    store().park(session, "alice", "a1", NOW, 0);
+    Joined bobAgain = assertInstanceOf(Joined.class, store().join(join("bob", "alice", "gw2", "b2")));
+    assertTrue(bobAgain.peer().orElseThrow().parked(), "bob's welcome can say alice is parked");
+    Left bobGone = assertInstanceOf(Left.class, store().leave(session, "bob", "b2", NOW, 0));
+    assertTrue(bobGone.peer().orElseThrow().parked());
+    assertEquals(1, store().participants(session).size(), "alice, parked, is still in the call");
+  }
+
+  @Test
+  void theSweeperSeesOnlyCallsWhereSomeoneHoldsASocket() {
+    store().join(join("alice", "bob", "gw1", "a1"));
+    store().join(join("bob", "alice", "gw2", "b1"));
+    store().park(session, "alice", "a1", NOW, 0);
+    assertTrue(store().openSessionIds(10_000).contains(session), "bob is still connected");
+    store().park(session, "bob", "b1", NOW, 0);
+    assertFalse(store().openSessionIds(10_000).contains(session), "everyone parked: no socket to strand");
+    store().join(join("bob", "alice", "gw2", "b2"));
+    assertTrue(store().openSessionIds(10_000).contains(session), "bob came back");
+    store().leave(session, "bob", "b2", NOW, 0);
+    assertFalse(store().openSessionIds(10_000).contains(session), "only parked alice is left");
   }
 
   /** How an adapter reports the call's total of {@code messagesSent} (while someone is still in it). */

@@ -62,7 +62,8 @@ public final class InMemoryPresenceStore implements PresenceStore {
     session.epoch = epochs.incrementAndGet();
     return new Joined(
         Optional.ofNullable(session.participants.get(join.peerId())),
-        Optional.ofNullable(previous).map(Participant::connection),
+        // A parked connection is closed already: there is nothing to replace.
+        Optional.ofNullable(previous).filter(Participant::connected).map(Participant::connection),
         session.epoch);
   }
 
@@ -91,6 +92,25 @@ public final class InMemoryPresenceStore implements PresenceStore {
   }
 
   @Override
+  public ParkResult park(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
+    Session session = sessions.get(sessionId);
+    if (session == null) {
+      return new NotCurrent();
+    }
+    synchronized (session) {
+      Participant current = session.participants.get(userId);
+      if (current == null || !current.connection().connectionId().equals(connectionId)) {
+        return new NotCurrent();
+      }
+      if (current.connected()) {
+        session.participants.put(userId, new Participant(userId, current.connection(), current.userAgent(), now));
+        session.messagesSent += messagesSent;
+      }
+      return new Parked();
+    }
+  }
+
+  @Override
   public Map<String, Participant> participants(String sessionId) {
     Session session = sessions.get(sessionId);
     if (session == null) {
@@ -103,7 +123,15 @@ public final class InMemoryPresenceStore implements PresenceStore {
 
   @Override
   public List<String> openSessionIds(int limit) {
-    return sessions.keySet().stream().limit(limit).toList();
+    return sessions.entrySet().stream()
+        .filter(e -> {
+          synchronized (e.getValue()) {
+            return e.getValue().participants.values().stream().anyMatch(Participant::connected);
+          }
+        })
+        .map(Map.Entry::getKey)
+        .limit(limit)
+        .toList();
   }
 
   /** Messages the call's connections sent, counted as they left; for tests and diagnostics. */

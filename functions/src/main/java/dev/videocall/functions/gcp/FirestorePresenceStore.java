@@ -24,10 +24,16 @@ import java.util.concurrent.ExecutionException;
  * Presence in Firestore, laid out for a person reading the console:
  *
  * <pre>
- * sessions/{sessionId}                      users, state (waiting|active|ended), epoch, createdAt,
- *                                           updatedAt, messagesSent, expireAt (TTL)
- * sessions/{sessionId}/participants/{user}  connectionId, gatewayId, joinedAt, userAgent, expireAt
+ * sessions/{sessionId}                      users, state (waiting|active|parked|ended), epoch,
+ *                                           createdAt, updatedAt, messagesSent, expireAt (TTL)
+ * sessions/{sessionId}/participants/{user}  connectionId, gatewayId, joinedAt, userAgent, expireAt,
+ *                                           parkedAt (only while parked)
  * </pre>
+ *
+ * {@code state} says who holds a socket: {@code waiting} one person, connected; {@code active} both
+ * in the call and at least one connected; {@code parked} nobody connected but someone in the call
+ * (parked: the call goes on peer to peer); {@code ended} nobody. The sweeper reads only {@code
+ * waiting} and {@code active} calls, so a parked call costs no reads while it lasts.
  *
  * Joins and leaves are transactions that read before they write, so a leave from an old connection
  * never removes a newer one. One participant per document keeps concurrent writers apart. Relaying
@@ -67,6 +73,7 @@ public final class FirestorePresenceStore implements PresenceStore {
       }
       Optional<Participant> peer = peerDoc.exists() ? Optional.of(toParticipant(peerDoc)) : Optional.empty();
       Optional<Participant> previous = meDoc.exists() ? Optional.of(toParticipant(meDoc)) : Optional.empty();
+      // A parked connection is closed already: joining again (unparking) replaces nothing.
       long epoch = epochOf(sessionDoc);
       if (previous.isPresent() && previous.get().connection().equals(join.connection())) {
         return new Joined(peer, Optional.empty(), epoch);
@@ -79,9 +86,12 @@ public final class FirestorePresenceStore implements PresenceStore {
       me.put("joinedAt", now);
       me.put("userAgent", join.userAgent() == null ? "" : truncate(join.userAgent(), 256));
       me.put("expireAt", expireAt);
+      // Written as null rather than left out: the npm emulator's set keeps fields the new data lacks
+      // (docs/emulators.md), where Firestore replaces the document.
+      me.put("parkedAt", null);
       tx.set(meRef, me);
       Map<String, Object> sessionFields = new HashMap<>();
-      sessionFields.put("state", peer.isPresent() ? "active" : "waiting");
+      sessionFields.put("state", state(true, peer));
       sessionFields.put("updatedAt", now);
       sessionFields.put("expireAt", expireAt);
       sessionFields.put("epoch", epoch + 1);
@@ -90,7 +100,7 @@ public final class FirestorePresenceStore implements PresenceStore {
         sessionFields.put("createdAt", now);
       }
       tx.set(sessionRef, sessionFields, SetOptions.merge());
-      return new Joined(peer, previous.map(Participant::connection), epoch + 1);
+      return new Joined(peer, previous.filter(Participant::connected).map(Participant::connection), epoch + 1);
     }));
   }
 
@@ -108,12 +118,43 @@ public final class FirestorePresenceStore implements PresenceStore {
       long epoch = epochOf(sessionDoc) + 1;
       tx.delete(meRef);
       tx.update(sessionRef, Map.of(
-          "state", peer.isPresent() ? "waiting" : "ended",
+          "state", state(false, peer),
           "updatedAt", ts(now),
           "epoch", epoch,
           "messagesSent", FieldValue.increment(messagesSent)));
       return new Left(peer, epoch);
     }));
+  }
+
+  @Override
+  public ParkResult park(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
+    DocumentReference sessionRef = session(sessionId);
+    DocumentReference meRef = participant(sessionId, userId);
+    return run(db.runTransaction(tx -> {
+      DocumentSnapshot meDoc = tx.get(meRef).get();
+      if (!meDoc.exists() || !connectionId.equals(meDoc.getString("connectionId"))) {
+        return new NotCurrent();
+      }
+      if (meDoc.get("parkedAt") != null) {
+        return new Parked(); // a redelivered close: parked already
+      }
+      DocumentSnapshot sessionDoc = tx.get(sessionRef).get();
+      Optional<Participant> peer = otherParticipant(tx, sessionDoc, sessionId, userId);
+      tx.update(meRef, Map.of("parkedAt", ts(now)));
+      tx.update(sessionRef, Map.of(
+          "state", peer.filter(Participant::connected).isPresent() ? "active" : "parked",
+          "updatedAt", ts(now),
+          "messagesSent", FieldValue.increment(messagesSent)));
+      return new Parked();
+    }));
+  }
+
+  /** The call's state once this user has joined ({@code joined}) or left, with the peer as it is. */
+  private static String state(boolean joined, Optional<Participant> peer) {
+    if (joined) {
+      return peer.isPresent() ? "active" : "waiting";
+    }
+    return peer.map(p -> p.connected() ? "waiting" : "parked").orElse("ended");
   }
 
   private Optional<Participant> otherParticipant(
@@ -177,8 +218,12 @@ public final class FirestorePresenceStore implements PresenceStore {
   }
 
   private static Participant toParticipant(DocumentSnapshot doc) {
+    Timestamp parkedAt = doc.getTimestamp("parkedAt");
     return new Participant(
-        doc.getId(), new ConnectionRef(doc.getString("gatewayId"), doc.getString("connectionId")), doc.getString("userAgent"));
+        doc.getId(),
+        new ConnectionRef(doc.getString("gatewayId"), doc.getString("connectionId")),
+        doc.getString("userAgent"),
+        parkedAt == null ? null : Instant.ofEpochSecond(parkedAt.getSeconds(), parkedAt.getNanos()));
   }
 
   static Timestamp ts(Instant i) {

@@ -66,6 +66,12 @@ class CallProfileTest {
     }
 
     @Override
+    public ParkResult park(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
+      count("park");
+      return inner.park(sessionId, userId, connectionId, now, messagesSent);
+    }
+
+    @Override
     public Map<String, Participant> participants(String sessionId) {
       count("participants");
       return inner.participants(sessionId);
