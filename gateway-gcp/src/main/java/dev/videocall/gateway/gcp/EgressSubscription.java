@@ -42,6 +42,8 @@ public final class EgressSubscription implements AutoCloseable {
   private final DeliverySink sink;
   /** Pause before a failed subscriber is replaced. */
   private static final long RESTART_DELAY_SECONDS = 5;
+  /** How long a renewal waits for the old subscriber to stop (it has nothing in flight). */
+  private static final long RENEW_STOP_SECONDS = 2;
 
   private final ScheduledExecutorService restarter =
       Executors.newSingleThreadScheduledExecutor(r -> {
@@ -89,7 +91,7 @@ public final class EgressSubscription implements AutoCloseable {
       public void failed(ApiService.State from, Throwable failure) {
         log.atError().addKeyValue("subscription", subscriptionName).addKeyValue("error", String.valueOf(failure.getMessage()))
             .log("egress subscriber failed; restarting it");
-        restarter.schedule(EgressSubscription.this::restart, RESTART_DELAY_SECONDS, TimeUnit.SECONDS);
+        restarter.schedule(() -> restart(s), RESTART_DELAY_SECONDS, TimeUnit.SECONDS);
       }
     }, MoreExecutors.directExecutor());
     subscriber = s;
@@ -97,8 +99,9 @@ public final class EgressSubscription implements AutoCloseable {
     log.atInfo().addKeyValue("subscription", subscriptionName).addKeyValue("gatewayId", gatewayId).log("egress subscription started");
   }
 
-  private synchronized void restart() {
-    if (closing) {
+  /** Replaces {@code failed} unless something else (a renewal) replaced it already. */
+  private synchronized void restart(Subscriber failed) {
+    if (closing || subscriber != failed) {
       return;
     }
     try {
@@ -106,7 +109,38 @@ public final class EgressSubscription implements AutoCloseable {
     } catch (Exception e) {
       log.atError().addKeyValue("subscription", subscriptionName).addKeyValue("error", String.valueOf(e.getMessage()))
           .log("egress subscriber restart failed; trying again");
-      restarter.schedule(this::restart, RESTART_DELAY_SECONDS, TimeUnit.SECONDS);
+      Subscriber current = subscriber;
+      restarter.schedule(() -> restart(current), RESTART_DELAY_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Replaces the subscriber with a fresh one (a new streaming pull on new channels) and returns once
+   * it runs. Called when the first connection after a long idle arrives (see {@link WakeOnFirstOpen}):
+   * a stream whose CPU was suspended for minutes may have died without its client noticing yet,
+   * while a new one pulls at once. The instance holds no connection then, so no delivery is pending.
+   * A failure is logged and left to the failure listener's restart.
+   */
+  public synchronized void renew() {
+    if (closing) {
+      return;
+    }
+    Subscriber old = subscriber;
+    try {
+      if (old != null) {
+        old.stopAsync().awaitTerminated(RENEW_STOP_SECONDS, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      log.atWarn().addKeyValue("subscription", subscriptionName).addKeyValue("error", e.toString())
+          .log("old egress subscriber did not stop in time; starting a new one anyway");
+    }
+    try {
+      startReceiving();
+    } catch (Exception e) {
+      log.atError().addKeyValue("subscription", subscriptionName).addKeyValue("error", String.valueOf(e.getMessage()))
+          .log("egress subscriber renewal failed; retrying");
+      Subscriber current = subscriber;
+      restarter.schedule(() -> restart(current), RESTART_DELAY_SECONDS, TimeUnit.SECONDS);
     }
   }
 
