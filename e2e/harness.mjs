@@ -84,7 +84,9 @@ export async function startServer(extraEnv = {}) {
     args = ['-cp', `${overlay}${path.delimiter}${jar}`, 'dev.videocall.local.LocalMain'];
   }
   const child = spawn(java, args, {
-    env: { ...process.env, PORT: String(port), ...extraEnv },
+    // Every page of every test connects from 127.0.0.1, and parking pages open a socket each time
+    // they come back to signaling: the per-address cap (30 a minute) is tested in GatewayTest, not here.
+    env: { ...process.env, PORT: String(port), MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE: '100000', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -229,11 +231,21 @@ export async function waitForRemoteFrames(page, timeout = 10000) {
 }
 
 /**
+ * Brings the page (and, asked over the data channel, its peer) back to signaling from parking
+ * (web/js/parking.js); resolves when the server says both are there. A no-op when they are.
+ */
+export function comeBack(page) {
+  return page.evaluate(() => window.__videocall.unpark());
+}
+
+/**
  * Drops the page's WebSocket (a test switch) and waits until it showed "reconnecting to the server"
- * and came back. Every value body[data-recovering] takes is recorded, since a reconnect can be over
- * before any poll looks.
+ * and came back. A parked page is brought back to signaling first, so there is a socket to drop.
+ * Every value body[data-recovering] takes is recorded, since a reconnect can be over before any poll
+ * looks.
  */
 export async function dropSocketAndRecover(page, timeout = 15000) {
+  await comeBack(page);
   await page.evaluate(() => {
     window.__recoveringSeen = [];
     new MutationObserver((records) => {

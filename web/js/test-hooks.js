@@ -1,7 +1,7 @@
 // window.__videocall: a read-only view of the call for tests and curious people (quality, messages
-// sent, recoveries). Its switches exist only when the page was opened with TEST_FLAG as the address's
-// fragment (the browser tests add it): the same functions a person's action or a failing connection
-// calls, and the RTCPeerConnection to inspect.
+// sent, recoveries, parking). Its switches exist only when the page was opened with TEST_FLAG as the
+// address's fragment (the browser tests add it): the same functions a person's action or a failing
+// connection calls, and the RTCPeerConnection to inspect.
 export const TEST_FLAG = '#videocall-test';
 
 /** @param {import('./session.js').Session} session */
@@ -13,6 +13,15 @@ export function exposeForTests(session) {
     get iceRestarts() { return counts.iceRestarts; },
     get restartRequests() { return counts.restartRequests; },
     get rebuilds() { return counts.rebuilds; },
+    get parks() { return counts.parks; },
+    get unparks() { return counts.unparks; },
+    /** 'open' (welcomed), 'parked' (closed on purpose with 4100, or being reopened) or 'connecting'. */
+    get signaling() {
+      if (session.facts.parked) return 'parked';
+      return session.facts.signalingUp ? 'open' : 'connecting';
+    },
+    /** The close codes of this page's sockets so far, as their close events reported them. */
+    get closeCodes() { return [...(session.signaling?.closeCodes ?? [])]; },
   };
   if (location.hash === TEST_FLAG) {
     Object.assign(inspect, {
@@ -20,7 +29,13 @@ export function exposeForTests(session) {
       leads: () => session.call?.leader ?? null,
       dropSocket: (code = 3000) => session.signaling?.ws?.close(code, 'test'),
       restartIce: () => session.restartIce(),
-      offerAnyway: () => session.call?.offerAnyway(),
+      // Both sides back on signaling first: a stray offer the server cannot relay provokes nothing.
+      offerAnyway: async () => {
+        await session.whenSignaling();
+        await session.call?.offerAnyway();
+      },
+      /** Both sides back on signaling (this one asks the peer over the data channel); resolves when the server says so. */
+      unpark: () => session.whenSignaling(),
     });
   }
   window.__videocall = inspect;
