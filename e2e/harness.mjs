@@ -164,6 +164,30 @@ function puppeteerPage(page) {
   };
 }
 
+/** What the embedded server logged about a user (its JSON log lines with that userId), in order: [{message, reason}]. */
+export function serverSaid(server, user) {
+  return server.logs().split('\n').flatMap((line) => {
+    try {
+      const j = JSON.parse(line);
+      return j.userId === user ? [{ message: j.message, reason: j.reason }] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Waits until the embedded server logged `message` (with `reason`, if given) about `user`. */
+export async function serverWillSay(server, user, message, reason, timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  const said = () => serverSaid(server, user).some((e) => e.message === message && (reason === undefined || e.reason === reason));
+  while (!said()) {
+    if (Date.now() > deadline) {
+      throw new Error(`the server never said "${message}"${reason ? ` (${reason})` : ''} for ${user}: ${JSON.stringify(serverSaid(server, user))}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** POST /api/calls; returns {links: {a: url, b: url}, expiresAt}. */
 export async function createCall(baseUrl, a = 'alice', b = 'bob') {
   const r = await fetch(`${baseUrl}/api/calls`, {

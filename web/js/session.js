@@ -166,9 +166,10 @@ export class Session {
     const peerPresent = Boolean(msg.peerPresent);
     const peerParked = !peerPresent && Boolean(msg.peerParked);
     const peerGone = !peerPresent && !peerParked;
+    // Why the peer left stays known until they are back: a page that closed while parked told us
+    // (PEER.LEAVING) but could not tell the server, which still lists it as parked.
     Object.assign(this.facts, {
-      welcomed: true, signalingUp: true, parked: false, peerPresent, peerParked,
-      peerLeft: peerGone ? this.facts.peerLeft : null,
+      welcomed: true, signalingUp: true, parked: false, peerPresent, peerParked, peerLeft: peerPresent ? null : this.facts.peerLeft,
     });
     if (this.#established()) {
       // Our socket came back (unparked, or after a drop) while the call we had works or recovers:
