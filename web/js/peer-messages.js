@@ -2,8 +2,10 @@
 // {kind: "chat", text}, {kind: "media", audio, video, screen}, {kind: "bye"},
 // {kind: "restart-ice"}, the side that does not lead the connection asking the one that does, and
 // what parking needs (parking.js): {kind: "parked"} (this side closed its signaling socket: the
-// server will refuse messages to it), {kind: "unpark"} (come back to signaling: I need to negotiate)
-// and {kind: "leaving"} (this page is being closed or reloaded; it cannot tell the server if parked).
+// server will refuse messages to it), {kind: "unpark"} (come back to signaling: I need to negotiate),
+// {kind: "back"} (this side's socket is open and welcomed again: the server can relay to it, even if
+// the peer's own welcome, made at the same moment, still said it was parked) and {kind: "leaving"}
+// (this page is being closed or reloaded; it cannot tell the server if parked).
 export const PEER = Object.freeze({
   CHAT: 'chat',
   MEDIA: 'media',
@@ -11,5 +13,6 @@ export const PEER = Object.freeze({
   RESTART_ICE: 'restart-ice',
   PARKED: 'parked',
   UNPARK: 'unpark',
+  BACK: 'back',
   LEAVING: 'leaving',
 });

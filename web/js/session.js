@@ -171,6 +171,9 @@ export class Session {
     Object.assign(this.facts, {
       welcomed: true, signalingUp: true, parked: false, peerPresent, peerParked, peerLeft: peerPresent ? null : this.facts.peerLeft,
     });
+    // Tell the peer directly: two pages coming back at the same moment can each be welcomed as if
+    // the other were still parked, and the server relays to both all the same.
+    this.call?.sendData({ kind: PEER.BACK });
     if (this.#established()) {
       // Our socket came back (unparked, or after a drop) while the call we had works or recovers:
       // keep it. If the peer left meanwhile and the media stopped, say so.
@@ -505,6 +508,11 @@ export class Session {
         break;
       case PEER.UNPARK:
         this.#unpark();
+        break;
+      case PEER.BACK:
+        Object.assign(this.facts, { peerPresent: true, peerParked: false, peerLeft: null });
+        this.#afterPresence();
+        this.#render();
         break;
       default:
         this.options.onPeerMessage(msg);

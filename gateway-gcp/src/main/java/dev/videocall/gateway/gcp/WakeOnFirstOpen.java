@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * nothing is lost. Everything else passes straight through.
  *
  * <p>It counts connections from what it forwards: every connection forwards exactly one open and,
- * when it ends, one close.
+ * when it ends, one close. The two log lines it writes, "first connection after idle" and "no
+ * connections left" (with {@code busyMillis}), bracket the time the instance held a socket: under
+ * request-based billing, the time it is billed for (docs/deploy.md, "What a call costs").
  */
 final class WakeOnFirstOpen implements EnvelopeSink {
   private static final Logger log = LoggerFactory.getLogger(WakeOnFirstOpen.class);
@@ -34,6 +36,7 @@ final class WakeOnFirstOpen implements EnvelopeSink {
   private final LongSupplier nanoTime;
   private int open;
   private long idleSince;
+  private long busySince;
 
   /**
    * @param beatIfStale beats now if the last beat is older than the heartbeat interval; never throws
@@ -65,6 +68,7 @@ final class WakeOnFirstOpen implements EnvelopeSink {
       return;
     }
     long started = nanoTime.getAsLong();
+    busySince = started;
     long idleNanos = started - idleSince;
     beatIfStale.run();
     boolean renewed = idleNanos >= renewAfterIdleNanos;
@@ -81,6 +85,7 @@ final class WakeOnFirstOpen implements EnvelopeSink {
   private synchronized void closed() {
     if (open > 0 && --open == 0) {
       idleSince = nanoTime.getAsLong();
+      log.atInfo().addKeyValue("busyMillis", (idleSince - busySince) / 1_000_000).log("no connections left");
     }
   }
 
