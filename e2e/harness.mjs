@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
@@ -107,6 +108,23 @@ export async function startServer(extraEnv = {}) {
       await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 10000))]);
     },
   };
+}
+
+/**
+ * One embedded server and one Chromium for a test file: started before its tests, stopped after. The
+ * returned object's `server` and `browser` are set once they run.
+ */
+export function serverAndBrowser() {
+  const suite = { server: null, browser: null };
+  before(async () => {
+    suite.server = await startServer();
+    suite.browser = await launchBrowser();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+  return suite;
 }
 
 export async function launchBrowser() {

@@ -6,26 +6,15 @@
 //
 // As in ux.test.mjs the first page (A) joins first, so B leads the connection.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  launchBrowser, openCall, remoteFrames, serverSaid, serverWillSay as willSay, startServer, waitFor, waitForFramesAfter,
+  openCall, remoteFrames, serverAndBrowser, serverSaid, serverWillSay as willSay, waitFor, waitForFramesAfter,
   waitForRemoteFrames, waitForState,
 } from './harness.mjs';
 
-let server;
-let browser;
+const suite = serverAndBrowser();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const call = (a, b) => openCall(browser, server.baseUrl, a, b, { hooks: true });
+const call = (a, b) => openCall(suite.browser, suite.server.baseUrl, a, b, { hooks: true });
 
 const parked = (page, timeout = 15000) =>
   waitFor(page, () => window.__videocall.signaling === 'parked', undefined, { timeout, what: 'socket parked' });
@@ -43,8 +32,8 @@ const inspect = (page) => page.evaluate(() => {
   };
 });
 
-const said = (user) => serverSaid(server, user);
-const serverWillSay = (user, message, reason) => willSay(server, user, message, reason);
+const said = (user) => serverSaid(suite.server, user);
+const serverWillSay = (user, message, reason) => willSay(suite.server, user, message, reason);
 
 async function chat(from, to, text) {
   await from.evaluate((t) => {

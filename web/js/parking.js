@@ -26,6 +26,13 @@ export const PARK_AFTER_MS = 3000;
 export const PEER_RETURN_MS = 15000;
 
 /**
+ * How long a page called back by its peer ({kind: "unpark"}: the peer must negotiate) stays on
+ * signaling at least, unless the peer's offer comes sooner: without it, a page that was already
+ * connected could park just as the peer's offer leaves, and the offer would meet "peer-absent".
+ */
+export const CALLED_BACK_HOLD_MS = 10000;
+
+/**
  * Whether the call itself needs nothing from the server.
  * @param {{connection: RTCPeerConnectionState|null, ice: RTCIceConnectionState|null, channel: RTCDataChannelState|null}} c
  */

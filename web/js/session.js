@@ -5,7 +5,9 @@
 import { Call } from './call.js';
 import { callView } from './call-view.js';
 import { PEER } from './peer-messages.js';
-import { callHealthy, parkingDecision, PEER_RETURN_MS, waitingForParkedPeer } from './parking.js';
+import {
+  CALLED_BACK_HOLD_MS, callHealthy, parkingDecision, PEER_RETURN_MS, waitingForParkedPeer,
+} from './parking.js';
 import { afterNegotiationError, classifyOffer, recoveryAction, recoveryWaitMs } from './recovery.js';
 import { Signaling } from './signaling.js';
 import { ERROR, LEAVE_REASON, ROLE, TYPE } from './wire.js';
@@ -38,6 +40,7 @@ export class Session {
     this.pendingCause = null;
     this.rollingBack = false; // #resync is undoing an offer of ours
     this.lastSignalAt = performance.now(); // last message sent or received on the socket
+    this.holdUntil = 0; // the peer called us back to signaling: stay until its offer came, or until then
     this.parkTimer = null;
     this.peerReturnTimer = null;
     /** Resolvers of whenSignaling(). */
@@ -230,6 +233,7 @@ export class Session {
   }
 
   #onOffer(sdp) {
+    this.holdUntil = 0; // what the peer called us back for has come
     const current = this.call;
     const decision = current
       ? classifyOffer({ offerSdp: sdp, remoteSdp: current.pc.remoteDescription?.sdp, offering: current.offering, polite: this.polite })
@@ -294,6 +298,7 @@ export class Session {
     const signaling = this.signaling;
     if (!signaling || signaling.stopped || this.facts.over) return;
     const pc = this.call?.pc;
+    const holdMs = Math.max(0, this.holdUntil - performance.now());
     let socket = 'connecting';
     if (signaling.parked) socket = 'parked';
     else if (this.facts.signalingUp) socket = 'open';
@@ -303,12 +308,14 @@ export class Session {
       ice: pc?.iceConnectionState ?? null,
       channel: this.call?.channelState ?? null,
       negotiating: Boolean(this.call && (this.call.offering || pc.signalingState !== 'stable')),
-      needsServer: this.pendingCause !== null || this.signalingWaiters.length > 0,
+      needsServer: this.pendingCause !== null || this.signalingWaiters.length > 0 || holdMs > 0,
       quietMs: performance.now() - this.lastSignalAt,
     });
     if (decision.action === 'park') this.#park();
     else if (decision.action === 'unpark') this.#unpark();
-    else if (decision.inMs !== undefined) this.parkTimer = setTimeout(() => this.#considerParking(), decision.inMs);
+    else if (decision.inMs !== undefined || holdMs > 0) {
+      this.parkTimer = setTimeout(() => this.#considerParking(), decision.inMs ?? holdMs);
+    }
   }
 
   #park() {
@@ -507,7 +514,9 @@ export class Session {
         this.#render();
         break;
       case PEER.UNPARK:
+        this.holdUntil = performance.now() + CALLED_BACK_HOLD_MS;
         this.#unpark();
+        this.#considerParking();
         break;
       case PEER.BACK:
         Object.assign(this.facts, { peerPresent: true, peerParked: false, peerLeft: null });

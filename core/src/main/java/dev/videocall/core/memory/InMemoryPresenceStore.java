@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 
 /**
  * Presence in one JVM: a map of sessions, each guarded by its own monitor so joins and leaves of one
@@ -69,15 +70,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
 
   @Override
   public LeaveResult leave(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
-    Session session = sessions.get(sessionId);
-    if (session == null) {
-      return new NotCurrent();
-    }
-    synchronized (session) {
-      Participant current = session.participants.get(userId);
-      if (current == null || !current.connection().connectionId().equals(connectionId)) {
-        return new NotCurrent();
-      }
+    return withCurrent(sessionId, userId, connectionId, new NotCurrent(), (session, current) -> {
       session.participants.remove(userId);
       session.messagesSent += messagesSent;
       session.epoch = epochs.incrementAndGet();
@@ -88,25 +81,36 @@ public final class InMemoryPresenceStore implements PresenceStore {
         sessions.remove(sessionId, session);
       }
       return new Left(peer, session.epoch);
-    }
+    });
   }
 
   @Override
   public ParkResult park(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
-    Session session = sessions.get(sessionId);
-    if (session == null) {
-      return new NotCurrent();
-    }
-    synchronized (session) {
-      Participant current = session.participants.get(userId);
-      if (current == null || !current.connection().connectionId().equals(connectionId)) {
-        return new NotCurrent();
-      }
+    return withCurrent(sessionId, userId, connectionId, new NotCurrent(), (session, current) -> {
       if (current.connected()) {
         session.participants.put(userId, new Participant(userId, current.connection(), current.userAgent(), now));
         session.messagesSent += messagesSent;
       }
       return new Parked();
+    });
+  }
+
+  /**
+   * Runs {@code change} under the call's monitor if {@code connectionId} is {@code userId}'s current
+   * connection in it; answers {@code notCurrent} otherwise.
+   */
+  private <R> R withCurrent(
+      String sessionId, String userId, String connectionId, R notCurrent, BiFunction<Session, Participant, R> change) {
+    Session session = sessions.get(sessionId);
+    if (session == null) {
+      return notCurrent;
+    }
+    synchronized (session) {
+      Participant current = session.participants.get(userId);
+      if (current == null || !current.connection().connectionId().equals(connectionId)) {
+        return notCurrent;
+      }
+      return change.apply(session, current);
     }
   }
 

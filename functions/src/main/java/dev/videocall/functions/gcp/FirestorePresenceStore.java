@@ -106,46 +106,57 @@ public final class FirestorePresenceStore implements PresenceStore {
 
   @Override
   public LeaveResult leave(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
-    DocumentReference sessionRef = session(sessionId);
-    DocumentReference meRef = participant(sessionId, userId);
-    return run(db.runTransaction(tx -> {
-      DocumentSnapshot meDoc = tx.get(meRef).get();
-      if (!meDoc.exists() || !connectionId.equals(meDoc.getString("connectionId"))) {
-        return new NotCurrent();
-      }
+    return this.<LeaveResult>withCurrent(sessionId, userId, connectionId, new NotCurrent(), (tx, meDoc) -> {
+      DocumentReference sessionRef = session(sessionId);
       DocumentSnapshot sessionDoc = tx.get(sessionRef).get();
       Optional<Participant> peer = otherParticipant(tx, sessionDoc, sessionId, userId);
       long epoch = epochOf(sessionDoc) + 1;
-      tx.delete(meRef);
+      tx.delete(meDoc.getReference());
       tx.update(sessionRef, Map.of(
           "state", state(false, peer),
           "updatedAt", ts(now),
           "epoch", epoch,
           "messagesSent", FieldValue.increment(messagesSent)));
       return new Left(peer, epoch);
-    }));
+    });
   }
 
   @Override
   public ParkResult park(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
-    DocumentReference sessionRef = session(sessionId);
-    DocumentReference meRef = participant(sessionId, userId);
-    return run(db.runTransaction(tx -> {
-      DocumentSnapshot meDoc = tx.get(meRef).get();
-      if (!meDoc.exists() || !connectionId.equals(meDoc.getString("connectionId"))) {
-        return new NotCurrent();
-      }
+    return this.<ParkResult>withCurrent(sessionId, userId, connectionId, new NotCurrent(), (tx, meDoc) -> {
       if (meDoc.get("parkedAt") != null) {
         return new Parked(); // a redelivered close: parked already
       }
-      DocumentSnapshot sessionDoc = tx.get(sessionRef).get();
-      Optional<Participant> peer = otherParticipant(tx, sessionDoc, sessionId, userId);
-      tx.update(meRef, Map.of("parkedAt", ts(now)));
+      DocumentReference sessionRef = session(sessionId);
+      Optional<Participant> peer = otherParticipant(tx, tx.get(sessionRef).get(), sessionId, userId);
+      tx.update(meDoc.getReference(), Map.of("parkedAt", ts(now)));
       tx.update(sessionRef, Map.of(
           "state", peer.filter(Participant::connected).isPresent() ? "active" : "parked",
           "updatedAt", ts(now),
           "messagesSent", FieldValue.increment(messagesSent)));
       return new Parked();
+    });
+  }
+
+  /** What a leave or a park does, in its transaction, once it knows the connection is current. */
+  @FunctionalInterface
+  private interface CurrentChange<R> {
+    R apply(Transaction tx, DocumentSnapshot meDoc) throws Exception;
+  }
+
+  /**
+   * A transaction that reads {@code userId}'s participant document first and runs {@code change} only
+   * if {@code connectionId} is still their current connection, so the close of an old connection never
+   * changes a newer one; answers {@code notCurrent} otherwise.
+   */
+  private <R> R withCurrent(String sessionId, String userId, String connectionId, R notCurrent, CurrentChange<R> change) {
+    DocumentReference meRef = participant(sessionId, userId);
+    return run(db.runTransaction(tx -> {
+      DocumentSnapshot meDoc = tx.get(meRef).get();
+      if (!meDoc.exists() || !connectionId.equals(meDoc.getString("connectionId"))) {
+        return notCurrent;
+      }
+      return change.apply(tx, meDoc);
     }));
   }
 

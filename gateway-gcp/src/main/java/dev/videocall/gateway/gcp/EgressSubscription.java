@@ -104,14 +104,7 @@ public final class EgressSubscription implements AutoCloseable {
     if (closing || subscriber != failed) {
       return;
     }
-    try {
-      startReceiving();
-    } catch (Exception e) {
-      log.atError().addKeyValue("subscription", subscriptionName).addKeyValue("error", String.valueOf(e.getMessage()))
-          .log("egress subscriber restart failed; trying again");
-      Subscriber current = subscriber;
-      restarter.schedule(() -> restart(current), RESTART_DELAY_SECONDS, TimeUnit.SECONDS);
-    }
+    startOrRetry("egress subscriber restart failed; trying again");
   }
 
   /**
@@ -134,11 +127,15 @@ public final class EgressSubscription implements AutoCloseable {
       log.atWarn().addKeyValue("subscription", subscriptionName).addKeyValue("error", e.toString())
           .log("old egress subscriber did not stop in time; starting a new one anyway");
     }
+    startOrRetry("egress subscriber renewal failed; trying again");
+  }
+
+  /** Starts a new subscriber; if that fails, logs {@code failure} and tries again after a pause. */
+  private void startOrRetry(String failure) {
     try {
       startReceiving();
     } catch (Exception e) {
-      log.atError().addKeyValue("subscription", subscriptionName).addKeyValue("error", String.valueOf(e.getMessage()))
-          .log("egress subscriber renewal failed; retrying");
+      log.atError().addKeyValue("subscription", subscriptionName).addKeyValue("error", String.valueOf(e.getMessage())).log(failure);
       Subscriber current = subscriber;
       restarter.schedule(() -> restart(current), RESTART_DELAY_SECONDS, TimeUnit.SECONDS);
     }
