@@ -36,7 +36,7 @@ class WireCodecTest {
 
   @Test
   void garbageIsRejectedWithOneExceptionType() {
-    String valid = WireCodec.encode(new Envelope("c1", "gw-a", Event.FRAME, 7, "alice", "bob", "tok", "{}", null, "UA/1"));
+    String valid = WireCodec.encode(new Envelope("c1", "gw-a", Event.FRAME, 7, "alice", "bob", "tok", java.util.List.of("{}"), null, "UA/1"));
     String repeated = valid.replace("\"seq\":7", "\"seq\":7,\"seq\":8");
     String lenient = valid.replace("\"seq\":7", "seq:7");
     for (String bad : new String[] {"", "null", "[]", "{", "{\"event\":\"NOPE\"}", "{\"connectionId\":\"c\"}", "42", repeated, lenient}) {
