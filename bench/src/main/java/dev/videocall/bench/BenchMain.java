@@ -26,7 +26,7 @@ import java.util.concurrent.Executors;
  * <p>Settings, all from the environment: BENCH_PAIRS (default 100,300,1000), BENCH_WARMUP_SECONDS (10),
  * BENCH_MEASURE_SECONDS (15), BENCH_PERIOD_SECONDS (1), BENCH_DENSITY_STEPS (1000,3000: idle sockets at the
  * two points, after the server once held the larger number), BENCH_TAIL_PAIRS (1000), BENCH_TAIL_RUNS (3),
- * BENCH_STARTUP_RUNS (5), BENCH_CLOUD_PAIRS (2), BENCH_SECTIONS (relay,tail,density,startup,cloud),
+ * BENCH_STARTUP_RUNS (5), BENCH_CLOUD_PAIRS (2), BENCH_SECTIONS (relay,tail,density,startup,cloud; also alloc, not in the default), BENCH_ALLOC_PAIRS (300),
  * BENCH_PIN (1:0, the server's CPU and the load generator's; "none" runs both unpinned), BENCH_DEFLATE (1: the
  * load generator offers permessage-deflate as browsers do; 0 does not),
  * BENCH_OUT (docs/benchmarks). The cloud section needs the emulators (PUBSUB_EMULATOR_HOST,
@@ -52,7 +52,8 @@ public final class BenchMain {
     InviteTokens tokens = new InviteTokens(SigningKeys.parse(keySpec));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    Path localJar = root.resolve("local/target/videocall-local.jar");
+    // BENCH_LOCAL_JAR measures another build of the embedded default (an older commit's, for a before/after).
+    Path localJar = Path.of(env.getOrDefault("BENCH_LOCAL_JAR", root.resolve("local/target/videocall-local.jar").toString()));
     Path peerjsScript = root.resolve("bench/node/peerjs-server.mjs");
 
     Map<String, String> oursEnv = new HashMap<>();
@@ -116,6 +117,18 @@ public final class BenchMain {
       report.relay(relay, saturation);
       LatencyChart.write(relay, "Relay latency, send to peer's receive (" + period + " ms between a pair's rounds)", out.resolve("relay-latency.png"));
       embeddedP50 = relay.get("videocall").get(0).p50();
+    }
+
+    if (sections.contains("alloc")) {
+      // Allocation per relayed message in our server, at a load where it is not saturated.
+      int allocPairs = Integer.parseInt(env.getOrDefault("BENCH_ALLOC_PAIRS", "300"));
+      try (Servers s = Servers.start(oursCommand, oursEnv, peerCommand, serverCpu, logs);
+          NodeLoad toOurs = NodeLoad.start(loadScript, "videocall", s.ours.port, deflate, loadCpu, tokens, work)) {
+        AllocRun.Result a = AllocRun.run(toOurs, s.ours, Path.of(System.getProperty("java.home"), "bin"), work, allocPairs, period, warmup, measure);
+        System.out.printf("allocation: %,d pairs, %,.0f messages/s, %,.0f bytes/s, %,.0f bytes per relayed message%n%s%n", a.pairs(),
+            a.messages() / a.seconds(), a.bytesPerSecond(), a.perMessage(), a.sites());
+        report.allocation(a);
+      }
     }
 
     if (sections.contains("tail")) {

@@ -57,6 +57,13 @@ final class Report {
         100 * r.clientCpuShare(), r.unexpected()));
   }
 
+  void allocation(AllocRun.Result a) {
+    md.append("\n## Allocation per relayed message (our server, JFR)\n\n")
+        .append(String.format("%,d pairs paced: the load generator received %,.0f messages/s; the server's threads allocated %,.0f bytes/s "
+            + "(JFR's per-thread counters, read every second): **%,.0f bytes per relayed message**.%n%nWhere (JFR's allocation-by-site view, sampled):%n%n```%n%s%n```%n",
+            a.pairs(), a.messages() / a.seconds(), a.bytesPerSecond(), a.perMessage(), a.sites()));
+  }
+
   void startupTail(Map<String, List<List<NodeLoad.Relay>>> runs) {
     md.append("\n## Just started: the first ten seconds at 1,000 pairs\n\n")
         .append("A fresh server process; the load generator opens the pairs as soon as it answers, then every pair starts a round ")
