@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements DeliverySink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   public static final String WEBSOCKET_PATH = "/video/connections";
+  /** Jetty's read buffer and the start of each text message's builder: an ICE candidate fits. */
+  static final int INPUT_BUFFER_BYTES = 512;
 
   private final GatewayConfig config;
   private final EnvelopeSink ingress;
@@ -102,6 +104,9 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     WebSocketUpgradeHandler websockets =
         WebSocketUpgradeHandler.from(server, context, container -> {
           container.setMaxTextMessageSize(config.maxFrameBytes());
+          // Jetty assembles each text message in a builder of this many bytes: 4 KiB by default, for
+          // candidates of a few hundred; an offer grows it (docs/performance.md measures both).
+          container.setInputBufferSize(INPUT_BUFFER_BYTES);
           container.setMaxBinaryMessageSize(config.maxFrameBytes());
           container.setIdleTimeout(config.idleTimeout());
           container.addMapping(WEBSOCKET_PATH, this::upgrade);
@@ -190,8 +195,14 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     shutdown();
   }
 
-  /** Decides an upgrade: limits first, then a connection that forwards everything it hears. */
+  /**
+   * Decides an upgrade: limits first, then a connection that forwards everything it hears. No
+   * extension is agreed: browsers offer permessage-deflate, but signaling frames are small and few,
+   * and each socket that agrees to it holds zlib's native state for its life (docs/performance.md
+   * measures both); a browser that offered it simply sends uncompressed frames.
+   */
   private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+    response.setExtensions(List.of());
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     String host = request.getHeaders().get(HttpHeader.HOST);
     String address = ClientAddress.of(request, config.trustForwardedFor());
