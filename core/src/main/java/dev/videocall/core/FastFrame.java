@@ -26,6 +26,7 @@ final class FastFrame {
   private static final int MID = 16;
   private static final int INDEX = 32;
   private static final int UFRAG = 64;
+  private static final MessageType[] TYPES = MessageType.values();
   /** The most ICE m-line index the careful path accepts. */
   private static final int MAX_LINE_INDEX = 65535;
 
@@ -51,6 +52,11 @@ final class FastFrame {
     private boolean indexPresent;
     private int ufragStart = -1;
     private int ufragEnd;
+    private int iceStart;
+    private int iceEnd;
+    /** The ice members came in the order the relayed frame writes them. */
+    private boolean iceInOrder = true;
+    private int lastIceBit;
 
     Cursor(String s) {
       this.s = s;
@@ -70,7 +76,7 @@ final class FastFrame {
             : null;
         case CANDIDATE -> seen == (seen & (TYPE | ICE | CANDIDATE | MID | INDEX | UFRAG)) && (seen & (TYPE | ICE | CANDIDATE)) == (TYPE | ICE | CANDIDATE)
             && (midPresent() || indexPresent)
-            ? new ClientMessage(type, candidateMembers())
+            ? new ClientMessage(type, iceAsWritten() ? CharBuffer.wrap(s, iceStart - "\"ice\":".length(), iceEnd) : candidateMembers())
             : null;
         case BYE -> seen == TYPE ? new ClientMessage(type, "") : null;
         default -> null;
@@ -79,6 +85,15 @@ final class FastFrame {
 
     private boolean midPresent() {
       return midStart >= 0 && !s.startsWith("null", midStart);
+    }
+
+    /**
+     * The ice object is already as the careful path writes it (RTCIceCandidate.toJSON() writes its
+     * members in this order): candidate, sdpMid and sdpMLineIndex, then usernameFragment unless it
+     * is absent; a null usernameFragment is dropped, so it is not.
+     */
+    private boolean iceAsWritten() {
+      return iceInOrder && midStart >= 0 && (seen & INDEX) != 0 && (ufragStart < 0 || !s.startsWith("null", ufragStart));
     }
 
     /** The ice object as the careful path writes it: candidate, sdpMid, sdpMLineIndex, usernameFragment if present. */
@@ -106,7 +121,7 @@ final class FastFrame {
       if ((seen & TYPE) == 0) {
         return null;
       }
-      for (MessageType t : MessageType.values()) {
+      for (MessageType t : TYPES) {
         String name = t.wireName();
         if (t.sentByClient() && typeEnd - typeStart == name.length() + 2 && s.startsWith(name, typeStart + 1)) {
           return t;
@@ -129,6 +144,10 @@ final class FastFrame {
           return false;
         }
         seen |= bit;
+        if (ice) {
+          iceInOrder &= bit > lastIceBit;
+          lastIceBit = bit;
+        }
         if (!value(bit)) {
           return false;
         }
@@ -166,8 +185,12 @@ final class FastFrame {
           ufragStart = start;
           ufragEnd = at;
         }
+        case ICE -> {
+          iceStart = start;
+          iceEnd = at;
+        }
         default -> {
-          // ice is an object; the index is kept by lineIndex()
+          // the index is kept by lineIndex()
         }
       }
       return ok;
