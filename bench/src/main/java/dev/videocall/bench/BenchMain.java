@@ -91,20 +91,23 @@ public final class BenchMain {
           NodeLoad toOurs = NodeLoad.start(loadScript, "videocall", s.ours.port, deflate, loadCpu, tokens, work);
           NodeLoad toPeer = NodeLoad.start(loadScript, "peerjs-server", s.peer.port, deflate, loadCpu, tokens, work)) {
         // One unmeasured run per server at the largest load, so neither is measured cold.
-        for (NodeLoad load : List.of(toPeer, toOurs)) {
+        for (NodeLoad load : "1".equals(env.get("BENCH_ONLY_OURS")) ? List.of(toOurs) : List.of(toPeer, toOurs)) {
           load.open(2 * most);
           load.relay(period, warmup, 0);
           load.closeAll();
         }
         // peerjs-server before and after ours at each load: drift of the machine shows as a gap.
         for (int pairs : pairCounts) {
-          for (String who : List.of("peerjs-server (before)", "videocall", "peerjs-server (after)")) {
+          // BENCH_ONLY_OURS=1 skips peerjs-server (for trying our options quickly; the reported run has both).
+          List<String> order = "1".equals(env.get("BENCH_ONLY_OURS")) ? List.of("videocall")
+              : List.of("peerjs-server (before)", "videocall", "peerjs-server (after)");
+          for (String who : order) {
             NodeLoad load = who.equals("videocall") ? toOurs : toPeer;
             load.open(2 * pairs);
             NodeLoad.Relay r = named(who, load.relay(period, warmup, measure));
             print(r);
             relay.computeIfAbsent(who, k -> new ArrayList<>()).add(r);
-            if (pairs == 1000 && !who.endsWith("(after)")) {
+            if (pairs == 1000 && !who.endsWith("(after)") && !"0".equals(env.get("BENCH_CLOSED_LOOP"))) {
               NodeLoad.Relay closed = named(who.replace(" (before)", ""), load.relay(0, warmup, measure));
               print(closed);
               saturation.add(closed);
@@ -120,6 +123,11 @@ public final class BenchMain {
     }
 
     if (sections.contains("alloc")) {
+      // The cloud gateway's cost per frame on the way to Pub/Sub (in this JVM, one thread).
+      dev.videocall.gateway.gcp.IngressCost.Result ingress = dev.videocall.gateway.gcp.IngressCost.measure(20_000, 50_000);
+      System.out.printf("cloud ingress: %,.0f bytes and %,.0f ns per frame (envelope, packing, Pub/Sub message)%n",
+          ingress.bytesPerFrame(), ingress.nanosPerFrame());
+      report.ingress(ingress);
       // Allocation per relayed message in our server, at a load where it is not saturated.
       int allocPairs = Integer.parseInt(env.getOrDefault("BENCH_ALLOC_PAIRS", "300"));
       try (Servers s = Servers.start(oursCommand, oursEnv, peerCommand, serverCpu, logs);
@@ -163,7 +171,7 @@ public final class BenchMain {
       try (Servers s = Servers.start(oursCommand, oursEnv, peerCommand, serverCpu, logs);
           NodeLoad toOurs = NodeLoad.start(loadScript, "videocall", s.ours.port, deflate, loadCpu, tokens, work);
           NodeLoad toPeer = NodeLoad.start(loadScript, "peerjs-server", s.peer.port, deflate, loadCpu, tokens, work)) {
-        density.add(DensityRun.run("videocall", toOurs, s.ours, DensityRun.jvm(jcmd, s.ours.pid()), low, high));
+        density.add(DensityRun.run("videocall", toOurs, s.ours, DensityRun.jvm(jcmd, s.ours.pid(), work), low, high));
         density.add(DensityRun.run("peerjs-server", toPeer, s.peer, DensityRun.node(s.controlPort), low, high));
       }
       report.density(density);

@@ -39,10 +39,14 @@ final class DensityRun {
    * Our JVM: {@code jcmd GC.class_histogram} runs a full collection and totals the live objects;
    * {@code System.trim_native_heap} then hands freed malloc memory back (glibc malloc_trim).
    */
-  static Probe jvm(String jcmd, long pid) {
+  static Probe jvm(String jcmd, long pid, java.nio.file.Path histograms) {
+    int[] n = {0};
     return () -> {
       long heap = -1;
-      for (String line : run(List.of(jcmd, Long.toString(pid), "GC.class_histogram"))) {
+      List<String> histogram = run(List.of(jcmd, Long.toString(pid), "GC.class_histogram"));
+      // Kept beside the results (bench/target/load): diff two to see what one more connection holds.
+      java.nio.file.Files.write(histograms.resolve("histogram-" + pid + "-" + n[0]++ + ".txt"), histogram);
+      for (String line : histogram) {
         if (line.startsWith("Total")) {
           String[] f = line.trim().split("\\s+");
           heap = Long.parseLong(f[f.length - 1]);

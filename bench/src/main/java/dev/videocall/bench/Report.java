@@ -64,6 +64,13 @@ final class Report {
             a.pairs(), a.messages() / a.seconds(), a.bytesPerSecond(), a.perMessage(), a.sites()));
   }
 
+  void ingress(dev.videocall.gateway.gcp.IngressCost.Result r) {
+    md.append("\n## The cloud gateway on the way to Pub/Sub (per frame)\n\n")
+        .append(String.format("An answer and ten candidates from one connection, as envelopes, packed as after a publish, each packed "
+            + "envelope made into its Pub/Sub message (JSON, UTF-8 bytes, attributes), in one thread, the client library's publish "
+            + "not included: **%,.0f bytes allocated and %,.2f µs per frame**.%n", r.bytesPerFrame(), r.nanosPerFrame() / 1000));
+  }
+
   void startupTail(Map<String, List<List<NodeLoad.Relay>>> runs) {
     md.append("\n## Just started: the first ten seconds at 1,000 pairs\n\n")
         .append("A fresh server process; the load generator opens the pairs as soon as it answers, then every pair starts a round ")
