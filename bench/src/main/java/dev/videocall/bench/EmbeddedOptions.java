@@ -15,7 +15,9 @@ final class EmbeddedOptions {
   private EmbeddedOptions() {}
 
   static List<String> read(Path root) throws IOException {
-    Path file = root.resolve("local/jvm.options");
+    // BENCH_JVM_OPTIONS names another file, to measure other options (an empty file: the JVM's defaults).
+    String other = System.getenv("BENCH_JVM_OPTIONS");
+    Path file = other != null ? Path.of(other) : root.resolve("local/jvm.options");
     List<String> options = new ArrayList<>();
     if (!Files.exists(file)) {
       return options;

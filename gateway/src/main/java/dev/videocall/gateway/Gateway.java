@@ -29,6 +29,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements DeliverySink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   public static final String WEBSOCKET_PATH = "/video/connections";
+  /** Enough for the selector, the acceptor and a dozen workers. */
+  static final int MAX_THREADS = 16;
   /** Jetty's read buffer and the start of each text message's builder: an ICE candidate fits. */
   static final int INPUT_BUFFER_BYTES = 512;
 
@@ -59,7 +62,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   private final SecurityHeaders headers;
   /** {@code GET /config.json}: what the page needs to know about this deployment. */
   private final String pageConfig;
-  private final Server server = new Server();
+  private final Server server = new Server(threadPool());
   /** Pings, and the disconnects of connections that do not finish a close in time. */
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(r -> {
@@ -89,6 +92,18 @@ public final class Gateway implements DeliverySink, AutoCloseable {
         config.inviteSigningKeys() == null
             ? null
             : new InviteLinks(new InviteTokens(SigningKeys.parse(config.inviteSigningKeys())));
+  }
+
+  /**
+   * Jetty's threads: {@link #MAX_THREADS} at most. Nothing the gateway runs on them blocks (the
+   * embedded core is in memory, the cloud ingress publishes asynchronously), so a few per core
+   * suffice; Jetty's default of 200 let a busy one- or two-core machine start a thread per ready
+   * socket, and they spent the core switching between each other (docs/performance.md).
+   */
+  private static QueuedThreadPool threadPool() {
+    QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 4);
+    pool.setName("jetty");
+    return pool;
   }
 
   public void start() throws Exception {
