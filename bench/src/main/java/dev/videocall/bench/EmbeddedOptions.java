@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The JVM options the embedded default runs with: {@code local/jvm.options}, the file scripts/run
  * reads, so what is measured is what runs. One option per line; {@code #} starts a comment;
- * {@code {target}} stands for {@code local/target}.
+ * {@code {target}} stands for the folder of the jar that runs: here {@code local/target}, which the
+ * bench does not rebuild while it runs (scripts/run runs a copy in {@code local/target/run}).
  */
 final class EmbeddedOptions {
   private EmbeddedOptions() {}
