@@ -26,7 +26,7 @@ import java.util.concurrent.Executors;
  * <p>Settings, all from the environment: BENCH_PAIRS (default 100,300,1000), BENCH_WARMUP_SECONDS (10),
  * BENCH_MEASURE_SECONDS (15), BENCH_PERIOD_SECONDS (1), BENCH_DENSITY_STEPS (1000,3000: idle sockets at the
  * two points, after the server once held the larger number), BENCH_TAIL_PAIRS (1000), BENCH_TAIL_RUNS (3),
- * BENCH_STARTUP_RUNS (5), BENCH_CLOUD_PAIRS (2), BENCH_SECTIONS (relay,tail,density,startup,cloud; also alloc, not in the default), BENCH_ALLOC_PAIRS (300),
+ * BENCH_STARTUP_RUNS (5), BENCH_CLOUD_PAIRS (2), BENCH_SECTIONS (relay,alloc,tail,density,startup,cloud), BENCH_ALLOC_PAIRS (300),
  * BENCH_PIN (1:0, the server's CPU and the load generator's; "none" runs both unpinned), BENCH_DEFLATE (1: the
  * load generator offers permessage-deflate as browsers do; 0 does not),
  * BENCH_OUT (docs/benchmarks). The cloud section needs the emulators (PUBSUB_EMULATOR_HOST,
@@ -46,7 +46,7 @@ public final class BenchMain {
     int measure = Integer.parseInt(env.getOrDefault("BENCH_MEASURE_SECONDS", "15"));
     long period = Math.round(1000 * Double.parseDouble(env.getOrDefault("BENCH_PERIOD_SECONDS", "1")));
     int startupRuns = Integer.parseInt(env.getOrDefault("BENCH_STARTUP_RUNS", "5"));
-    List<String> sections = List.of(env.getOrDefault("BENCH_SECTIONS", "relay,tail,density,startup,cloud").split(","));
+    List<String> sections = List.of(env.getOrDefault("BENCH_SECTIONS", "relay,alloc,tail,density,startup,cloud").split(","));
 
     String keySpec = "bench:" + Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
     InviteTokens tokens = new InviteTokens(SigningKeys.parse(keySpec));
