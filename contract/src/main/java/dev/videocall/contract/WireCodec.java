@@ -19,7 +19,14 @@ public final class WireCodec {
   private WireCodec() {}
 
   public static String encode(Envelope envelope) {
-    return GSON.toJson(envelope);
+    // Sized for the frames it carries, so the text is written once rather than grown by doubling.
+    int chars = 256;
+    for (String f : envelope.frames()) {
+      chars += f.length() + f.length() / 8 + 4;
+    }
+    StringBuilder out = new StringBuilder(chars);
+    GSON.toJson(envelope, Envelope.class, out);
+    return out.toString();
   }
 
   /**

@@ -109,6 +109,22 @@ class GatewayTest {
   }
 
   @Test
+  void permessageDeflateIsOfferedAsBrowsersDoAndNotAgreed() throws Exception {
+    start(Map.of());
+    try (java.net.Socket socket = new java.net.Socket("localhost", gateway.port())) {
+      socket.setSoTimeout(10_000);
+      String request = "GET /video/connections?userID=alice HTTP/1.1\r\nHost: localhost:" + gateway.port() + "\r\n"
+          + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\nOrigin: " + origin + "\r\n"
+          + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      RawHttp.Answer answer = RawHttp.readAnswer(new java.io.BufferedInputStream(socket.getInputStream()));
+      assertEquals(101, answer.status());
+      assertEquals(null, answer.header("Sec-WebSocket-Extensions"), "no extension agreed");
+    }
+  }
+
+  @Test
   void connectionIdsAreUnique() throws Exception {
     start(Map.of());
     connect("userID=a");

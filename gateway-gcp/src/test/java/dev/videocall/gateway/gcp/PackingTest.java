@@ -21,6 +21,14 @@ class PackingTest {
   }
 
   @Test
+  void aPackedRunIsWhatFollowedByMakesOfIt() {
+    Envelope open = Envelope.open("c1", "gw", "alice", "bob", "t", "UA");
+    List<Envelope> run = List.of(frame(2, "a"), frame(3, "b"), frame(4, "c"));
+    List<Envelope> packed = PubSubIngress.packed(List.of(open, run.get(0), run.get(1), run.get(2)));
+    assertEquals(List.of(open, run.get(0).followedBy(run.get(1)).followedBy(run.get(2))), packed);
+  }
+
+  @Test
   void aCloseIsNeverPackedAndStaysLast() {
     Envelope close = Envelope.close("c1", "gw", 5, "alice", "bob", "t", 1000);
     List<Envelope> packed = PubSubIngress.packed(List.of(frame(3, "a"), frame(4, "b"), close));
