@@ -3,13 +3,15 @@
 // and leads the connection (web/js/recovery.js). One call per pairing goes through set-up, a dropped
 // WebSocket on each side, an ICE restart started from each side, an offer from the side that does
 // not lead (the answer Chromium refuses when Firefox answered; the page must repair it), and hang-up.
+// Between steps both pages park their sockets (web/js/parking.js): the ICE restarts and the hang-up
+// start from parked pages, which must come back to signaling for them.
 // Three browser processes in all: one Chromium (a context per person) and two Firefox (one person each).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  ARTIFACTS, assertTokenOnlyInFragment, createCall, dropSocketAndRecover, remoteFrames, startBrowser, startServer, waitFor, waitForFramesAfter, withTestHooks,
-  tokenOf, waitForRemoteFrames, waitForState,
+  ARTIFACTS, assertTokenOnlyInFragment, createCall, dropSocketAndRecover, remoteFrames, serverWillSay, startBrowser, startServer,
+  tokenOf, waitFor, waitForFramesAfter, waitForRemoteFrames, waitForState, withTestHooks,
 } from './harness.mjs';
 
 let server;
@@ -46,6 +48,10 @@ const connection = (page) => page.evaluate(() => {
     ufrag: pc?.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1],
   };
 });
+
+/** Both pages have closed their sockets with 4100 and go on peer to peer. */
+const bothParked = (people) => Promise.all(people.map((p) => waitFor(p, () => window.__videocall.signaling === 'parked', undefined,
+  { timeout: 15000, what: 'socket parked' })));
 
 /** Both pages connected, nothing negotiating, the page saying so, and new frames arriving at each. */
 async function assertRecovered(people, what) {
@@ -99,6 +105,21 @@ for (const [first, second] of PAIRINGS) {
         }
       });
 
+      await t.test('parking: both sockets close with 4100; video and chat go on peer to peer', async () => {
+        await bothParked(people);
+        for (const p of people) assert.deepEqual(await p.evaluate(() => window.__videocall.closeCodes), [4100]);
+        const frames = await Promise.all(people.map((p) => remoteFrames(p)));
+        await b.evaluate(() => {
+          document.getElementById('chat_input').value = 'hello while parked';
+          document.getElementById('chat_form').requestSubmit();
+        });
+        await waitFor(a, () => [...document.querySelectorAll('#chat_log li.chat-peer .chat-text')].some((li) => li.textContent === 'hello while parked'),
+          undefined, { what: 'chat while parked' });
+        await Promise.all(people.map((p, i) => waitForFramesAfter(p, frames[i], 30)));
+        assert.deepEqual(await Promise.all(people.map((p) => p.evaluate(() => [window.__videocall.signaling, window.__videocall.unparks]))),
+          [['parked', 0], ['parked', 0]], 'nothing needed the server');
+      });
+
       for (const [side, page] of [['first', a], ['second', b]]) {
         await t.test(`the ${side} side's WebSocket drops: it reconnects and the media never stops`, async () => {
           const frames = await Promise.all(people.map((p) => remoteFrames(p)));
@@ -109,7 +130,8 @@ for (const [first, second] of PAIRINGS) {
       }
 
       for (const [side, starter] of [['first', a], ['second', b]]) {
-        await t.test(`an ICE restart started by the ${side} side: new credentials both ways, video again`, async () => {
+        await t.test(`an ICE restart started by the ${side} side while both are parked: new credentials both ways, video again, parked again`, async () => {
+          await bothParked(people);
           const before = await Promise.all(people.map(connection));
           const restarts = await b.evaluate(() => window.__videocall.iceRestarts);
           await starter.evaluate(() => window.__videocall.restartIce());
@@ -119,6 +141,7 @@ for (const [first, second] of PAIRINGS) {
           await assertRecovered(people, 'after the restart');
           const afterRestart = await Promise.all(people.map(connection));
           assert.deepEqual(afterRestart.map((c) => c.rebuilds), before.map((c) => c.rebuilds), 'the same connection recovered; nothing was rebuilt');
+          await bothParked(people);
         });
       }
 
@@ -136,11 +159,15 @@ for (const [first, second] of PAIRINGS) {
         }
       });
 
-      await t.test('hang-up: the other side sees that they left', async () => {
+      await t.test('hang-up while both are parked: the other side sees that they left', async () => {
+        await bothParked(people);
         await b.click('#hangup');
         await waitForState(b, 'ended');
         await waitForState(a, 'peer-left');
         assert.match(await a.textContent('#status'), new RegExp(`${second}-b left the call`));
+        // Both left the call on the server: the one who hung up, and the parked peer, which said bye too.
+        await serverWillSay(server, `${second}-b`, 'left call', 'hangup');
+        await serverWillSay(server, `${first}-a`, 'left call', 'hangup');
       });
     } finally {
       await Promise.all(people.map((p) => p.close()));

@@ -48,6 +48,28 @@ test('peer presence: waiting, left, or unstable while media still flows', () => 
   assert.match(unstable.notice, /bob's connection is unstable/);
 });
 
+test('parked: a connected call reads plainly connected, whatever the sockets do', () => {
+  assert.deepEqual(view({ signalingUp: false, parked: true }), { state: 'connected', status: 'Connected with bob', notice: null, recovering: null });
+  assert.deepEqual(view({ peerPresent: false, peerParked: true }), { state: 'connected', status: 'Connected with bob', notice: null, recovering: null },
+    'the peer parked: not "unstable"');
+  assert.match(view({ peerPresent: false, peerParked: false }).notice, /unstable/, 'the peer dropped without parking');
+});
+
+test('a broken call whose peer is parked reads "reconnecting" until the peer comes back or is given up on', () => {
+  const v = view({ connection: 'failed', peerPresent: false, peerParked: true });
+  assert.deepEqual([v.state, v.status, v.recovering], ['reconnecting', 'Reconnecting to bob…', 'media']);
+  assert.equal(view({ connection: null, peerPresent: false, peerParked: true, wasConnected: false }).status, 'Waiting for bob to come back…');
+  assert.equal(view({ connection: null, peerPresent: false, peerParked: true, peerLeft: 'disconnected' }).status, 'bob was disconnected.');
+  assert.equal(view({ connection: 'failed', parked: true, signalingUp: false, peerPresent: false, peerParked: true }).state, 'reconnecting',
+    'coming back from parking is not "reconnecting to the server"');
+});
+
+test('after a hang-up the page has left too: it says so whatever its socket does', () => {
+  const v = view({ connection: null, signalingUp: false, peerPresent: false, peerLeft: 'hangup' });
+  assert.deepEqual([v.state, v.status], ['peer-left', 'bob left the call.']);
+  assert.match(v.notice, /Reload this page/);
+});
+
 test('an ended or failed call says so whatever else is true, with its code', () => {
   assert.deepEqual(view({ over: { state: 'error', message: 'This link has expired.', code: 4002 } }),
     { state: 'error', status: 'This link has expired.', notice: null, recovering: null, code: 4002 });

@@ -62,6 +62,17 @@ test('a leader whose restart did not help builds a fresh connection when it fail
   assert.equal(recoveryAction({ ...base, cause: 'disconnected' }), 'restart-ice');
 });
 
+test('a leader that cannot reach its peer through the server calls it back before offering', () => {
+  for (const cause of ['disconnected', 'failed', 'requested']) {
+    for (const [signalingUp, peerPresent] of [[false, true], [true, false], [false, false]]) {
+      const c = { cause, leader: true, restarted: cause === 'failed', signalingUp, peerPresent };
+      assert.equal(recoveryAction(c), 'call-peer', JSON.stringify(c));
+    }
+    assert.equal(recoveryAction({ cause, leader: false, restarted: false, signalingUp: false, peerPresent: false }), 'ask-peer',
+      'the other side asks over the data channel whatever the server knows');
+  }
+});
+
 test('a connection unwell for too long is rebuilt by either side, but only when the peer can be reached', () => {
   for (const leader of [true, false]) {
     assert.equal(recoveryAction({ cause: 'stalled', leader, restarted: false, signalingUp: true, peerPresent: true }), 'rebuild');

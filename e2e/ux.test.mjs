@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  ARTIFACTS, dropSocketAndRecover, launchBrowser, openCall, remoteFrames, startServer, waitFor, waitForFramesAfter, waitForRemoteFrames,
+  ARTIFACTS, comeBack, dropSocketAndRecover, launchBrowser, openCall, remoteFrames, startServer, waitFor, waitForFramesAfter, waitForRemoteFrames,
 } from './harness.mjs';
 
 let server;
@@ -180,6 +180,7 @@ test('a dropped WebSocket reconnects by itself; video keeps flowing and signalin
   const c = await call('wes', 'xena', { hooks: true });
   try {
     await Promise.all([waitForRemoteFrames(c.pageA), waitForRemoteFrames(c.pageB)]);
+    await comeBack(c.pageA); // from parking: there is a socket to drop
     const sockets = [];
     c.pageA.on('websocket', (ws) => sockets.push(ws.url()));
     const frames = await Promise.all([remoteFrames(c.pageA), remoteFrames(c.pageB)]);
@@ -209,6 +210,7 @@ test('offline with the socket dropped: no reconnect until back online, then it r
   const c = await call('yara', 'zack', { hooks: true });
   try {
     await waitForRemoteFrames(c.pageB);
+    await comeBack(c.pageA); // from parking: there is a socket to drop
     await c.ctxA.setOffline(true);
     // Chromium's offline emulation leaves open sockets to localhost alone: drop it ourselves.
     await c.pageA.evaluate(() => window.__videocall.dropSocket(3000));

@@ -21,7 +21,9 @@ resource "google_cloud_run_v2_service" "gateway" {
 
   template {
     service_account = google_service_account.gateway.email
-    # A WebSocket is one long request: Cloud Run's maximum. The page reconnects when it ends (1012/1006).
+    # A WebSocket is one request for as long as it is open: Cloud Run's maximum. Pages park their
+    # sockets once a call goes peer to peer (docs/protocol.md, "Parking"), so sockets are short; the
+    # page reconnects when one ends anyway (1012/1006).
     timeout                          = "3600s"
     max_instance_request_concurrency = var.gateway_concurrency
     # Reconnects of one browser land on the same instance while it lives.
@@ -44,8 +46,12 @@ resource "google_cloud_run_v2_service" "gateway" {
           cpu    = "1"
           memory = "512Mi"
         }
-        # CPU stays allocated between requests: the instance pulls its egress subscription and beats.
-        cpu_idle          = false
+        # Request-based billing: the instance is billed (and has CPU) only while a request is in
+        # progress, i.e. while it holds a socket or serves the page. Pages park their sockets during a
+        # call, so a ten-minute call bills seconds, not ten minutes. The heartbeat and the egress
+        # subscriber stop while no socket is open; the first connection after that wakes them before
+        # its open is forwarded (gateway-gcp WakeOnFirstOpen; docs/deploy.md, "What a call costs").
+        cpu_idle          = true
         startup_cpu_boost = true
       }
 

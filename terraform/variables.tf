@@ -22,7 +22,7 @@ variable "name_prefix" {
 }
 
 variable "gateway_min_instances" {
-  description = "Gateway instances kept warm. 0 costs nothing idle but the first visitor waits for a cold start (~2-4 s)."
+  description = "Gateway instances kept warm. 0 costs nothing idle but the first visitor waits for a cold start (~2-4 s); each warm instance is billed around the clock (docs/deploy.md)."
   type        = number
   default     = 0
 }

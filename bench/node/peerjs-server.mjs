@@ -1,7 +1,8 @@
 // peerjs-server for the benchmarks: the npm package `peer`, started as its README shows, with two
 // changes for measuring: room for 20,000 sockets (its default cap is 5,000) and no idle-socket
 // expiry during a run (the PeerJS client would send HEARTBEAT; the bench's idle sockets do not).
-// CONTROL_PORT answers GET /gc by running a full collection (node --expose-gc) and replying with RSS.
+// CONTROL_PORT answers GET /gc by running a full collection (node --expose-gc) and replying with RSS,
+// V8's used heap and its external (Buffer) memory.
 import http from 'node:http';
 import { PeerServer } from 'peer';
 
@@ -17,7 +18,8 @@ if (controlPort) {
     .createServer((req, res) => {
       if (req.url === '/gc' && typeof global.gc === 'function') {
         global.gc();
-        res.end(JSON.stringify({ rss: process.memoryUsage().rss }));
+        const { rss, heapUsed, external } = process.memoryUsage();
+        res.end(JSON.stringify({ rss, heapUsed, external }));
       } else {
         res.statusCode = 404;
         res.end();

@@ -19,6 +19,8 @@ const dir = process.env.TF_POLICY_DIR ?? path.join(here, "..", "..", "terraform"
 const tf = await loadTerraform(dir);
 
 const finding = (n, what) => `finding ${n} regressed (${what})`;
+// Issue 11, goal 5: $0 at idle and at most $0.001 per ten-minute call (docs/deploy.md, "What a call costs").
+const cost = (what) => `issue 11 goal 5 (cost) regressed (${what})`;
 // Issue 12 ("who may create calls"): its finding 5 is the owner key.
 const owner = (what) => `issue 12 finding 5 regressed (${what})`;
 
@@ -324,4 +326,14 @@ test("issue 12: TURN credentials come only from the router (in welcome)", () => 
   for (const key of ["create-call", "sweeper"]) {
     assert.ok(!/TURN_SECRET|turn_secret/.test(secretsOf(key)), owner(`${key} must not get the TURN secret`));
   }
+});
+
+test("issue 11: the gateway is billed per request and scales to zero unless asked otherwise", () => {
+  const resources = block(gatewayContainer().resources);
+  assert.equal(resources.cpu_idle, true,
+    cost("the gateway must set cpu_idle = true (request-based billing): parked calls then cost no instance time"));
+  const scaling = block(block(gateway().body.template).scaling);
+  assert.equal(scaling.min_instance_count, "${var.gateway_min_instances}", cost("min instances must come from gateway_min_instances"));
+  assert.equal(resolve(tf, "${var.gateway_min_instances}"), 0, cost("gateway_min_instances must default to 0: an idle site runs no gateway"));
+  assert.equal(String(resolve(tf, resources.limits.cpu)), "1", cost("concurrent sockets need a whole vCPU (below 1, concurrency must be 1)"));
 });

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const source = process.env.TF_POLICY_DIR ?? path.join(here, "..", "..", "terraform");
 
-// [finding (issue 10's number, or "12/5" for issue 12's finding 5), what is broken, file, text to replace, replacement]
+// [finding (issue 10's number, "12/5" for issue 12's finding 5, "11/5" for issue 11's goal 5), what is broken, file, text to replace, replacement]
 const mutations = [
   [1, "cloudresourcemanager API removed", "apis.tf", '    "cloudresourcemanager.googleapis.com",\n', ""],
   [1, "API wait no longer follows the enablement", "apis.tf", "join(\",\", sort(keys(google_project_service.apis)))", "\"none\""],
@@ -76,6 +76,10 @@ const mutations = [
   ["12/5", "the gateway does not tell the page where CreateCall is", "gateway.tf", "        value = local.create_call_url", "        value = \"/api/calls\""],
   ["12/5", "the page is told another URL", "functions.tf", "cloudfunctions.net/${var.name_prefix}-create-call", "cloudfunctions.net/${var.name_prefix}-router"],
   ["12/5", "CreateCall gets the TURN secret", "functions.tf", "secrets = merge(local.signing_key_secret, local.owner_key_secret)", "secrets = merge(local.signing_key_secret, local.owner_key_secret, local.turn_secret)"],
+  // Issue 11, goal 5: the cost of a call and of an idle site.
+  ["11/5", "gateway back on instance-based billing", "gateway.tf", "cpu_idle          = true", "cpu_idle          = false"],
+  ["11/5", "a gateway kept warm by default", "variables.tf", "(docs/deploy.md).\"\n  type        = number\n  default     = 0", "(docs/deploy.md).\"\n  type        = number\n  default     = 1"],
+  ["11/5", "min instances fixed in the service", "gateway.tf", "min_instance_count = var.gateway_min_instances", "min_instance_count = 1"],
 ];
 
 let failures = 0;
@@ -94,8 +98,9 @@ for (const [n, what, file, from, to] of mutations) {
   });
   fs.rmSync(tmp, { recursive: true, force: true });
   const out = res.stdout + res.stderr;
-  // Issue 10's findings are numbers; issue 12's are "issue/finding".
-  const label = typeof n === "number" ? `(?<!issue \\d+ )finding ${n} regressed` : `issue ${n.split("/")[0]} finding ${n.split("/")[1]} regressed`;
+  // Issue 10's findings are numbers; issue 12's are "issue/finding"; issue 11's goal 5 is "11/5".
+  const label = typeof n === "number" ? `(?<!issue \\d+ )finding ${n} regressed`
+    : n === "11/5" ? "issue 11 goal 5 \\(cost\\) regressed" : `issue ${n.split("/")[0]} finding ${n.split("/")[1]} regressed`;
   const named = new RegExp(label).test(out) || (n === 8 && /no longer reads BACKEND/.test(out));
   if (res.status !== 0 && named) console.log(`caught finding ${n}: ${what}`);
   else {

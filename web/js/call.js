@@ -12,7 +12,8 @@ export class Call {
    *          onRemoteStream: (s: MediaStream) => void, onChange: () => void,
    *          onUnwell: (cause: 'disconnected'|'failed') => void,
    *          onNegotiationError: (step: string, err: Error) => void,
-   *          onChannelOpen?: () => void, onChannelMessage?: (msg: object) => void}} options
+   *          onChannelOpen?: () => void, onChannelClose?: () => void,
+   *          onChannelMessage?: (msg: object) => void}} options
    * @param {boolean} leader this side makes the first offer now, and every later one
    */
   constructor(options, leader) {
@@ -26,6 +27,7 @@ export class Call {
     this.iceTimer = null;
     this.closed = false;
     this.everConnected = false;
+    this.channelClosed = false; // the data channel was open and closed: the peer's side is gone
     const pc = new RTCPeerConnection({ iceServers: options.iceServers });
     this.pc = pc;
     pc.onnegotiationneeded = () => {
@@ -45,6 +47,7 @@ export class Call {
     };
     pc.oniceconnectionstatechange = () => {
       const state = pc.iceConnectionState;
+      options.onChange();
       clearTimeout(this.iceTimer);
       if (state === 'disconnected') {
         // Give ICE a moment to recover on its own (a Wi-Fi blip) before acting.
@@ -58,6 +61,11 @@ export class Call {
 
   get connected() {
     return this.pc.connectionState === 'connected';
+  }
+
+  /** The data channel's readyState, or null before it exists. */
+  get channelState() {
+    return this.channel?.readyState ?? null;
   }
 
   /** An offer of ours is being made, or was sent and not answered yet. */
@@ -156,7 +164,27 @@ export class Call {
     return true;
   }
 
+  /**
+   * Closes the data channel, which first sends what it holds (RTCDataChannel's closing procedure),
+   * and the connection once the channel is closed or after maxMs: a hang-up's bye must reach a peer
+   * whose signaling is parked.
+   */
+  closeSoon(maxMs = 1000) {
+    const channel = this.channel;
+    if (channel?.readyState !== 'open') {
+      this.close();
+      return;
+    }
+    const timer = setTimeout(() => this.close(), maxMs);
+    channel.onclose = () => {
+      clearTimeout(timer);
+      this.close();
+    };
+    channel.close();
+  }
+
   close() {
+    if (this.closed) return;
     this.closed = true;
     clearTimeout(this.iceTimer);
     for (const handler of ['onnegotiationneeded', 'onicecandidate', 'ontrack', 'onsignalingstatechange', 'onconnectionstatechange', 'oniceconnectionstatechange']) {
@@ -164,6 +192,7 @@ export class Call {
     }
     if (this.channel) {
       this.channel.onopen = null;
+      this.channel.onclose = null;
       this.channel.onmessage = null;
     }
     this.pc.close();
@@ -203,6 +232,10 @@ export class Call {
     const channel = this.pc.createDataChannel('chat', { negotiated: true, id: 0 });
     this.channel = channel;
     channel.onopen = () => this.options.onChannelOpen?.();
+    channel.onclose = () => {
+      this.channelClosed = true;
+      this.options.onChannelClose?.();
+    };
     channel.onmessage = (event) => {
       let msg;
       try {

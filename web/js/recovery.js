@@ -15,6 +15,9 @@
 //    connection at the same moment, the polite side yields (perfect negotiation's rule).
 // 4. A connection that stays unwell (not connected, or a negotiation not finished) for
 //    RECOVERY_TIMEOUT_MS while the peer is reachable is rebuilt, with growing waits.
+// 5. An offer only helps if the server can relay it: the leader offers (restart or rebuild) only
+//    while its socket is up and the peer is present; otherwise it first calls the peer back to
+//    signaling (either side may be parked, parking.js) and acts once the server says the peer is there.
 
 /** How long ICE may stay "disconnected" before a restart (it often recovers by itself). */
 export const ICE_DISCONNECTED_GRACE_MS = 3000;
@@ -66,11 +69,13 @@ export function afterNegotiationError({ step, connectionState }) {
  *   cause: ICE disconnected past the grace period, the connection failed, someone asked for an ICE
  *   restart (a person, a test, the peer), or the connection stayed unwell for the recovery timeout;
  *   restarted: an ICE restart was already tried since the connection was last connected
- * @returns {'restart-ice'|'ask-peer'|'rebuild'|'wait'}
+ * @returns {'restart-ice'|'ask-peer'|'rebuild'|'call-peer'|'wait'} call-peer: bring both sides
+ *   back to signaling first, then decide again
  */
 export function recoveryAction({ cause, leader, restarted, signalingUp, peerPresent }) {
   if (cause === 'stalled') return signalingUp && peerPresent ? 'rebuild' : 'wait';
   if (!leader) return 'ask-peer';
+  if (!signalingUp || !peerPresent) return 'call-peer';
   if (cause === 'failed' && restarted) return 'rebuild';
   return 'restart-ice';
 }

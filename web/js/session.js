@@ -1,14 +1,17 @@
 // The call's life on this page: joins through signaling, builds and replaces the RTCPeerConnection
-// (call.js) as presence and offers come and go, carries out recovery.js's decisions, and keeps the
-// facts the status is worked out from (call-view.js), rendering them after every change.
+// (call.js) as presence and offers come and go, carries out recovery.js's decisions and parking.js's
+// (the socket is closed while the call goes peer to peer, and opened again when the server is needed),
+// and keeps the facts the status is worked out from (call-view.js), rendering them after every change.
 import { Call } from './call.js';
 import { callView } from './call-view.js';
 import { PEER } from './peer-messages.js';
+import {
+  CALLED_BACK_HOLD_MS, callHealthy, parkingDecision, PEER_RETURN_MS, waitingForParkedPeer,
+} from './parking.js';
 import { afterNegotiationError, classifyOffer, recoveryAction, recoveryWaitMs } from './recovery.js';
 import { Signaling } from './signaling.js';
 import { ERROR, LEAVE_REASON, ROLE, TYPE } from './wire.js';
 
-/** welcome's role for the side that makes the first offer (docs/protocol.md). */
 const TRANSIENT_NOTICE_MS = 5000;
 
 export class Session {
@@ -27,14 +30,23 @@ export class Session {
     this.polite = false;
     /** @type {import('./call-view.js').Facts} */
     this.facts = {
-      over: null, welcomed: false, signalingUp: false, peerPresent: false, peerLeft: null,
-      connection: null, wasConnected: false, info: null,
+      over: null, welcomed: false, signalingUp: false, parked: false, peerPresent: false, peerParked: false,
+      peerLeft: null, connection: null, wasConnected: false, info: null,
     };
     this.restarted = false; // an ICE restart was tried since the connection was last healthy
     this.failedRebuilds = 0; // rebuilds since the connection was last healthy
     this.stallTimer = null;
+    /** A recovery that waits until the server says the peer is there (recovery.js, 'call-peer'). */
+    this.pendingCause = null;
+    this.rollingBack = false; // #resync is undoing an offer of ours
+    this.lastSignalAt = performance.now(); // last message sent or received on the socket
+    this.holdUntil = 0; // the peer called us back to signaling: stay until its offer came, or until then
+    this.parkTimer = null;
+    this.peerReturnTimer = null;
+    /** Resolvers of whenSignaling(). */
+    this.signalingWaiters = [];
     /** What tests and curious people can read (window.__videocall). */
-    this.counts = { sent: {}, iceRestarts: 0, restartRequests: 0, rebuilds: 0 };
+    this.counts = { sent: {}, iceRestarts: 0, restartRequests: 0, rebuilds: 0, parks: 0, unparks: 0 };
   }
 
   /** @param {string} url @param {string[]} protocols the subprotocols to offer (link.js) */
@@ -43,7 +55,7 @@ export class Session {
       onMessage: (msg) => this.#onMessage(msg),
       onFinalClose: (code, message) => this.#end('error', message, code),
       onReconnecting: () => {
-        this.facts.signalingUp = false;
+        Object.assign(this.facts, { signalingUp: false, parked: false });
         this.#render();
       },
     });
@@ -51,18 +63,20 @@ export class Session {
     this.#render();
   }
 
-  /** Hangs up: tells the peer (peer to peer as well, so it is seen while signaling is down). */
+  /** Hangs up: tells the peer (peer to peer as well, so it is seen while either side is parked). */
   hangUp() {
     if (this.facts.over) return;
     this.call?.sendData({ kind: PEER.BYE });
-    this.signaling?.send({ type: TYPE.BYE });
-    this.signaling?.close();
+    this.#sayBye();
+    this.#dropCall({ graceful: true }); // the channel sends the bye before the connection closes
     this.#end('ended', 'Call ended. You can close this tab.');
   }
 
-  /** The page is going away: close the socket, so the peer hears at once. */
+  /** The page is going away: close the socket, so the peer hears at once; a parked page can only tell the peer. */
   leave() {
-    if (!this.facts.over) this.signaling?.close();
+    if (this.facts.over) return;
+    this.call?.sendData({ kind: PEER.LEAVING });
+    this.signaling?.close();
   }
 
   /** The call cannot start or go on (a broken link, no WebRTC). */
@@ -90,14 +104,43 @@ export class Session {
     this.#recover('requested');
   }
 
+  /**
+   * Brings this side and the peer back to signaling (the peer is asked over the data channel) and
+   * resolves once the server says both are there; for tests and diagnostics. Parking resumes when
+   * the socket has been quiet again.
+   */
+  whenSignaling(timeoutMs = 20000) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('peer did not come back to signaling')), timeoutMs);
+      this.signalingWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.#callPeer();
+      this.#afterPresence();
+    });
+  }
+
   // --- Signaling -------------------------------------------------------------------------------
 
   #send(message) {
     this.counts.sent[message.type] = (this.counts.sent[message.type] ?? 0) + 1;
-    return this.signaling?.send(message) ?? false;
+    const sent = this.signaling?.send(message) ?? false;
+    if (sent) this.#noteSignal();
+    return sent;
+  }
+
+  /** A hang-up's bye through the server, reopening a parked socket for it; signaling ends here. */
+  #sayBye() {
+    if (!this.signaling || this.signaling.stopped) return;
+    this.counts.sent[TYPE.BYE] = (this.counts.sent[TYPE.BYE] ?? 0) + 1;
+    this.signaling.finish({ type: TYPE.BYE });
+    this.#stopTimers();
   }
 
   #onMessage(msg) {
+    if (this.facts.over || this.signaling.stopped) return undefined;
+    this.#noteSignal();
     switch (msg.type) {
       case TYPE.WELCOME:
         return this.#onWelcome(msg);
@@ -114,6 +157,7 @@ export class Session {
       case TYPE.ERROR:
         console.warn('server refused a message', msg.code, msg.message);
         if (msg.code === ERROR.RATE_LIMITED) this.inform('Too many messages; slowing down.', TRANSIENT_NOTICE_MS);
+        if (msg.code === ERROR.PEER_ABSENT) this.#onPeerAbsent();
         return undefined;
       default:
         return undefined;
@@ -123,25 +167,42 @@ export class Session {
   #onWelcome(msg) {
     this.iceServers = msg.iceServers ?? [];
     this.polite = Boolean(msg.polite);
-    Object.assign(this.facts, { welcomed: true, signalingUp: true, peerPresent: Boolean(msg.peerPresent), peerLeft: null });
-    if (this.call?.connected) {
-      this.#resync(); // our socket came back while the media kept flowing
+    const peerPresent = Boolean(msg.peerPresent);
+    const peerParked = !peerPresent && Boolean(msg.peerParked);
+    const peerGone = !peerPresent && !peerParked;
+    // Why the peer left stays known until they are back: a page that closed while parked told us
+    // (PEER.LEAVING) but could not tell the server, which still lists it as parked.
+    Object.assign(this.facts, {
+      welcomed: true, signalingUp: true, parked: false, peerPresent, peerParked, peerLeft: peerPresent ? null : this.facts.peerLeft,
+    });
+    // Tell the peer directly: two pages coming back at the same moment can each be welcomed as if
+    // the other were still parked, and the server relays to both all the same.
+    this.call?.sendData({ kind: PEER.BACK });
+    if (this.#established()) {
+      // Our socket came back (unparked, or after a drop) while the call we had works or recovers:
+      // keep it. If the peer left meanwhile and the media stopped, say so.
+      if (peerGone && !this.call.connected) this.#peerGone(LEAVE_REASON.DISCONNECTED);
+      else this.#resync();
     } else {
+      const hadPeer = this.facts.wasConnected;
       this.#dropCall();
-      if (this.facts.peerPresent && msg.role === ROLE.OFFERER) this.#build(true);
+      if (peerPresent && msg.role === ROLE.OFFERER) this.#build(true);
+      else if (peerGone && hadPeer) this.#peerGone(LEAVE_REASON.DISCONNECTED); // they left while we were away
     }
+    this.#afterPresence();
     this.#render();
   }
 
   #onPeerJoined() {
-    Object.assign(this.facts, { peerPresent: true, peerLeft: null });
-    if (this.call?.connected) this.#resync(); // their socket came back; the media never stopped
+    Object.assign(this.facts, { peerPresent: true, peerParked: false, peerLeft: null });
+    if (this.#established()) this.#resync(); // they came back (unparked, or reconnected); the call stands
     else this.#dropCall(); // their welcome made them the offerer: wait for their offer
+    this.#afterPresence();
     this.#render();
   }
 
   #onPeerLeft(msg) {
-    this.facts.peerPresent = false;
+    Object.assign(this.facts, { peerPresent: false, peerParked: false });
     if (msg.reason !== LEAVE_REASON.HANGUP && this.call?.connected) {
       this.#render(); // their signaling dropped but the media flows: wait for them to come back
       return;
@@ -149,13 +210,31 @@ export class Session {
     this.#peerGone(msg.reason === LEAVE_REASON.HANGUP ? LEAVE_REASON.HANGUP : LEAVE_REASON.DISCONNECTED);
   }
 
+  /** A message of ours was dropped because the peer holds no socket: parked, if its page is alive. */
+  #onPeerAbsent() {
+    const alive = this.call?.channelState === 'open';
+    Object.assign(this.facts, { peerPresent: false, peerParked: this.facts.peerParked || alive });
+    if (this.call?.leader && this.call.offering) {
+      // Our offer did not reach them: call them back and offer again once they are there.
+      this.pendingCause ??= 'requested';
+      this.#callPeer();
+    }
+    this.#afterPresence();
+    this.#render();
+  }
+
   #peerGone(reason) {
     this.#dropCall();
     Object.assign(this.facts, { peerPresent: false, peerLeft: reason, wasConnected: false });
+    this.pendingCause = null;
+    // A hang-up ends the call for both: leave it too, so nothing waits open for a call that is over.
+    if (reason === LEAVE_REASON.HANGUP) this.#sayBye();
+    this.#afterPresence();
     this.#render();
   }
 
   #onOffer(sdp) {
+    this.holdUntil = 0; // what the peer called us back for has come
     const current = this.call;
     const decision = current
       ? classifyOffer({ offerSdp: sdp, remoteSdp: current.pc.remoteDescription?.sdp, offering: current.offering, polite: this.polite })
@@ -171,18 +250,125 @@ export class Session {
     return this.call.acceptOffer(sdp);
   }
 
-  /** A socket came back while media flowed: an offer of ours sent meanwhile may be lost, so redo it. */
+  /**
+   * A socket came back while the call stood: an offer of ours sent meanwhile may be lost, so undo it
+   * and make it again once the peer is there, with any recovery that waited for them.
+   */
   async #resync() {
     const call = this.call;
     if (!call.leader || call.pc.signalingState !== 'have-local-offer') return;
+    this.pendingCause ??= 'requested';
+    this.rollingBack = true;
     try {
       await call.rollback();
     } catch (err) {
       console.warn('rollback failed', err);
       if (call === this.call) this.#rebuild();
       return;
+    } finally {
+      this.rollingBack = false;
     }
-    if (call === this.call) this.#recover('requested');
+    if (call === this.call) this.#afterPresence();
+  }
+
+  // --- Parking (parking.js) ----------------------------------------------------------------------
+
+  #noteSignal() {
+    this.lastSignalAt = performance.now();
+    this.#considerParking();
+  }
+
+  /** The call is established with this peer: media flowed on it and its data channel still stands. */
+  #established() {
+    return Boolean(this.call?.everConnected && !this.call.channelClosed);
+  }
+
+  #healthy() {
+    const pc = this.call?.pc;
+    return Boolean(pc) && callHealthy({ connection: pc.connectionState, ice: pc.iceConnectionState, channel: this.call.channelState });
+  }
+
+  #peerReachable() {
+    return this.facts.signalingUp && this.facts.peerPresent;
+  }
+
+  /** Parks, unparks, or looks again when parking falls due. */
+  #considerParking() {
+    clearTimeout(this.parkTimer);
+    this.parkTimer = null;
+    const signaling = this.signaling;
+    if (!signaling || signaling.stopped || this.facts.over) return;
+    const pc = this.call?.pc;
+    const holdMs = Math.max(0, this.holdUntil - performance.now());
+    let socket = 'connecting';
+    if (signaling.parked) socket = 'parked';
+    else if (this.facts.signalingUp) socket = 'open';
+    const decision = parkingDecision({
+      socket,
+      connection: pc?.connectionState ?? null,
+      ice: pc?.iceConnectionState ?? null,
+      channel: this.call?.channelState ?? null,
+      negotiating: Boolean(this.call && (this.call.offering || pc.signalingState !== 'stable')),
+      needsServer: this.pendingCause !== null || this.signalingWaiters.length > 0 || holdMs > 0,
+      quietMs: performance.now() - this.lastSignalAt,
+    });
+    if (decision.action === 'park') this.#park();
+    else if (decision.action === 'unpark') this.#unpark();
+    else if (decision.inMs !== undefined || holdMs > 0) {
+      this.parkTimer = setTimeout(() => this.#considerParking(), decision.inMs ?? holdMs);
+    }
+  }
+
+  #park() {
+    this.counts.parks += 1;
+    // Tell the peer first (the channel is open: parking needs it): the server will refuse messages to us.
+    this.call.sendData({ kind: PEER.PARKED });
+    this.signaling.park();
+    Object.assign(this.facts, { signalingUp: false, parked: true });
+    this.#render();
+  }
+
+  #unpark() {
+    if (!this.signaling?.parked) return;
+    this.counts.unparks += 1;
+    this.lastSignalAt = performance.now();
+    // facts.parked stays until the welcome: a deliberate reopening is not "reconnecting to the server".
+    this.signaling.unpark();
+  }
+
+  /** Comes back to signaling and asks the peer to come back too (over the data channel, if it is open). */
+  #callPeer() {
+    this.#unpark();
+    this.call?.sendData({ kind: PEER.UNPARK });
+  }
+
+  /** After presence changed: run what waited for the peer, watch a parked peer's return, reconsider parking. */
+  #afterPresence() {
+    if (this.#peerReachable()) {
+      for (const resolve of this.signalingWaiters.splice(0)) resolve();
+      if (this.pendingCause && this.call && !this.rollingBack) {
+        const cause = this.pendingCause;
+        this.pendingCause = null;
+        this.#recover(cause);
+      }
+    }
+    this.#watchPeerReturn();
+    this.#considerParking();
+  }
+
+  /** While the call is broken and the peer parked, give them PEER_RETURN_MS to come back. */
+  #watchPeerReturn() {
+    const waiting = waitingForParkedPeer({ ...this.facts, healthy: this.#healthy() });
+    if (!waiting) {
+      clearTimeout(this.peerReturnTimer);
+      this.peerReturnTimer = null;
+      return;
+    }
+    if (this.peerReturnTimer) return;
+    this.peerReturnTimer = setTimeout(() => {
+      this.peerReturnTimer = null;
+      if (waitingForParkedPeer({ ...this.facts, healthy: this.#healthy() })) this.#peerGone(LEAVE_REASON.DISCONNECTED);
+    }, PEER_RETURN_MS);
   }
 
   // --- The connection ----------------------------------------------------------------------------
@@ -199,7 +385,15 @@ export class Session {
       onChange: current(() => this.#onChange()),
       onUnwell: current((cause) => this.#recover(cause)),
       onNegotiationError: current((step) => this.#onNegotiationError(step)),
-      onChannelOpen: current(() => this.options.onChannel(true)),
+      onChannelOpen: current(() => {
+        this.options.onChannel(true);
+        this.#considerParking();
+      }),
+      onChannelClose: current(() => {
+        this.options.onChannel(false);
+        this.#afterPresence(); // their side is gone, or the path broke: back to signaling to find out
+        this.#render();
+      }),
       onChannelMessage: current((msg) => this.#onPeerMessage(msg)),
     }, leader);
     this.call = call;
@@ -207,9 +401,11 @@ export class Session {
     this.#onChange();
   }
 
-  #dropCall() {
+  /** graceful: close the data channel first, so what it holds (a bye) is sent, then the connection. */
+  #dropCall({ graceful = false } = {}) {
     if (!this.call) return;
-    this.call.close();
+    if (graceful) this.call.closeSoon();
+    else this.call.close();
     this.call = null;
     this.facts.connection = null;
     this.options.onChannel(false);
@@ -235,6 +431,8 @@ export class Session {
       this.failedRebuilds = 0;
     }
     this.#watch();
+    this.#watchPeerReturn();
+    this.#considerParking();
     this.#render();
   }
 
@@ -267,11 +465,17 @@ export class Session {
         break;
       case 'ask-peer':
         if (call.sendData({ kind: PEER.RESTART_ICE })) this.counts.restartRequests += 1;
+        this.#unpark(); // the leader's offer comes through the server
+        break;
+      case 'call-peer':
+        this.pendingCause = cause;
+        this.#callPeer();
         break;
       case 'rebuild':
         this.#rebuild();
         break;
-      default: // wait, and look again later
+      default: // wait, and look again later; the peer may need calling back first
+        if (!this.#peerReachable()) this.#callPeer();
         this.#watch();
     }
   }
@@ -290,20 +494,55 @@ export class Session {
   }
 
   #onPeerMessage(msg) {
-    if (msg.kind === PEER.RESTART_ICE) {
-      if (this.call.leader) this.#recover('requested');
-    } else if (msg.kind === PEER.BYE) {
-      this.#peerGone(LEAVE_REASON.HANGUP); // seen even while signaling is down
-    } else {
-      this.options.onPeerMessage(msg);
+    switch (msg.kind) {
+      case PEER.RESTART_ICE:
+        if (this.call.leader) this.#recover('requested');
+        break;
+      case PEER.BYE:
+        this.#peerGone(LEAVE_REASON.HANGUP); // seen even while signaling is parked or down
+        break;
+      case PEER.LEAVING:
+        this.#peerGone(LEAVE_REASON.DISCONNECTED); // their page is closing or reloading
+        break;
+      case PEER.PARKED:
+        // The server would refuse what we send them now; an offer of ours in flight needs them back.
+        Object.assign(this.facts, { peerPresent: false, peerParked: true });
+        if (this.call.leader && this.call.offering) {
+          this.pendingCause ??= 'requested';
+          this.#callPeer();
+        }
+        this.#afterPresence();
+        this.#render();
+        break;
+      case PEER.UNPARK:
+        this.holdUntil = performance.now() + CALLED_BACK_HOLD_MS;
+        this.#unpark();
+        this.#considerParking();
+        break;
+      case PEER.BACK:
+        Object.assign(this.facts, { peerPresent: true, peerParked: false, peerLeft: null });
+        this.#afterPresence();
+        this.#render();
+        break;
+      default:
+        this.options.onPeerMessage(msg);
     }
   }
 
   // --- What the page shows -----------------------------------------------------------------------
 
+  #stopTimers() {
+    clearTimeout(this.stallTimer);
+    clearTimeout(this.parkTimer);
+    clearTimeout(this.peerReturnTimer);
+    this.stallTimer = null;
+    this.parkTimer = null;
+    this.peerReturnTimer = null;
+  }
+
   #end(state, message, code) {
     this.#dropCall();
-    clearTimeout(this.stallTimer);
+    this.#stopTimers();
     this.facts.over = { state, message, code };
     this.#render();
   }

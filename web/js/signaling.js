@@ -1,5 +1,7 @@
 // The WebSocket to the gateway: sends JSON, hands received messages on, and reconnects with
 // backoff and jitter after a transient close. What each close code leads to is in close-codes.js.
+// It can also be parked (closed with 4100 while the call goes on peer to peer; see parking.js) and
+// unparked (the same link opened again).
 import { ArrivalOrder } from './arrival-order.js';
 import { closeOutcome } from './close-codes.js';
 import { CLOSE } from './wire.js';
@@ -17,7 +19,10 @@ export class Signaling {
     this.handlers = handlers;
     this.attempt = 0;
     this.stopped = false;
+    this.parked = false;
     this.ws = null;
+    /** Close codes of this page's sockets, as their close events reported them (for tests). */
+    this.closeCodes = [];
     window.addEventListener('online', () => this.#reconnectNow());
   }
 
@@ -38,7 +43,8 @@ export class Signaling {
       for (const ready of order.accept(msg)) this.handlers.onMessage(ready);
     });
     ws.addEventListener('close', (event) => {
-      if (this.ws !== ws || this.stopped) return;
+      this.closeCodes.push(event.code);
+      if (this.ws !== ws || this.stopped || this.parked) return;
       const outcome = closeOutcome(event.code);
       if (outcome.final) {
         this.stopped = true;
@@ -58,11 +64,52 @@ export class Signaling {
     return false;
   }
 
-  /** Closes for good (hang-up). */
+  /** Closes the socket with 4100 PARKED; nothing reconnects it until unpark(). */
+  park() {
+    if (this.stopped || this.parked) return;
+    this.parked = true;
+    clearTimeout(this.timer);
+    this.ws?.close(CLOSE.PARKED, 'parked');
+  }
+
+  /** Opens the link again after park(); a no-op when not parked. */
+  unpark() {
+    if (this.stopped || !this.parked) return;
+    this.parked = false;
+    this.attempt = 0;
+    this.connect();
+  }
+
+  /** Closes for good (the page goes away). */
   close() {
     this.stopped = true;
     clearTimeout(this.timer);
     this.ws?.close(CLOSE.NORMAL, 'bye');
+  }
+
+  /**
+   * Says a last word (a hang-up's bye) and closes for good. A parked or reconnecting page opens a
+   * socket of its own for it: the gateway forwards its open and then the message, in order, so the
+   * server joins and at once leaves. Nothing that socket receives is handed on.
+   */
+  finish(message) {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const say = (ws) => {
+      ws.send(JSON.stringify(message));
+      ws.close(CLOSE.NORMAL, 'bye');
+    };
+    const ws = this.ws;
+    if (ws?.readyState === WebSocket.OPEN) {
+      say(ws);
+    } else if (ws?.readyState === WebSocket.CONNECTING) {
+      ws.addEventListener('open', () => say(ws));
+    } else {
+      const last = new WebSocket(this.url, this.protocols);
+      this.ws = last;
+      last.addEventListener('open', () => say(last));
+      last.addEventListener('close', (event) => this.closeCodes.push(event.code));
+    }
   }
 
   #scheduleReconnect(delayMs) {
@@ -75,7 +122,7 @@ export class Signaling {
   }
 
   #reconnectNow() {
-    if (this.stopped || this.ws?.readyState === WebSocket.OPEN || this.ws?.readyState === WebSocket.CONNECTING) return;
+    if (this.stopped || this.parked || this.ws?.readyState === WebSocket.OPEN || this.ws?.readyState === WebSocket.CONNECTING) return;
     this.attempt = 0;
     this.#scheduleReconnect(0);
   }

@@ -1,5 +1,5 @@
 // window.__videocall: a read-only view of the call for tests and curious people (quality, messages
-// sent, recoveries). Its switches exist only when the address's fragment has TEST_FLAG among its
+// sent, recoveries, parking). Its switches exist only when the address's fragment has TEST_FLAG among its
 // parameters, beside the link's token (the browser tests add it with withTestHooks): the same
 // functions a person's action or a failing connection calls, and the RTCPeerConnection to inspect.
 export const TEST_FLAG = 'videocall-test';
@@ -19,6 +19,15 @@ export function exposeForTests(session) {
     get iceRestarts() { return counts.iceRestarts; },
     get restartRequests() { return counts.restartRequests; },
     get rebuilds() { return counts.rebuilds; },
+    get parks() { return counts.parks; },
+    get unparks() { return counts.unparks; },
+    /** 'open' (welcomed), 'parked' (closed on purpose with 4100, or being reopened) or 'connecting'. */
+    get signaling() {
+      if (session.facts.parked) return 'parked';
+      return session.facts.signalingUp ? 'open' : 'connecting';
+    },
+    /** The close codes of this page's sockets so far, as their close events reported them. */
+    get closeCodes() { return [...(session.signaling?.closeCodes ?? [])]; },
     /** The current WebSocket's URL and the subprotocol the server selected (no token in either). */
     get socket() {
       const ws = session.signaling?.ws;
@@ -31,7 +40,13 @@ export function exposeForTests(session) {
       leads: () => session.call?.leader ?? null,
       dropSocket: (code = 3000) => session.signaling?.ws?.close(code, 'test'),
       restartIce: () => session.restartIce(),
-      offerAnyway: () => session.call?.offerAnyway(),
+      // Both sides back on signaling first: a stray offer the server cannot relay provokes nothing.
+      offerAnyway: async () => {
+        await session.whenSignaling();
+        await session.call?.offerAnyway();
+      },
+      /** Both sides back on signaling (this one asks the peer over the data channel); resolves when the server says so. */
+      unpark: () => session.whenSignaling(),
     });
   }
   window.__videocall = inspect;

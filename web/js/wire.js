@@ -53,6 +53,9 @@ export const CLOSE = Object.freeze({
   CALL_FULL: 4003,
   REPLACED: 4004,
   RATE_LIMITED: 4008,
+  // Sent by the page, never by the server: the call goes on peer to peer and the socket is closed
+  // until the page needs the server again (docs/protocol.md, "Parking").
+  PARKED: 4100,
 });
 
 // Closes after which reconnecting with the same link cannot help: the page stops and explains.

@@ -23,11 +23,14 @@ import java.util.concurrent.Executors;
  * idle-connection density and start-up, each for our embedded stack and for peerjs-server, then
  * writes the tables (Markdown) and the latency chart (PNG).
  *
- * <p>Settings, all from the environment: BENCH_PAIRS (default 100,1000,5000), BENCH_WARMUP_SECONDS (10),
- * BENCH_MEASURE_SECONDS (15), BENCH_PERIOD_SECONDS (1), BENCH_DENSITY_STEPS (5000,10000,15000),
- * BENCH_STARTUP_RUNS (5), BENCH_CLOUD_PAIRS (2), BENCH_SECTIONS (relay,density,startup,cloud),
+ * <p>Settings, all from the environment: BENCH_PAIRS (default 100,300,1000), BENCH_WARMUP_SECONDS (10),
+ * BENCH_MEASURE_SECONDS (15), BENCH_PERIOD_SECONDS (1), BENCH_DENSITY_STEPS (1000,3000: idle sockets at the
+ * two points, after the server once held the larger number), BENCH_TAIL_PAIRS (1000), BENCH_TAIL_RUNS (3),
+ * BENCH_STARTUP_RUNS (5), BENCH_CLOUD_PAIRS (2), BENCH_SECTIONS (relay,alloc,tail,density,startup,cloud), BENCH_ALLOC_PAIRS (300),
+ * BENCH_PIN (1:0, the server's CPU and the load generator's; "none" runs both unpinned), BENCH_DEFLATE (1: the
+ * load generator offers permessage-deflate as browsers do; 0 does not),
  * BENCH_OUT (docs/benchmarks). The cloud section needs the emulators (PUBSUB_EMULATOR_HOST,
- * FIRESTORE_EMULATOR_HOST) and the system properties invoker.jar, functions.jar and gateway.jar.
+ * FIRESTORE_EMULATOR_HOST) and the jars a build leaves in this repository (emulated-cloud/Deployables).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -38,19 +41,19 @@ public final class BenchMain {
     Path out = root.resolve(env.getOrDefault("BENCH_OUT", "docs/benchmarks"));
     Path logs = root.resolve("bench/target/logs");
     Files.createDirectories(out);
-    List<Integer> pairCounts = ints(env.getOrDefault("BENCH_PAIRS", "100,1000,5000"));
+    List<Integer> pairCounts = ints(env.getOrDefault("BENCH_PAIRS", "100,300,1000"));
     int warmup = Integer.parseInt(env.getOrDefault("BENCH_WARMUP_SECONDS", "10"));
     int measure = Integer.parseInt(env.getOrDefault("BENCH_MEASURE_SECONDS", "15"));
     long period = Math.round(1000 * Double.parseDouble(env.getOrDefault("BENCH_PERIOD_SECONDS", "1")));
-    int[] steps = ints(env.getOrDefault("BENCH_DENSITY_STEPS", "5000,10000,15000")).stream().mapToInt(Integer::intValue).toArray();
     int startupRuns = Integer.parseInt(env.getOrDefault("BENCH_STARTUP_RUNS", "5"));
-    List<String> sections = List.of(env.getOrDefault("BENCH_SECTIONS", "relay,density,startup,cloud").split(","));
+    List<String> sections = List.of(env.getOrDefault("BENCH_SECTIONS", "relay,alloc,tail,density,startup,cloud").split(","));
 
     String keySpec = "bench:" + Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
     InviteTokens tokens = new InviteTokens(SigningKeys.parse(keySpec));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    Path localJar = root.resolve("local/target/videocall-local.jar");
+    // BENCH_LOCAL_JAR measures another build of the embedded default (an older commit's, for a before/after).
+    Path localJar = Path.of(env.getOrDefault("BENCH_LOCAL_JAR", root.resolve("local/target/videocall-local.jar").toString()));
     Path peerjsScript = root.resolve("bench/node/peerjs-server.mjs");
 
     Map<String, String> oursEnv = new HashMap<>();
@@ -64,65 +67,120 @@ public final class BenchMain {
 
     double embeddedP50 = Double.NaN; // the embedded stack's p50 at the fewest pairs, for the cloud's hop shares
     Report report = new Report(out, LocalDate.now().toString(), machine());
-    List<HttpClient> clients = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      clients.add(HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build());
-    }
 
-    if (sections.contains("relay") || sections.contains("density")) {
-      int oursPort = ServerProcess.freePort();
-      int peerPort = ServerProcess.freePort();
-      int controlPort = ServerProcess.freePort();
-      Map<String, String> withPort = new HashMap<>(oursEnv);
-      withPort.put("PORT", Integer.toString(oursPort));
-      Map<String, List<RelayRun.Result>> relay = new LinkedHashMap<>();
-      List<RelayRun.Result> saturation = new ArrayList<>();
-      List<DensityRun.Result> density = new ArrayList<>();
-      try (ServerProcess ours = ServerProcess.start("videocall", List.of(java, "-jar", localJar.toString()), withPort, oursPort, logs).awaitHttp("/", 60);
-          ServerProcess peer = ServerProcess.start("peerjs-server", List.of("node", "--expose-gc", peerjsScript.toString()),
-              Map.of("PORT", Integer.toString(peerPort), "CONTROL_PORT", Integer.toString(controlPort)), peerPort, logs).awaitHttp("/", 60)) {
-        Target[] targets = {new VideocallTarget(oursPort, tokens), new PeerjsTarget(peerPort)};
-        boolean[] origins = {true, false};
-        if (sections.contains("relay")) {
-          for (int t = 0; t < targets.length; t++) {
-            Pairs opener = new Pairs(targets[t], clients, origins[t]);
-            List<RelayRun.Result> results = new ArrayList<>();
-            for (int pairs : pairCounts) {
-              List<Pairs.Pair> open = opener.open(pairs);
-              RelayRun.Result r = new RelayRun(targets[t], open, period).run(warmup, measure);
-              print(r);
-              results.add(r);
-              if (pairs == 1000 || pairCounts.size() == 1) {
-                RelayRun.Result closed = new RelayRun(targets[t], open, 0).run(warmup, measure);
-                print(closed);
-                saturation.add(closed);
-              }
-              Pairs.closeAll(open);
-              Thread.sleep(2000);
-            }
-            relay.put(targets[t].name(), results);
-            if (t == 0) {
-              embeddedP50 = results.get(0).millis(50);
-            }
-          }
-          report.relay(relay, saturation);
-          LatencyChart.write(relay, "Relay latency, send to peer's receive (" + period + " ms between a pair's rounds)", out.resolve("relay-latency.png"));
+    // The server under test on one core, the load generator on the other (BENCH_PIN=none: unpinned).
+    String pin = env.getOrDefault("BENCH_PIN", Runtime.getRuntime().availableProcessors() >= 2 ? "1:0" : "none");
+    String serverCpu = pin.equals("none") ? null : pin.split(":")[0];
+    String loadCpu = pin.equals("none") ? null : pin.split(":")[1];
+    boolean deflate = !"0".equals(env.getOrDefault("BENCH_DEFLATE", "1"));
+    Path loadScript = root.resolve("bench/node/relay-load.mjs");
+    Path work = root.resolve("bench/target/load");
+    List<String> oursCommand = new ArrayList<>(List.of(java));
+    oursCommand.addAll(EmbeddedOptions.read(root));
+    oursCommand.addAll(List.of("-jar", localJar.toString()));
+    List<String> peerCommand = List.of("node", "--expose-gc", peerjsScript.toString());
+    System.out.printf("pinning: %s; the load generator offers permessage-deflate: %s; our JVM options: %s%n",
+        serverCpu == null ? "none" : "server on CPU " + serverCpu + ", load generator on CPU " + loadCpu, deflate, EmbeddedOptions.read(root));
+    report.method(serverCpu, loadCpu, deflate, EmbeddedOptions.read(root));
+
+    if (sections.contains("relay")) {
+      int most = pairCounts.stream().mapToInt(Integer::intValue).max().orElseThrow();
+      Map<String, List<NodeLoad.Relay>> relay = new LinkedHashMap<>();
+      List<NodeLoad.Relay> saturation = new ArrayList<>();
+      try (Servers s = Servers.start(oursCommand, oursEnv, peerCommand, serverCpu, logs);
+          NodeLoad toOurs = NodeLoad.start(loadScript, "videocall", s.ours.port, deflate, loadCpu, tokens, work);
+          NodeLoad toPeer = NodeLoad.start(loadScript, "peerjs-server", s.peer.port, deflate, loadCpu, tokens, work)) {
+        // One unmeasured run per server at the largest load, so neither is measured cold.
+        for (NodeLoad load : "1".equals(env.get("BENCH_ONLY_OURS")) ? List.of(toOurs) : List.of(toPeer, toOurs)) {
+          load.open(2 * most);
+          load.relay(period, warmup, 0);
+          load.closeAll();
         }
-        if (sections.contains("density")) {
-          HttpClient control = HttpClient.newHttpClient();
-          density.add(DensityRun.run(targets[0], new Pairs(targets[0], clients, true), ours,
-              () -> run(List.of(jcmd, Long.toString(ours.pid()), "GC.run")), steps));
-          density.add(DensityRun.run(targets[1], new Pairs(targets[1], clients, false), peer,
-              () -> control.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controlPort + "/gc")).build(),
-                  HttpResponse.BodyHandlers.discarding()), steps));
-          report.density(density);
+        // peerjs-server before and after ours at each load: drift of the machine shows as a gap.
+        for (int pairs : pairCounts) {
+          // BENCH_ONLY_OURS=1 skips peerjs-server (for trying our options quickly; the reported run has both).
+          List<String> order = "1".equals(env.get("BENCH_ONLY_OURS")) ? List.of("videocall")
+              : List.of("peerjs-server (before)", "videocall", "peerjs-server (after)");
+          for (String who : order) {
+            NodeLoad load = who.equals("videocall") ? toOurs : toPeer;
+            load.open(2 * pairs);
+            NodeLoad.Relay r = named(who, load.relay(period, warmup, measure));
+            print(r);
+            relay.computeIfAbsent(who, k -> new ArrayList<>()).add(r);
+            if (pairs == 1000 && !who.endsWith("(after)") && !"0".equals(env.get("BENCH_CLOSED_LOOP"))) {
+              NodeLoad.Relay closed = named(who.replace(" (before)", ""), load.relay(0, warmup, measure));
+              print(closed);
+              saturation.add(closed);
+            }
+            load.closeAll();
+            Thread.sleep(2000);
+          }
         }
       }
+      report.relay(relay, saturation);
+      LatencyChart.write(relay, "Relay latency, send to peer's receive (" + period + " ms between a pair's rounds)", out.resolve("relay-latency.png"));
+      embeddedP50 = relay.get("videocall").get(0).p50();
+    }
+
+    if (sections.contains("alloc")) {
+      // The cloud gateway's cost per frame on the way to Pub/Sub (in this JVM, one thread).
+      dev.videocall.gateway.gcp.IngressCost.Result ingress = dev.videocall.gateway.gcp.IngressCost.measure(20_000, 50_000);
+      System.out.printf("cloud ingress: %,.0f bytes and %,.0f ns per frame (envelope, packing, Pub/Sub message)%n",
+          ingress.bytesPerFrame(), ingress.nanosPerFrame());
+      report.ingress(ingress);
+      // Allocation per relayed message in our server, at a load where it is not saturated.
+      int allocPairs = Integer.parseInt(env.getOrDefault("BENCH_ALLOC_PAIRS", "300"));
+      try (Servers s = Servers.start(oursCommand, oursEnv, peerCommand, serverCpu, logs);
+          NodeLoad toOurs = NodeLoad.start(loadScript, "videocall", s.ours.port, deflate, loadCpu, tokens, work)) {
+        AllocRun.Result a = AllocRun.run(toOurs, s.ours, Path.of(System.getProperty("java.home"), "bin"), work, allocPairs, period, warmup, measure);
+        System.out.printf("allocation: %,d pairs, %,.0f messages/s, %,.0f bytes/s, %,.0f bytes per relayed message%n%s%n", a.pairs(),
+            a.messages() / a.seconds(), a.bytesPerSecond(), a.perMessage(), a.sites());
+        report.allocation(a);
+      }
+    }
+
+    if (sections.contains("tail")) {
+      // A server just started, 1,000 pairs at once: the first seconds are JIT warm-up and class loading.
+      int tailPairs = Integer.parseInt(env.getOrDefault("BENCH_TAIL_PAIRS", "1000"));
+      int tailRuns = Integer.parseInt(env.getOrDefault("BENCH_TAIL_RUNS", "3"));
+      Map<String, List<List<NodeLoad.Relay>>> tail = new LinkedHashMap<>();
+      writeArchiveIfAny(oursCommand, oursEnv, logs, serverCpu);
+      for (int run = 0; run < tailRuns; run++) {
+        for (String who : List.of("videocall", "peerjs-server")) {
+          boolean ours = who.equals("videocall");
+          int port = ServerProcess.freePort();
+          Map<String, String> serverEnv = new HashMap<>(ours ? oursEnv : Map.of());
+          serverEnv.put("PORT", Integer.toString(port));
+          try (ServerProcess server = ServerProcess.start("tail-" + who, ours ? oursCommand : peerCommand, serverEnv, port, logs, serverCpu)
+                  .awaitHttp("/", 60);
+              NodeLoad load = NodeLoad.start(loadScript, who, port, deflate, loadCpu, tokens, work)) {
+            load.open(2 * tailPairs);
+            List<NodeLoad.Relay> windows = load.startup(period, 10, 2);
+            windows.forEach(BenchMain::print);
+            tail.computeIfAbsent(who, k -> new ArrayList<>()).add(windows);
+          }
+        }
+      }
+      report.startupTail(tail);
+    }
+
+    if (sections.contains("density")) {
+      String[] lowHigh = env.getOrDefault("BENCH_DENSITY_STEPS", "1000,3000").split(",");
+      int low = Integer.parseInt(lowHigh[0].trim());
+      int high = Integer.parseInt(lowHigh[1].trim());
+      List<DensityRun.Result> density = new ArrayList<>();
+      try (Servers s = Servers.start(oursCommand, oursEnv, peerCommand, serverCpu, logs);
+          NodeLoad toOurs = NodeLoad.start(loadScript, "videocall", s.ours.port, deflate, loadCpu, tokens, work);
+          NodeLoad toPeer = NodeLoad.start(loadScript, "peerjs-server", s.peer.port, deflate, loadCpu, tokens, work)) {
+        density.add(DensityRun.run("videocall", toOurs, s.ours, DensityRun.jvm(jcmd, s.ours.pid(), work), low, high));
+        density.add(DensityRun.run("peerjs-server", toPeer, s.peer, DensityRun.node(s.controlPort), low, high));
+      }
+      report.density(density);
     }
 
     if (sections.contains("cloud")) {
       int cloudPairs = Integer.parseInt(env.getOrDefault("BENCH_CLOUD_PAIRS", "2"));
-      CloudRun.Result cloud = CloudRun.run(cloudPairs, period, warmup, measure, startupRuns, root.resolve("bench/target"));
+      CloudRun.Result cloud = CloudRun.run(cloudPairs, period, warmup, measure, startupRuns, root);
       print(cloud.relay());
       System.out.printf("cloud hops: router per push p50 %.3f ms, Firestore per frame p50 %.3f ms%n",
           cloud.functionNanos().getValueAtPercentile(50) / 1e6, cloud.firestoreNanos().getValueAtPercentile(50) / 1e6);
@@ -131,15 +189,17 @@ public final class BenchMain {
     }
 
     if (sections.contains("startup")) {
-      Path jsa = root.resolve("bench/target/videocall-local.jsa");
-      Files.deleteIfExists(jsa);
-      Map<String, List<String>> variants = StartupRun.jvmOptionVariants(jsa);
+      // The JVM's defaults against what scripts/run uses (local/jvm.options).
+      Map<String, List<String>> variants = new LinkedHashMap<>();
+      variants.put("JVM defaults", List.of());
+      variants.put("local/jvm.options (scripts/run)", EmbeddedOptions.read(root));
+      Files.deleteIfExists(root.resolve("local/target/videocall-local.jsa"));
       List<StartupRun.Result> startup = new ArrayList<>();
       for (Map.Entry<String, List<String>> v : variants.entrySet()) {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(v.getValue());
         command.addAll(List.of("-jar", localJar.toString()));
-        if (StartupRun.writesArchive(v.getKey())) {
+        if (v.getValue().stream().anyMatch(o -> o.contains("AutoCreateSharedArchive"))) {
           StartupRun.run(v.getKey() + " (archive written)", command, oursEnv, p -> new VideocallTarget(p, tokens), 1, logs);
         }
         StartupRun.Result r = StartupRun.run(v.getKey(), command, oursEnv, p -> new VideocallTarget(p, tokens),
@@ -152,6 +212,56 @@ public final class BenchMain {
     report.write();
     System.out.println("wrote " + out.resolve("results.md"));
     System.exit(0);
+  }
+
+  /**
+   * With class data sharing in the options, scripts/run's first start writes the archive (at exit):
+   * do the same once, uncounted, so the measured starts are the ones a user has from the second on.
+   */
+  private static void writeArchiveIfAny(List<String> command, Map<String, String> env, Path logs, String cpu) throws Exception {
+    if (command.stream().noneMatch(o -> o.contains("AutoCreateSharedArchive"))) {
+      return;
+    }
+    int port = ServerProcess.freePort();
+    Map<String, String> withPort = new HashMap<>(env);
+    withPort.put("PORT", Integer.toString(port));
+    try (ServerProcess server = ServerProcess.start("write-archive", command, withPort, port, logs, cpu).awaitHttp("/", 60)) {
+      Thread.sleep(1000);
+    }
+  }
+
+  private static NodeLoad.Relay named(String who, NodeLoad.Relay r) {
+    return new NodeLoad.Relay(who, r.mode(), r.pairs(), r.count(), r.p50(), r.p90(), r.p99(), r.p999(), r.max(), r.messagesPerSecond(),
+        r.unexpected(), r.deflate(), r.clientLoopDelayP99(), r.clientLoopDelayMax(), r.clientCpuShare());
+  }
+
+  private static void print(NodeLoad.Relay r) {
+    System.out.printf("relay %-22s %-16s %,6d pairs: p50 %7.3f ms  p99 %7.3f ms  p99.9 %7.3f ms  max %8.3f ms  %,9.0f msg/s  "
+            + "unexpected %d  deflate %s  client loop delay p99 %.1f ms, cpu %.0f%%%n",
+        r.target(), r.mode(), r.pairs(), r.p50(), r.p99(), r.p999(), r.max(), r.messagesPerSecond(), r.unexpected(), r.deflate(),
+        r.clientLoopDelayP99(), 100 * r.clientCpuShare());
+  }
+
+  /** Our embedded stack and peerjs-server, each in its own process (pinned to {@code cpu} when given). */
+  private record Servers(ServerProcess ours, ServerProcess peer, int controlPort) implements AutoCloseable {
+    static Servers start(List<String> oursCommand, Map<String, String> oursEnv, List<String> peerCommand, String cpu, Path logs)
+        throws Exception {
+      int oursPort = ServerProcess.freePort();
+      int peerPort = ServerProcess.freePort();
+      int controlPort = ServerProcess.freePort();
+      Map<String, String> withPort = new HashMap<>(oursEnv);
+      withPort.put("PORT", Integer.toString(oursPort));
+      ServerProcess ours = ServerProcess.start("videocall", oursCommand, withPort, oursPort, logs, cpu).awaitHttp("/", 60);
+      ServerProcess peer = ServerProcess.start("peerjs-server", peerCommand,
+          Map.of("PORT", Integer.toString(peerPort), "CONTROL_PORT", Integer.toString(controlPort)), peerPort, logs, cpu).awaitHttp("/", 60);
+      return new Servers(ours, peer, controlPort);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      ours.close();
+      peer.close();
+    }
   }
 
   private static void print(RelayRun.Result r) {

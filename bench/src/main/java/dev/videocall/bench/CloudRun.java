@@ -8,9 +8,10 @@ import dev.videocall.core.PresenceStore;
 import dev.videocall.gcp.FirestoreClients;
 import dev.videocall.functions.gcp.FirestorePresenceStore;
 import dev.videocall.gcp.PubSubClients;
-import dev.videocall.testkit.ChildJvm;
-import dev.videocall.testkit.Emulators;
-import dev.videocall.testkit.PushBridge;
+import dev.videocall.emulated.ChildJvm;
+import dev.videocall.emulated.Deployables;
+import dev.videocall.emulated.EmulatedCloud;
+import dev.videocall.emulated.PushBridge;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Instant;
@@ -32,44 +33,37 @@ import org.HdrHistogram.Histogram;
 final class CloudRun {
   record Result(RelayRun.Result relay, Histogram functionNanos, Histogram firestoreNanos, List<StartupRun.Result> functionStartup) {}
 
-  static Result run(int pairs, long periodMillis, int warmup, int measure, int startupRuns, java.nio.file.Path work) throws Exception {
-    Emulators emulators;
-    try {
-      emulators = Emulators.requireRunning();
-    } catch (RuntimeException notFound) {
-      throw new IllegalStateException("the emulated cloud needs PUBSUB_EMULATOR_HOST and FIRESTORE_EMULATOR_HOST (scripts/emulators start)", notFound);
+  static Result run(int pairs, long periodMillis, int warmup, int measure, int startupRuns, java.nio.file.Path root) throws Exception {
+    String pubsub = System.getenv("PUBSUB_EMULATOR_HOST");
+    String firestore = System.getenv("FIRESTORE_EMULATOR_HOST");
+    if (pubsub == null || firestore == null) {
+      throw new IllegalStateException("the emulated cloud needs PUBSUB_EMULATOR_HOST and FIRESTORE_EMULATOR_HOST (scripts/emulators start)");
     }
     String keys = CoreConfig.newKeySpec("bench");
     InviteTokens tokens = new InviteTokens(SigningKeys.parse(keys));
-    Map<String, String> env = new HashMap<>(emulators.env());
+    Map<String, String> env = new HashMap<>();
     env.put("INVITE_SIGNING_KEYS", keys);
     env.put("PUBLIC_BASE_URL", "http://localhost");
     env.put("FRAME_RATE_PER_SECOND", "1000000");
     env.put("FRAME_BURST", "1000000");
     env.put("MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "100000000");
     ConcurrentHistogram functionNanos = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
-    try (PubSubClients clients = new PubSubClients(emulators.config())) {
-      emulators.createTopics(clients);
-      String push = "router-push-" + emulators.suffix;
-      Emulators.createOrderedSubscription(clients, emulators.ingressTopic, push);
-      try (ChildJvm router = ChildJvm.invoker("bench-router-" + emulators.suffix, "dev.videocall.functions.RouterFunction", env);
-          ChildJvm gatewayA = ChildJvm.gateway("bench-gw-a-" + emulators.suffix, env);
-          ChildJvm gatewayB = ChildJvm.gateway("bench-gw-b-" + emulators.suffix, env)) {
-        router.awaitHttp("/", 90);
-        gatewayA.awaitHttp("/healthz", 90);
-        gatewayB.awaitHttp("/healthz", 90);
-        try (PushBridge bridge = new PushBridge(clients, push, URI.create("http://localhost:" + router.port + "/"))) {
-          Target target = new VideocallTarget("videocall, emulated cloud", gatewayA.port, gatewayB.port, tokens);
-          List<Pairs.Pair> open = new Pairs(target, List.of(HttpClient.newHttpClient()), true).open(pairs);
-          bridge.onPushed = functionNanos::recordValue;
-          RelayRun.Result relay = new RelayRun(target, open, periodMillis).run(warmup, measure);
-          Histogram function = functionNanos.copy();
-          Pairs.closeAll(open);
-          router.close();
-          List<StartupRun.Result> startup = routerStartup(emulators, clients, env, target, startupRuns, work);
-          return new Result(relay, function, firestorePerFrame(emulators), startup);
-        }
-      }
+    Deployables jars = Deployables.inRepository(root);
+    java.nio.file.Path logs = root.resolve("bench/target/logs");
+    String prefix = "bench-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    try (EmulatedCloud cloud = EmulatedCloud.start(jars, new EmulatedCloud.Settings(pubsub, firestore, prefix, env, List.of(0, 0), null, false, logs))) {
+      ChildJvm gatewayA = cloud.gateways().get(0);
+      ChildJvm gatewayB = cloud.gateways().get(1);
+      Target target = new VideocallTarget("videocall, emulated cloud", gatewayA.port, gatewayB.port, tokens);
+      List<Pairs.Pair> open = new Pairs(target, List.of(HttpClient.newHttpClient()), true).open(pairs);
+      cloud.bridge().onPushed = functionNanos::recordValue;
+      RelayRun.Result relay = new RelayRun(target, open, periodMillis).run(warmup, measure);
+      Histogram function = functionNanos.copy();
+      Pairs.closeAll(open);
+      cloud.bridge().close();
+      cloud.router().close();
+      List<StartupRun.Result> startup = routerStartup(jars, cloud, target, startupRuns, root.resolve("bench/target"), logs);
+      return new Result(relay, function, firestorePerFrame(cloud), startup);
     }
   }
 
@@ -79,26 +73,27 @@ final class CloudRun {
    * JAVA_TOOL_OPTIONS, as Cloud Functions' own JVM options do.
    */
   private static List<StartupRun.Result> routerStartup(
-      Emulators emulators, PubSubClients clients, Map<String, String> env, Target target, int runs, java.nio.file.Path work)
+      Deployables jars, EmulatedCloud cloud, Target target, int runs, java.nio.file.Path work, java.nio.file.Path logs)
       throws Exception {
     java.nio.file.Path jsa = work.resolve("router.jsa");
     java.nio.file.Files.deleteIfExists(jsa);
     Map<String, List<String>> variants = StartupRun.jvmOptionVariants(jsa);
     List<StartupRun.Result> results = new java.util.ArrayList<>();
     HttpClient http = HttpClient.newHttpClient();
+    PubSubClients clients = cloud.clients();
     int n = 0;
     for (Map.Entry<String, List<String>> v : variants.entrySet()) {
-      Map<String, String> withOptions = new HashMap<>(env);
+      Map<String, String> withOptions = new HashMap<>(cloud.processEnv());
       withOptions.put("JAVA_TOOL_OPTIONS", String.join(" ", v.getValue()));
       List<Long> millis = new java.util.ArrayList<>();
       boolean writesArchive = StartupRun.writesArchive(v.getKey());
       int total = runs + (writesArchive ? 1 : 0);
       for (int run = 0; run < total; run++) {
-        String push = "router-start-" + emulators.suffix + "-" + n++;
-        Emulators.createOrderedSubscription(clients, emulators.ingressTopic, push);
+        String push = cloud.resources().prefix() + "-router-start-" + n++;
+        createOrderedSubscription(clients, cloud.resources().ingressTopic(), push);
         long started = System.nanoTime();
-        try (ChildJvm router = ChildJvm.invoker("bench-router-start-" + n, "dev.videocall.functions.RouterFunction", withOptions)) {
-          awaitPort(router.port, started);
+        try (ChildJvm router = ChildJvm.invoker(jars, push, "dev.videocall.functions.RouterFunction", withOptions, logs)) {
+          router.awaitPort(90);
           try (PushBridge bridge = new PushBridge(clients, push, URI.create("http://localhost:" + router.port + "/"))) {
             Pairs.Pair pair = new Pairs(target, List.of(http), true).open(1).get(0);
             StartupRun.relayOneOffer(target, pair);
@@ -118,30 +113,28 @@ final class CloudRun {
     return results;
   }
 
-  /** Polls the port every 5 ms until it accepts a TCP connection. */
-  private static void awaitPort(int port, long started) throws Exception {
-    while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(90)) {
-      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-        return;
-      } catch (java.io.IOException notYet) {
-        Thread.sleep(5);
-      }
+  private static void createOrderedSubscription(PubSubClients clients, String topic, String name) throws Exception {
+    try (var admin = clients.subscriptionAdmin()) {
+      admin.createSubscription(com.google.pubsub.v1.Subscription.newBuilder()
+          .setName(clients.subscription(name).toString())
+          .setTopic(clients.topic(topic).toString())
+          .setEnableMessageOrdering(true)
+          .setAckDeadlineSeconds(10)
+          .build());
     }
-    throw new IllegalStateException("router did not listen on " + port + " within 90 s");
   }
 
-  /** What the router asks of Firestore for each relayed frame: the call's participants, then the relayed count. */
-  private static Histogram firestorePerFrame(Emulators emulators) throws Exception {
+  /** What the router asks of Firestore for each frame envelope: the call's participants (relays write nothing). */
+  private static Histogram firestorePerFrame(EmulatedCloud cloud) throws Exception {
     Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-    try (var db = FirestoreClients.create(emulators.config())) {
+    try (var db = FirestoreClients.create(dev.videocall.gcp.CloudConfig.fromEnv(cloud.processEnv()))) {
       PresenceStore store = new FirestorePresenceStore(db);
-      String session = "bench" + emulators.suffix;
+      String session = cloud.resources().prefix() + "-firestore";
       Instant now = Instant.now();
       store.join(new PresenceStore.Join(session, "a", "b", new ConnectionRef("gw", "c1"), "bench", now.plusSeconds(3600), now));
       for (int i = 0; i < 300; i++) {
         long started = System.nanoTime();
         store.participants(session);
-        store.recordRelayed(session, "a", Instant.now());
         if (i >= 50) {
           h.recordValue(System.nanoTime() - started);
         }

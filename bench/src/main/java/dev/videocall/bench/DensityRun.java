@@ -1,45 +1,101 @@
 package dev.videocall.bench;
 
-import dev.videocall.bench.Pairs.Pair;
-import java.util.ArrayList;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 
 /**
- * Resident memory of a server against open idle WebSockets: joined pairs that send nothing. Memory
- * is read after the server has run a full GC; the slope between the first and last step is the cost
- * of one more idle connection.
+ * Memory of a server against open idle WebSockets: joined pairs that then send nothing, opened by the
+ * Node load generator (offering permessage-deflate as browsers do, unless BENCH_DEFLATE=0). The server
+ * first holds the larger number once and drops it, so what a pool or arena keeps after a busy spell is
+ * in both points; then it holds the smaller number and the larger. At each point, after 2 s of quiet,
+ * the server runs a full collection and we read its live heap and its resident set; the slopes between
+ * the two points are the cost of one more idle connection.
  */
 final class DensityRun {
-  record Point(int connections, long residentKib) {}
+  /** Live heap after a full collection, and resident set after it (and, for the JVM, malloc_trim). */
+  record Point(int connections, long heapBytes, long residentKib) {}
 
-  record Result(String target, List<Point> points) {
-    /** Bytes per idle connection between the first and last point. */
-    double slopeBytes() {
-      Point first = points.get(0);
-      Point last = points.get(points.size() - 1);
-      return (last.residentKib() - first.residentKib()) * 1024.0 / (last.connections() - first.connections());
+  record Result(String target, Point low, Point high) {
+    double heapSlopeBytes() {
+      return (double) (high.heapBytes() - low.heapBytes()) / (high.connections() - low.connections());
+    }
+
+    double residentSlopeBytes() {
+      return (high.residentKib() - low.residentKib()) * 1024.0 / (high.connections() - low.connections());
     }
   }
 
-  interface Gc {
-    void fullGc() throws Exception;
+  /** Runs a full collection in the server and returns its live heap in bytes. */
+  interface Probe {
+    long fullGcThenHeapBytes() throws Exception;
   }
 
-  static Result run(Target target, Pairs opener, ServerProcess server, Gc gc, int[] connectionSteps) throws Exception {
-    List<Pair> open = new ArrayList<>();
-    List<Point> points = new ArrayList<>();
-    try {
-      for (int step : connectionSteps) {
-        open.addAll(opener.open(step / 2 - open.size()));
-        Thread.sleep(2000); // let the accept bursts settle
-        gc.fullGc();
-        Thread.sleep(1000);
-        points.add(new Point(open.size() * 2, server.residentKib()));
-        System.out.printf("  %s: %,d idle connections, resident %,d KiB%n", target.name(), open.size() * 2, points.get(points.size() - 1).residentKib());
+  /**
+   * Our JVM: {@code jcmd GC.class_histogram} runs a full collection and totals the live objects;
+   * {@code System.trim_native_heap} then hands freed malloc memory back (glibc malloc_trim).
+   */
+  static Probe jvm(String jcmd, long pid, java.nio.file.Path histograms) {
+    int[] n = {0};
+    return () -> {
+      long heap = -1;
+      List<String> histogram = run(List.of(jcmd, Long.toString(pid), "GC.class_histogram"));
+      // Kept beside the results (bench/target/load): diff two to see what one more connection holds.
+      java.nio.file.Files.write(histograms.resolve("histogram-" + pid + "-" + n[0]++ + ".txt"), histogram);
+      for (String line : histogram) {
+        if (line.startsWith("Total")) {
+          String[] f = line.trim().split("\\s+");
+          heap = Long.parseLong(f[f.length - 1]);
+        }
       }
-    } finally {
-      Pairs.closeAll(open);
+      run(List.of(jcmd, Long.toString(pid), "System.trim_native_heap"));
+      return heap;
+    };
+  }
+
+  /** peerjs-server: its control port runs {@code global.gc()} and reports V8's used heap. */
+  static Probe node(int controlPort) {
+    HttpClient http = HttpClient.newHttpClient();
+    return () -> {
+      String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controlPort + "/gc")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      JsonObject o = JsonParser.parseString(body).getAsJsonObject();
+      return o.get("heapUsed").getAsLong() + o.get("external").getAsLong();
+    };
+  }
+
+  static Result run(String target, NodeLoad load, ServerProcess server, Probe probe, int low, int high) throws Exception {
+    load.open(high);
+    Thread.sleep(2000);
+    load.closeAll();
+    Thread.sleep(2000);
+    Point lowPoint = point(target, load, server, probe, low);
+    Point highPoint = point(target, load, server, probe, high);
+    load.closeAll();
+    return new Result(target, lowPoint, highPoint);
+  }
+
+  private static Point point(String target, NodeLoad load, ServerProcess server, Probe probe, int connections) throws Exception {
+    int open = load.open(connections);
+    Thread.sleep(2000); // let the accept bursts settle
+    probe.fullGcThenHeapBytes();
+    long heap = probe.fullGcThenHeapBytes();
+    Thread.sleep(1000);
+    Point p = new Point(open, heap, server.residentKib());
+    System.out.printf("  %s: %,d idle connections, live heap %,d KiB, resident %,d KiB%n", target, open, p.heapBytes() / 1024, p.residentKib());
+    return p;
+  }
+
+  private static List<String> run(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(command + " exited with " + p.exitValue() + ": " + lines);
     }
-    return new Result(target.name(), points);
+    return lines;
   }
 }

@@ -27,14 +27,14 @@ final class LatencyChart {
   private static final float[][] DASHES = {null, {10f, 6f}, {3f, 5f}};
   private static final Color[] COLOURS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c)};
 
-  static void write(Map<String, List<RelayRun.Result>> byTarget, String title, Path png) throws IOException {
+  static void write(Map<String, ? extends List<? extends LatencyPoint>> byTarget, String title, Path png) throws IOException {
     System.setProperty("java.awt.headless", "true");
     double minMs = Double.MAX_VALUE;
     double maxMs = 0;
     int minPairs = Integer.MAX_VALUE;
     int maxPairs = 0;
-    for (List<RelayRun.Result> results : byTarget.values()) {
-      for (RelayRun.Result r : results) {
+    for (List<? extends LatencyPoint> results : byTarget.values()) {
+      for (LatencyPoint r : results) {
         for (double p : PERCENTILES) {
           minMs = Math.min(minMs, Math.max(0.01, r.millis(p)));
           maxMs = Math.max(maxMs, r.millis(p));
@@ -82,7 +82,7 @@ final class LatencyChart {
 
     int series = 0;
     int legendY = TOP + 10;
-    for (Map.Entry<String, List<RelayRun.Result>> entry : byTarget.entrySet()) {
+    for (Map.Entry<String, ? extends List<? extends LatencyPoint>> entry : byTarget.entrySet()) {
       Color colour = COLOURS[series++ % COLOURS.length];
       for (int k = 0; k < PERCENTILES.length; k++) {
         g.setColor(colour);
@@ -91,7 +91,7 @@ final class LatencyChart {
             : new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, DASHES[k], 0f));
         int prevX = -1;
         int prevY = -1;
-        for (RelayRun.Result r : entry.getValue()) {
+        for (LatencyPoint r : entry.getValue()) {
           int px = xPixel(r.pairs(), xLo, xHi, plotW);
           int py = yPixel(Math.max(yLo, r.millis(PERCENTILES[k])), yLo, yHi, plotH);
           if (prevX >= 0) {

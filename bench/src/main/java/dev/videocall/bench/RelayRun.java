@@ -36,12 +36,13 @@ final class RelayRun {
       double seconds,
       Histogram latencyNanos,
       Histogram offerNanos,
-      long unexpectedFrames) {
+      long unexpectedFrames) implements LatencyPoint {
     double messagesPerSecond() {
       return messages / seconds;
     }
 
-    double millis(double percentile) {
+    @Override
+    public double millis(double percentile) {
       return latencyNanos.getValueAtPercentile(percentile) / 1e6;
     }
   }

@@ -18,40 +18,82 @@ final class Report {
         .append("Machine: ").append(machine).append(".\n");
   }
 
-  void relay(Map<String, List<RelayRun.Result>> paced, List<RelayRun.Result> closedLoop) {
+  void method(String serverCpu, String loadCpu, boolean deflate, List<String> ourOptions) {
+    md.append("\nLoad generator: bench/node/relay-load.mjs (Node, `ws`), ")
+        .append(serverCpu == null ? "unpinned" : "pinned with taskset to CPU " + loadCpu + ", each server to CPU " + serverCpu)
+        .append("; it ").append(deflate ? "offers" : "does not offer").append(" permessage-deflate. ")
+        .append("Our server: `java ").append(String.join(" ", ourOptions).replaceAll("/\\S*/local/target", "local/target"))
+        .append(ourOptions.isEmpty() ? "" : " ").append("-jar videocall-local.jar` (local/jvm.options, as scripts/run).\n");
+  }
+
+  void relay(Map<String, List<NodeLoad.Relay>> paced, List<NodeLoad.Relay> closedLoop) {
     md.append("\n## Relay latency (send → peer's receive, over loopback)\n\n")
-        .append("| server | pairs | pacing | p50 ms | p99 ms | p99.9 ms | max ms | messages/s | unexpected frames |\n")
-        .append("|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
+        .append("Each server warmed up by one unmeasured run first; peerjs-server measured before and after ours at each load. ")
+        .append("*client loop p99* is the load generator's own event-loop delay while measuring, *client CPU* its share of its core.\n\n")
+        .append("| server | pairs | pacing | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | messages/s | deflate | client loop p99 ms | client CPU | unexpected |\n")
+        .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
     paced.values().forEach(results -> results.forEach(this::relayRow));
     closedLoop.forEach(this::relayRow);
-    List<RelayRun.Result> ours = paced.get("videocall");
-    List<RelayRun.Result> theirs = paced.get("peerjs-server");
-    if (ours != null && theirs != null) {
-      md.append("\nRatio videocall / peerjs-server (below 1: we are faster):\n\n")
+    List<NodeLoad.Relay> ours = paced.get("videocall");
+    List<NodeLoad.Relay> before = paced.get("peerjs-server (before)");
+    List<NodeLoad.Relay> after = paced.get("peerjs-server (after)");
+    if (ours != null && before != null && after != null) {
+      md.append("\nRatio videocall / peerjs-server, against the better of its two runs (below 1: we are faster):\n\n")
           .append("| pairs | p50 | p99 | p99.9 |\n|---:|---:|---:|---:|\n");
-      for (int i = 0; i < Math.min(ours.size(), theirs.size()); i++) {
-        RelayRun.Result a = ours.get(i);
-        RelayRun.Result b = theirs.get(i);
-        md.append(String.format("| %,d | %.2f | %.2f | %.2f |%n", a.pairs(), a.millis(50) / b.millis(50), a.millis(99) / b.millis(99),
-            a.millis(99.9) / b.millis(99.9)));
+      for (int i = 0; i < ours.size(); i++) {
+        NodeLoad.Relay a = ours.get(i);
+        NodeLoad.Relay b = before.get(i);
+        NodeLoad.Relay c = after.get(i);
+        md.append(String.format("| %,d | %.2f | %.2f | %.2f |%n", a.pairs(), a.p50() / Math.min(b.p50(), c.p50()),
+            a.p99() / Math.min(b.p99(), c.p99()), a.p999() / Math.min(b.p999(), c.p999())));
       }
     }
     md.append("\n![Relay latency against pairs](relay-latency.png)\n");
   }
 
-  private void relayRow(RelayRun.Result r) {
-    md.append(String.format("| %s | %,d | %s | %.3f | %.3f | %.3f | %.1f | %,.0f | %d |%n", r.target(), r.pairs(), r.mode(), r.millis(50),
-        r.millis(99), r.millis(99.9), r.latencyNanos().getMaxValue() / 1e6, r.messagesPerSecond(), r.unexpectedFrames()));
+  private void relayRow(NodeLoad.Relay r) {
+    md.append(String.format("| %s | %,d | %s | %.3f | %.3f | %.3f | %.3f | %.1f | %,.0f | %s | %.1f | %.0f%% | %d |%n", r.target(), r.pairs(), r.mode(),
+        r.p50(), r.p90(), r.p99(), r.p999(), r.max(), r.messagesPerSecond(), r.deflate() ? "agreed" : "no", r.clientLoopDelayP99(),
+        100 * r.clientCpuShare(), r.unexpected()));
+  }
+
+  void allocation(AllocRun.Result a) {
+    md.append("\n## Allocation per relayed message (our server, JFR)\n\n")
+        .append(String.format("%,d pairs paced: the load generator received %,.0f messages/s; the server's threads allocated %,.0f bytes/s "
+            + "(JFR's per-thread counters, read every second): **%,.0f bytes per relayed message**.%n%nWhere (JFR's allocation-by-site view, sampled):%n%n```%n%s%n```%n",
+            a.pairs(), a.messages() / a.seconds(), a.bytesPerSecond(), a.perMessage(), a.sites()));
+  }
+
+  void ingress(dev.videocall.gateway.gcp.IngressCost.Result r) {
+    md.append("\n## The cloud gateway on the way to Pub/Sub (per frame)\n\n")
+        .append(String.format("An answer and ten candidates from one connection, as envelopes, packed as after a publish, each packed "
+            + "envelope made into its Pub/Sub message (JSON, UTF-8 bytes, attributes), in one thread, the client library's publish "
+            + "not included: **%,.0f bytes allocated and %,.2f µs per frame**.%n", r.bytesPerFrame(), r.nanosPerFrame() / 1000));
+  }
+
+  void startupTail(Map<String, List<List<NodeLoad.Relay>>> runs) {
+    md.append("\n## Just started: the first ten seconds at 1,000 pairs\n\n")
+        .append("A fresh server process; the load generator opens the pairs as soon as it answers, then every pair starts a round ")
+        .append("every second at once. Latencies by when they arrived, counted from the first round.\n\n")
+        .append("| server | run | window | messages | p50 ms | p99 ms | p99.9 ms | max ms |\n|---|---:|---|---:|---:|---:|---:|---:|\n");
+    runs.forEach((who, list) -> {
+      for (int run = 0; run < list.size(); run++) {
+        for (NodeLoad.Relay w : list.get(run)) {
+          md.append(String.format("| %s | %d | %s | %,d | %.3f | %.3f | %.3f | %.1f |%n", who, run + 1, w.mode(), w.count(), w.p50(), w.p99(),
+              w.p999(), w.max()));
+        }
+      }
+    });
   }
 
   void density(List<DensityRun.Result> results) {
-    md.append("\n## Idle connections: resident memory after a full GC\n\n| server | connections → resident KiB | slope, bytes per idle connection |\n|---|---|---:|\n");
+    md.append("\n## Idle connections: live heap and resident memory after a full collection\n\n")
+        .append("| server | connections | live heap KiB | resident KiB | heap bytes per connection | resident bytes per connection |\n")
+        .append("|---|---|---|---|---:|---:|\n");
     for (DensityRun.Result r : results) {
-      StringBuilder points = new StringBuilder();
-      for (DensityRun.Point p : r.points()) {
-        points.append(points.isEmpty() ? "" : ", ").append(String.format("%,d → %,d", p.connections(), p.residentKib()));
-      }
-      md.append(String.format("| %s | %s | %,.0f |%n", r.target(), points, r.slopeBytes()));
+      md.append(String.format("| %s | %,d → %,d | %,d → %,d | %,d → %,d | %,.0f | %,.0f |%n", r.target(), r.low().connections(),
+          r.high().connections(), r.low().heapBytes() / 1024, r.high().heapBytes() / 1024, r.low().residentKib(), r.high().residentKib(),
+          r.heapSlopeBytes(), r.residentSlopeBytes()));
     }
   }
 

@@ -26,8 +26,20 @@ final class ServerProcess implements AutoCloseable {
 
   static ServerProcess start(String name, List<String> command, Map<String, String> env, int port, Path logDir)
       throws IOException {
+    return start(name, command, env, port, logDir, null);
+  }
+
+  /** As above, pinned to the CPUs {@code cpu} names (taskset's list) unless it is null. */
+  static ServerProcess start(String name, List<String> command, Map<String, String> env, int port, Path logDir, String cpu)
+      throws IOException {
     Files.createDirectories(logDir);
-    ProcessBuilder pb = new ProcessBuilder(command);
+    List<String> pinned = new java.util.ArrayList<>();
+    if (cpu != null) {
+      // taskset execs the command, so the pid stays the server's own.
+      pinned.addAll(List.of("taskset", "-c", cpu));
+    }
+    pinned.addAll(command);
+    ProcessBuilder pb = new ProcessBuilder(pinned);
     pb.environment().putAll(env);
     pb.redirectErrorStream(true);
     pb.redirectOutput(logDir.resolve(name + ".log").toFile());

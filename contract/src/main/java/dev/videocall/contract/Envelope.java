@@ -1,22 +1,26 @@
 package dev.videocall.contract;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
  * What the gateway knows about one WebSocket event, forwarded unchanged to the signaling core.
  *
- * <p>The gateway adds no meaning: it copies the query parameters and the raw text frame, numbers the
- * events of each connection ({@code seq} starts at 0 with {@link Event#OPEN}), and stamps its own
- * instance id so the core can route answers back to it.
+ * <p>The gateway adds no meaning: it copies the query parameters and the raw text frames, numbers the
+ * events of each connection ({@code seq} starts at 0 with {@link Event#OPEN}, and each frame has its
+ * own number), and stamps its own instance id so the core can route answers back to it. One
+ * {@link Event#FRAME} envelope may carry several consecutive frames of its connection, opaque and in
+ * order (the cloud ingress packs those that arrive while the previous envelope is being published);
+ * its {@code seq} is then that of its last frame.
  *
  * @param connectionId gateway-assigned id, unique across instances
  * @param gatewayId the instance holding the WebSocket
  * @param event open, frame or close
- * @param seq position of this event on its connection, used to drop redeliveries
+ * @param seq position of this event (of its last frame) on its connection, used to drop redeliveries
  * @param userId {@code userID} query parameter as received (may be null or anything)
  * @param peerId {@code peerID} query parameter as received
  * @param token {@code token} query parameter as received
- * @param payload the text frame, only for {@link Event#FRAME}
+ * @param frames the text frames, in order, only for {@link Event#FRAME} (at least one)
  * @param closeCode the WebSocket close code, only for {@link Event#CLOSE}
  * @param userAgent the User-Agent header of the upgrade request, for presence records
  */
@@ -28,7 +32,7 @@ public record Envelope(
     String userId,
     String peerId,
     String token,
-    String payload,
+    List<String> frames,
     Integer closeCode,
     String userAgent) {
 
@@ -42,6 +46,40 @@ public record Envelope(
     Objects.requireNonNull(connectionId, "connectionId");
     Objects.requireNonNull(gatewayId, "gatewayId");
     Objects.requireNonNull(event, "event");
+    frames = frames == null ? List.of() : List.copyOf(frames);
+    if (event == Event.FRAME && frames.isEmpty()) {
+      throw new IllegalArgumentException("a frame envelope carries at least one frame");
+    }
+  }
+
+  /** The open of a connection (seq 0). */
+  public static Envelope open(String connectionId, String gatewayId, String userId, String peerId, String token, String userAgent) {
+    return new Envelope(connectionId, gatewayId, Event.OPEN, 0, userId, peerId, token, null, null, userAgent);
+  }
+
+  /** One text frame. */
+  public static Envelope frame(String connectionId, String gatewayId, long seq, String userId, String peerId, String token, String frame) {
+    return new Envelope(connectionId, gatewayId, Event.FRAME, seq, userId, peerId, token, List.of(frame), null, null);
+  }
+
+  /** The close of a connection. */
+  public static Envelope close(
+      String connectionId, String gatewayId, long seq, String userId, String peerId, String token, Integer closeCode) {
+    return new Envelope(connectionId, gatewayId, Event.CLOSE, seq, userId, peerId, token, null, closeCode, null);
+  }
+
+  /**
+   * This frame envelope followed by {@code next} (a later frame envelope of the same connection), as
+   * one envelope: the frames of both, in order, numbered as the later one.
+   */
+  public Envelope followedBy(Envelope next) {
+    if (event != Event.FRAME || next.event != Event.FRAME || !connectionId.equals(next.connectionId) || next.seq <= seq) {
+      throw new IllegalArgumentException("only later frames of the same connection can be packed together");
+    }
+    List<String> both = new java.util.ArrayList<>(frames.size() + next.frames.size());
+    both.addAll(frames);
+    both.addAll(next.frames);
+    return new Envelope(connectionId, gatewayId, Event.FRAME, next.seq, userId, peerId, token, both, null, userAgent);
   }
 
   /** The ordering key for this envelope: one key per connection keeps a person's frames in order. */

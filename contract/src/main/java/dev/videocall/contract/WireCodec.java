@@ -3,6 +3,9 @@ package dev.videocall.contract;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
+import com.google.gson.reflect.TypeToken;
+import java.lang.reflect.Type;
+import java.util.List;
 
 /**
  * JSON form of {@link Envelope} and {@link Delivery} as they travel between the gateway and the
@@ -11,15 +14,19 @@ import com.google.gson.JsonElement;
  */
 public final class WireCodec {
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+  private static final Type DELIVERIES = new TypeToken<List<Delivery>>() {}.getType();
 
   private WireCodec() {}
 
   public static String encode(Envelope envelope) {
-    return GSON.toJson(envelope);
-  }
-
-  public static String encode(Delivery delivery) {
-    return GSON.toJson(delivery);
+    // Sized for the frames it carries, so the text is written once rather than grown by doubling.
+    int chars = 256;
+    for (String f : envelope.frames()) {
+      chars += f.length() + f.length() / 8 + 4;
+    }
+    StringBuilder out = new StringBuilder(chars);
+    GSON.toJson(envelope, Envelope.class, out);
+    return out.toString();
   }
 
   /**
@@ -41,18 +48,26 @@ public final class WireCodec {
     }
   }
 
-  /** Decodes a delivery; throws {@link MalformedWireMessageException} for anything that is not one. */
-  public static Delivery decodeDelivery(String json) {
+  /** Several deliveries to one connection, in order, as one egress message. */
+  public static String encode(List<Delivery> deliveries) {
+    return GSON.toJson(deliveries, DELIVERIES);
+  }
+
+  /**
+   * Decodes the deliveries of one egress message (an array); throws {@link
+   * MalformedWireMessageException} for anything else, including an empty array or a null entry.
+   */
+  public static List<Delivery> decodeDeliveries(String json) {
     try {
-      Delivery d = GSON.fromJson(strict(json), Delivery.class);
-      if (d == null) {
-        throw new MalformedWireMessageException("empty delivery");
+      List<Delivery> list = GSON.fromJson(strict(json), DELIVERIES);
+      if (list == null || list.isEmpty() || list.contains(null)) {
+        throw new MalformedWireMessageException("not a list of deliveries");
       }
-      return d;
+      return List.copyOf(list);
     } catch (MalformedWireMessageException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new MalformedWireMessageException("not a delivery: " + e.getMessage());
+      throw new MalformedWireMessageException("not a list of deliveries: " + e.getMessage());
     }
   }
 

@@ -12,7 +12,7 @@ class WireCodecTest {
   @Test
   void envelopeRoundTripsThroughJson() {
     Envelope e =
-        new Envelope("c1", "gw-a", Event.FRAME, 7, "alice", "bob", "tok", "{\"type\":\"bye\"}", null, "UA/1");
+        new Envelope("c1", "gw-a", Event.FRAME, 7, "alice", "bob", "tok", java.util.List.of("{\"type\":\"bye\"}"), null, "UA/1");
     assertEquals(e, WireCodec.decodeEnvelope(WireCodec.encode(e)));
   }
 
@@ -20,17 +20,28 @@ class WireCodecTest {
   void deliveryRoundTripsThroughJson() {
     Delivery d =
         Delivery.close(new ConnectionRef("gw-b", "c2"), "{\"type\":\"error\"}", 4001, "invalid token", "c2", 0, 1);
-    assertEquals(d, WireCodec.decodeDelivery(WireCodec.encode(d)));
+    assertEquals(java.util.List.of(d), WireCodec.decodeDeliveries(WireCodec.encode(java.util.List.of(d))));
+  }
+
+  @Test
+  void deliveriesToOneConnectionRoundTripAsOneArray() {
+    ConnectionRef to = new ConnectionRef("gw-b", "c2");
+    java.util.List<Delivery> batch = java.util.List.of(
+        Delivery.frame(to, "{\"type\":\"candidate\"}", "c1", 9, 0), Delivery.frame(to, "{\"type\":\"offer\"}", "c1", 9, 1));
+    assertEquals(batch, WireCodec.decodeDeliveries(WireCodec.encode(batch)));
+    for (String bad : new String[] {"[]", "[null]", "{}", "[{\"gatewayId\":\"g\"}]", "nope"}) {
+      assertThrows(MalformedWireMessageException.class, () -> WireCodec.decodeDeliveries(bad), bad);
+    }
   }
 
   @Test
   void garbageIsRejectedWithOneExceptionType() {
-    String valid = WireCodec.encode(new Envelope("c1", "gw-a", Event.FRAME, 7, "alice", "bob", "tok", "{}", null, "UA/1"));
+    String valid = WireCodec.encode(new Envelope("c1", "gw-a", Event.FRAME, 7, "alice", "bob", "tok", java.util.List.of("{}"), null, "UA/1"));
     String repeated = valid.replace("\"seq\":7", "\"seq\":7,\"seq\":8");
     String lenient = valid.replace("\"seq\":7", "seq:7");
     for (String bad : new String[] {"", "null", "[]", "{", "{\"event\":\"NOPE\"}", "{\"connectionId\":\"c\"}", "42", repeated, lenient}) {
       assertThrows(MalformedWireMessageException.class, () -> WireCodec.decodeEnvelope(bad), bad);
-      assertThrows(MalformedWireMessageException.class, () -> WireCodec.decodeDelivery(bad), bad);
+      assertThrows(MalformedWireMessageException.class, () -> WireCodec.decodeDeliveries(bad), bad);
     }
   }
 }

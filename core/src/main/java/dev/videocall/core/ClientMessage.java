@@ -1,13 +1,18 @@
 package dev.videocall.core;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import dev.videocall.contract.protocol.MessageType;
 
 /**
  * A validated message from a browser, reduced to its known fields. {@link #relayed(String)} is what
  * the peer receives: the same fields plus the sender's bound identity.
+ *
+ * @param members the known fields as JSON members, spelled as the relayed frame has them (for
+ *     example {@code "sdp":"v=0\r\n…"}); empty for {@code bye}. A view into the received frame when
+ *     {@link FastFrame} read it, so the value is copied once, into the relayed frame.
  */
-public record ClientMessage(MessageType type, JsonObject fields) {
+public record ClientMessage(MessageType type, CharSequence members) {
 
   public ClientMessage {
     if (!type.sentByClient()) {
@@ -15,14 +20,36 @@ public record ClientMessage(MessageType type, JsonObject fields) {
     }
   }
 
+  /** From the known fields as a Gson object (the careful path). */
+  static ClientMessage of(MessageType type, JsonObject fields) {
+    String object = fields.toString();
+    return new ClientMessage(type, object.substring(1, object.length() - 1));
+  }
+
   /** The frame the peer receives: type, known fields, and {@code from} set by the server. */
   public String relayed(String fromUserId) {
-    JsonObject out = new JsonObject();
-    out.addProperty("type", type.wireName());
-    for (var e : fields.entrySet()) {
-      out.add(e.getKey(), e.getValue());
+    StringBuilder b = new StringBuilder(members.length() + fromUserId.length() + 40);
+    b.append("{\"type\":\"").append(type.wireName()).append('"');
+    if (!members.isEmpty()) {
+      b.append(',').append(members);
     }
-    out.addProperty("from", fromUserId);
-    return out.toString();
+    b.append(",\"from\":");
+    if (plain(fromUserId)) {
+      b.append('"').append(fromUserId).append('"');
+    } else {
+      b.append(new JsonPrimitive(fromUserId));
+    }
+    return b.append('}').toString();
+  }
+
+  /** No character Gson's writer would escape: written the same either way. */
+  private static boolean plain(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || c == '\u2028' || c == '\u2029') {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -13,6 +13,13 @@ import java.util.Optional;
  * Turns a raw text frame into a {@link ClientMessage} or a documented refusal. Frames are strict JSON
  * ({@link StrictJson}): lenient forms are {@code bad-json}, a name repeated in one object is
  * {@code bad-message}. Pure; never throws for any input.
+ *
+ * <p>Two paths, one verdict. {@link FastFrame} reads the frames browsers send (only the known
+ * members, strings already written as the relayed frame writes them) in one pass over the text,
+ * without a parser object or a tree, and copies the accepted values straight into the relayed frame.
+ * Anything else it declines, and {@link #validateCarefully} decides: the strict Gson reader and tree,
+ * which also words every refusal. The fast path only ever accepts, and only what the careful path
+ * accepts with the same relayed frame; {@code ParserFuzzTest} checks that on every fuzzed frame.
  */
 public final class FrameValidator {
   private FrameValidator() {}
@@ -25,11 +32,23 @@ public final class FrameValidator {
   public record Refused(ErrorCode code, String message) implements Result {}
 
   public static Result validate(String frame) {
+    if (frame != null) {
+      int bytes = utf8Length(frame);
+      ClientMessage fast = bytes <= Limits.MAX_SDP_FRAME_BYTES ? FastFrame.read(frame) : null;
+      if (fast != null && bytes <= Limits.maxFrameBytes(fast.type())) {
+        return new Accepted(fast);
+      }
+    }
+    return validateCarefully(frame);
+  }
+
+  /** The reference: strict Gson reader and tree; decides every refusal and any frame the fast path declines. */
+  static Result validateCarefully(String frame) {
     if (frame == null) {
       return new Refused(ErrorCode.BAD_JSON, "empty frame");
     }
     // Check the largest cap before parsing so a huge frame costs no parse (the gateway caps at 64 KiB).
-    int bytes = utf8Length(frame);
+    int bytes = frame.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > Limits.MAX_SDP_FRAME_BYTES) {
       return new Refused(ErrorCode.TOO_LARGE, "frame of " + bytes + " bytes exceeds " + Limits.MAX_SDP_FRAME_BYTES);
     }
@@ -59,7 +78,7 @@ public final class FrameValidator {
     return switch (type) {
       case OFFER, ANSWER -> sessionDescription(type, json);
       case CANDIDATE -> candidate(json);
-      case BYE -> new Accepted(new ClientMessage(type, new JsonObject()));
+      case BYE -> new Accepted(ClientMessage.of(type, new JsonObject()));
       default -> throw new IllegalStateException("not a client type: " + type);
     };
   }
@@ -71,7 +90,7 @@ public final class FrameValidator {
     }
     JsonObject fields = new JsonObject();
     fields.addProperty("sdp", sdp);
-    return new Accepted(new ClientMessage(type, fields));
+    return new Accepted(ClientMessage.of(type, fields));
   }
 
   private static Result candidate(JsonObject json) {
@@ -111,7 +130,7 @@ public final class FrameValidator {
     }
     JsonObject fields = new JsonObject();
     fields.add("ice", cleanIce);
-    return new Accepted(new ClientMessage(MessageType.CANDIDATE, fields));
+    return new Accepted(ClientMessage.of(MessageType.CANDIDATE, fields));
   }
 
   private static boolean isPresent(JsonElement e) {
@@ -137,7 +156,23 @@ public final class FrameValidator {
     return null;
   }
 
-  private static int utf8Length(String s) {
-    return s.getBytes(StandardCharsets.UTF_8).length;
+  /** What {@code s.getBytes(UTF_8).length} says (an unpaired surrogate becomes one byte, '?'), without the bytes. */
+  static int utf8Length(String s) {
+    int n = s.length();
+    int bytes = n;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        if (c < 0x800) {
+          bytes += 1;
+        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          bytes += 2; // four bytes for the pair's two chars
+          i++;
+        } else if (!Character.isSurrogate(c)) {
+          bytes += 2;
+        }
+      }
+    }
+    return bytes;
   }
 }

@@ -17,6 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Removes participants whose gateway has stopped beating (a crashed or killed instance never sends
  * their close) and tells their peers {@code peer-left} with reason {@code timeout}.
+ *
+ * <p>Parked participants are left alone: they hold no socket, so the gateway they parked from going
+ * away strands nothing. That gateway normally does go away (with every socket of a call parked it has
+ * no requests, and Cloud Run scales it in), so removing them would end every parked call.
  */
 public final class GhostSweeper {
   private static final Logger log = LoggerFactory.getLogger(GhostSweeper.class);
@@ -46,17 +50,17 @@ public final class GhostSweeper {
       Map<String, Participant> participants = presence.participants(sessionId);
       for (Participant ghost : participants.values()) {
         ConnectionRef at = ghost.connection();
-        if (liveness.isAlive(at.gatewayId(), now)) {
+        if (ghost.parked() || liveness.isAlive(at.gatewayId(), now)) {
           continue;
         }
-        if (presence.leave(sessionId, ghost.userId(), at.connectionId(), now) instanceof Left left) {
+        if (presence.leave(sessionId, ghost.userId(), at.connectionId(), now, 0) instanceof Left left) {
           removed++;
           // The sweep acts for the vanished connection: its deliveries carry that connection as origin,
           // with a sequence number past anything it could have sent.
           Outbox out = new Outbox(new Envelope(
               at.connectionId(), at.gatewayId(), Envelope.Event.CLOSE, Long.MAX_VALUE, ghost.userId(), null, null, null, null, null));
           left.peer()
-              .filter(p -> liveness.isAlive(p.connection().gatewayId(), now))
+              .filter(p -> p.connected() && liveness.isAlive(p.connection().gatewayId(), now))
               .ifPresent(p -> out.send(p.connection(), ServerFrames.peerLeft(ghost.userId(), LeaveReason.TIMEOUT, left.epoch())));
           deliveries.addAll(out.deliveries());
           log.atInfo()

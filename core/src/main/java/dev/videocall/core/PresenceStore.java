@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The presence port: who is in which call on which connection. Implementations make {@link #join}
- * and {@link #leave} atomic per session (a lock in memory, a transaction in Firestore). Methods throw
- * when the backing store fails; the caller lets the platform retry.
+ * The presence port: who is in which call on which connection, and who is parked (in the call with
+ * the socket closed while the call goes on peer to peer). Implementations make {@link #join}, {@link
+ * #park} and {@link #leave} atomic per session (a lock in memory, a transaction in Firestore). Methods
+ * throw when the backing store fails; the caller lets the platform retry.
  */
 public interface PresenceStore {
 
@@ -28,9 +29,10 @@ public interface PresenceStore {
 
   /**
    * Joined (or already joined with this very connection: joins are idempotent so a retried open is
-   * harmless). {@code peer} is the peer's current connection if any; {@code replaced} is this
-   * user's previous connection, which the caller must close. {@code epoch} is the call's presence
-   * version after the join (see {@link #join}).
+   * harmless). {@code peer} is the peer if they are in the call (connected or parked); {@code
+   * replaced} is this user's previous connection if it was still open, which the caller must close
+   * (a parked one is closed already, so joining again after parking replaces nothing). {@code epoch}
+   * is the call's presence version after the join (see {@link #join}).
    */
   record Joined(Optional<Participant> peer, Optional<ConnectionRef> replaced, long epoch) implements JoinResult {}
 
@@ -44,7 +46,13 @@ public interface PresenceStore {
   record Left(Optional<Participant> peer, long epoch) implements LeaveResult {}
 
   /** The connection was not (or no longer) current: a newer one replaced it, or it never joined. */
-  record NotCurrent() implements LeaveResult {}
+  record NotCurrent() implements LeaveResult, ParkResult {}
+
+  /** What a park did. */
+  sealed interface ParkResult {}
+
+  /** The connection was the user's current one; the user stays in the call, parked. Nobody is told. */
+  record Parked() implements ParkResult {}
 
   /**
    * Joins the call. Every join or leave that changes who is in a call raises its presence epoch, a
@@ -53,15 +61,29 @@ public interface PresenceStore {
    */
   JoinResult join(Join join);
 
-  /** Removes {@code userId} from the call only if {@code connectionId} is still their current connection. */
-  LeaveResult leave(String sessionId, String userId, String connectionId, Instant now);
+  /**
+   * Removes {@code userId} from the call only if {@code connectionId} is still their current
+   * connection, and adds {@code messagesSent} (what that connection sent, as far as known) to the
+   * call's total. Counting at leave, not per message, keeps relays free of writes.
+   */
+  LeaveResult leave(String sessionId, String userId, String connectionId, Instant now, long messagesSent);
 
-  /** The call's current participants by user id (at most two). */
+  /**
+   * Parks {@code userId}: only if {@code connectionId} is still their current connection, they stay
+   * in the call with {@code parkedAt = now} and no open connection, and {@code messagesSent} is added
+   * to the call's total as at a leave. Not a leave: the epoch does not change and nobody is told. A
+   * later {@link #join} with a new connection unparks them. Parking again (a redelivered close) is
+   * harmless.
+   */
+  ParkResult park(String sessionId, String userId, String connectionId, Instant now, long messagesSent);
+
+  /** The call's participants by user id (at most two), parked ones included. */
   Map<String, Participant> participants(String sessionId);
 
-  /** Ids of calls that have at least one participant, for the ghost sweeper; at most {@code limit}. */
+  /**
+   * Ids of calls in which at least one participant holds a connection, for the ghost sweeper (calls
+   * whose people are all parked hold no socket that a dead gateway could strand); at most {@code
+   * limit}.
+   */
   List<String> openSessionIds(int limit);
-
-  /** Counts one relayed message from {@code userId}; may be batched or approximate. */
-  void recordRelayed(String sessionId, String userId, Instant now);
 }

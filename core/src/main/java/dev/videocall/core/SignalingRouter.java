@@ -62,7 +62,7 @@ public final class SignalingRouter {
     Outbox out = new Outbox(envelope);
     switch (envelope.event()) {
       case OPEN -> open(envelope, out);
-      case FRAME -> frame(envelope, out);
+      case FRAME -> frames(envelope, out);
       case CLOSE -> close(envelope, out);
     }
     return out.deliveries();
@@ -99,7 +99,10 @@ public final class SignalingRouter {
           .addKeyValue("replacedBy", e.connectionId())
           .log("connection replaced by a newer one");
     });
-    Optional<Participant> livePeer = joined.peer().filter(p -> isAlive(p, now));
+    // A parked peer is in the call but holds no socket: it is told nothing and does not count as
+    // present (this side waits for it as answerer), but the welcome says it is still in the call.
+    Optional<Participant> livePeer = joined.peer().filter(p -> reachable(p, now));
+    boolean peerParked = joined.peer().filter(Participant::parked).isPresent();
     boolean polite = id.userId().compareTo(id.peerId()) < 0;
     out.send(
         self,
@@ -108,6 +111,7 @@ public final class SignalingRouter {
             id.userId(),
             id.peerId(),
             livePeer.isPresent(),
+            peerParked,
             polite,
             joined.epoch(),
             iceServers.forUser(id.userId(), now))));
@@ -118,52 +122,92 @@ public final class SignalingRouter {
         .addKeyValue("connectionId", e.connectionId())
         .addKeyValue("gatewayId", e.gatewayId())
         .addKeyValue("peerPresent", livePeer.isPresent())
+        .addKeyValue("peerParked", peerParked)
         .log("joined call");
   }
 
-  private void frame(Envelope e, Outbox out) {
+  /**
+   * The frames of one envelope, in order, as if each came alone: the link is checked and the call's
+   * participants are read once for all of them (one Firestore query per envelope, not per frame).
+   */
+  private void frames(Envelope e, Outbox out) {
     ConnectionRef self = new ConnectionRef(e.gatewayId(), e.connectionId());
-    FrameValidator.Result validation = FrameValidator.validate(e.payload());
-    if (validation instanceof Refused refused) {
-      refuse(e, out, refused.code(), refused.message());
-      return;
-    }
-    ClientMessage message = ((Accepted) validation).message();
-    Optional<Identity> identity = identify(e);
-    if (identity.isEmpty()) {
-      refuse(e, out, ErrorCode.NOT_JOINED, "this connection has not joined a call");
-      return;
-    }
-    Identity id = identity.get();
+    Optional<Identity> identity = Optional.empty();
+    boolean identified = false;
+    Map<String, Participant> participants = null;
+    boolean hungUp = false;
     Instant now = clock.instant();
-    Map<String, Participant> participants = presence.participants(id.sessionId());
-    Participant me = participants.get(id.userId());
-    if (me == null || !me.connection().equals(self)) {
-      refuse(e, out, ErrorCode.NOT_JOINED, "this connection is not your current one in the call");
-      return;
+    for (String text : e.frames()) {
+      FrameValidator.Result validation = FrameValidator.validate(text);
+      if (validation instanceof Refused refused) {
+        refuse(e, out, refused.code(), refused.message());
+        continue;
+      }
+      ClientMessage message = ((Accepted) validation).message();
+      if (!identified) {
+        identity = identify(e);
+        identified = true;
+      }
+      if (identity.isEmpty()) {
+        refuse(e, out, ErrorCode.NOT_JOINED, "this connection has not joined a call");
+        continue;
+      }
+      Identity id = identity.get();
+      if (participants == null) {
+        participants = presence.participants(id.sessionId());
+      }
+      Participant me = participants.get(id.userId());
+      if (hungUp || me == null || me.parked() || !me.connection().equals(self)) {
+        refuse(e, out, ErrorCode.NOT_JOINED, "this connection is not your current one in the call");
+        continue;
+      }
+      if (message.type() == MessageType.BYE) {
+        leave(e, id, out, LeaveReason.HANGUP, now, e.seq());
+        hungUp = true;
+        continue;
+      }
+      Participant peer = participants.get(id.peerId());
+      if (peer == null || !reachable(peer, now)) {
+        refuse(e, out, ErrorCode.PEER_ABSENT, id.peerId() + " is not connected; message dropped");
+        continue;
+      }
+      out.send(peer.connection(), message.relayed(id.userId()));
     }
-    if (message.type() == MessageType.BYE) {
-      leave(e, id, out, LeaveReason.HANGUP, now);
-      return;
-    }
-    Participant peer = participants.get(id.peerId());
-    if (peer == null || !isAlive(peer, now)) {
-      refuse(e, out, ErrorCode.PEER_ABSENT, id.peerId() + " is not connected; message dropped");
-      return;
-    }
-    out.send(peer.connection(), message.relayed(id.userId()));
-    presence.recordRelayed(id.sessionId(), id.userId(), now);
   }
 
+  /**
+   * A closed socket leaves the call, unless the page closed it with 4100 PARKED from its current
+   * connection: then the person stays in the call, parked, and nobody is told (docs/protocol.md,
+   * "Parking").
+   */
   private void close(Envelope e, Outbox out) {
-    // A connection whose open was refused never joined; leave() then finds nothing to do.
-    identify(e).ifPresent(id -> leave(e, id, out, LeaveReason.DISCONNECTED, clock.instant()));
+    // A connection whose open was refused never joined; leave() and park() then find nothing to do.
+    // Every event before the close was a frame: the open is 0, the close comes last.
+    long messagesSent = Math.max(0, e.seq() - 1);
+    identify(e).ifPresent(id -> {
+      if (Integer.valueOf(CloseCode.PARKED.code()).equals(e.closeCode())) {
+        park(e, id, clock.instant(), messagesSent);
+      } else {
+        leave(e, id, out, LeaveReason.DISCONNECTED, clock.instant(), messagesSent);
+      }
+    });
   }
 
-  private void leave(Envelope e, Identity id, Outbox out, LeaveReason reason, Instant now) {
-    if (presence.leave(id.sessionId(), id.userId(), e.connectionId(), now) instanceof Left left) {
+  private void park(Envelope e, Identity id, Instant now, long messagesSent) {
+    if (presence.park(id.sessionId(), id.userId(), e.connectionId(), now, messagesSent) instanceof PresenceStore.Parked) {
+      log.atInfo()
+          .addKeyValue("sessionId", id.sessionId())
+          .addKeyValue("userId", id.userId())
+          .addKeyValue("connectionId", e.connectionId())
+          .log("parked");
+    }
+  }
+
+  /** Leaves the call; {@code messagesSent} is how many frames the connection sent, for the call's record. */
+  private void leave(Envelope e, Identity id, Outbox out, LeaveReason reason, Instant now, long messagesSent) {
+    if (presence.leave(id.sessionId(), id.userId(), e.connectionId(), now, messagesSent) instanceof Left left) {
       left.peer()
-          .filter(p -> isAlive(p, now))
+          .filter(p -> reachable(p, now))
           .ifPresent(p -> out.send(p.connection(), ServerFrames.peerLeft(id.userId(), reason, left.epoch())));
       log.atInfo()
           .addKeyValue("sessionId", id.sessionId())
@@ -177,17 +221,37 @@ public final class SignalingRouter {
   /**
    * The identity a frame or close belongs to, from the link it connected with. The token's MAC is
    * checked again (the core keeps no per-connection state), but not its expiry: a call that started
-   * with a valid link may outlast it.
+   * with a valid link may outlast it. Without the expiry the verdict depends on the three strings
+   * alone, so links already found genuine are remembered ({@link #VERIFIED_LINKS} at most): a frame
+   * then costs a map lookup instead of an HMAC, a split and three regular expressions.
    */
   private Optional<Identity> identify(Envelope e) {
+    Link link = new Link(e.userId(), e.peerId(), e.token());
+    Identity known = verified.get(link);
+    if (known != null) {
+      return Optional.of(known);
+    }
     if (links.check(e.userId(), e.peerId(), e.token(), clock.instant(), false) instanceof InviteLinks.Admitted a) {
-      return Optional.of(new Identity(a.sessionId(), a.userId(), a.peerId(), a.expiresAt()));
+      Identity id = new Identity(a.sessionId(), a.userId(), a.peerId(), a.expiresAt());
+      if (verified.size() >= VERIFIED_LINKS) {
+        verified.clear();
+      }
+      verified.put(link, id);
+      return Optional.of(id);
     }
     return Optional.empty();
   }
 
-  private boolean isAlive(Participant p, Instant now) {
-    return liveness.isAlive(p.connection().gatewayId(), now);
+  /** How many genuine links {@link #identify} remembers before it starts again (a few MB at most). */
+  static final int VERIFIED_LINKS = 20_000;
+
+  private record Link(String userId, String peerId, String token) {}
+
+  private final Map<Link, Identity> verified = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Holds a socket on a live gateway: what a delivery needs. A parked participant holds none. */
+  private boolean reachable(Participant p, Instant now) {
+    return p.connected() && liveness.isAlive(p.connection().gatewayId(), now);
   }
 
   private void refuse(Envelope e, Outbox out, ErrorCode code, String message) {

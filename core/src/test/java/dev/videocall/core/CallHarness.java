@@ -44,11 +44,25 @@ final class CallHarness {
   }
 
   Envelope frame(String conn, String gateway, Link link, String payload) {
-    return send(new Envelope(conn, gateway, Event.FRAME, seq(conn), link.user(), link.peer(), link.token(), payload, null, null));
+    return send(new Envelope(conn, gateway, Event.FRAME, seq(conn), link.user(), link.peer(), link.token(), List.of(payload), null, null));
+  }
+
+  /** Several frames in one envelope, as the cloud ingress packs them; numbered as the last. */
+  Envelope frames(String conn, String gateway, Link link, String... payloads) {
+    long last = 0;
+    for (int i = 0; i < payloads.length; i++) {
+      last = seq(conn);
+    }
+    return send(new Envelope(conn, gateway, Event.FRAME, last, link.user(), link.peer(), link.token(), List.of(payloads), null, null));
   }
 
   Envelope close(String conn, String gateway, Link link) {
     return send(new Envelope(conn, gateway, Event.CLOSE, seq(conn), link.user(), link.peer(), link.token(), null, 1001, null));
+  }
+
+  /** The page closes its socket with 4100 PARKED: the call goes on peer to peer. */
+  Envelope park(String conn, String gateway, Link link) {
+    return send(new Envelope(conn, gateway, Event.CLOSE, seq(conn), link.user(), link.peer(), link.token(), null, 4100, null));
   }
 
   private Envelope send(Envelope e) {

@@ -102,4 +102,26 @@ class FrameValidatorTest {
   private static ErrorCode refused(String frame) {
     return assertInstanceOf(Refused.class, FrameValidator.validate(frame)).code();
   }
+
+  @Test
+  void framesAsBrowsersWriteThemTakeTheFastPathAndRelayAsTheCarefulOne() {
+    for (String frame : new String[] {
+        "{\"type\":\"offer\",\"sdp\":\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n\"}",
+        "{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\\\"q\\\"\\\\ \\u001f é 😀\"}",
+        "{\"type\":\"candidate\",\"ice\":{\"candidate\":\"candidate:1 1 udp 2122260223 192.168.1.2 54321 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":\"abcd\"}}",
+        "{\"type\":\"candidate\",\"ice\":{\"sdpMLineIndex\":65535,\"candidate\":\"\",\"usernameFragment\":null,\"sdpMid\":null}}",
+        "{\"type\":\"candidate\",\"ice\":{\"candidate\":\"c\",\"sdpMid\":\"audio\"}}",
+        "{\"type\":\"bye\"}"}) {
+      ClientMessage fast = FastFrame.read(frame);
+      Accepted careful = assertInstanceOf(Accepted.class, FrameValidator.validateCarefully(frame), frame);
+      assertEquals(careful.message().relayed("alice"), assertInstanceOf(ClientMessage.class, fast, frame).relayed("alice"), frame);
+    }
+    // Valid, but left to the careful path: whitespace, other escapes, numbers that are not plain, extra members.
+    for (String frame : new String[] {
+        "{ \"type\":\"bye\"}", "{\"type\":\"offer\",\"sdp\":\"a\\/b\"}", "{\"type\":\"offer\",\"sdp\":\"\\u0041\"}",
+        "{\"type\":\"candidate\",\"ice\":{\"candidate\":\"c\",\"sdpMLineIndex\":1.0}}", "{\"type\":\"bye\",\"x\":1}"}) {
+      assertEquals(null, FastFrame.read(frame), frame);
+      assertInstanceOf(Accepted.class, FrameValidator.validate(frame), frame);
+    }
+  }
 }

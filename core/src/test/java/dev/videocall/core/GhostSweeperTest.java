@@ -77,4 +77,30 @@ class GhostSweeperTest {
     assertEquals(0, sweep.removed());
     assertEquals(Set.of("alice", "bob"), h.presence.participants(h.session).keySet());
   }
+
+  @Test
+  void parkedPeopleAreNeverSweptWhateverBecameOfTheirGateway() {
+    h.open("a1", "gw-a", alice);
+    h.open("b1", "gw-b", bob);
+    h.park("a1", "gw-a", alice);
+    h.park("b1", "gw-b", bob);
+
+    GhostSweeper.Sweep sweep = sweeperWithDead(Set.of("gw-a", "gw-b")).sweep();
+
+    assertEquals(0, sweep.removed(), "with every socket parked the gateways scale in; the call goes on");
+    assertEquals(Set.of("alice", "bob"), h.presence.participants(h.session).keySet());
+  }
+
+  @Test
+  void aConnectedGhostWhosePeerIsParkedIsRemovedAndNobodyIsTold() {
+    h.open("a1", "gw-a", alice);
+    h.open("b1", "gw-b", bob);
+    h.park("b1", "gw-b", bob);
+
+    GhostSweeper.Sweep sweep = sweeperWithDead(Set.of("gw-a")).sweep();
+
+    assertEquals(1, sweep.removed());
+    assertTrue(sweep.deliveries().isEmpty(), "bob is parked: nothing can reach him");
+    assertEquals(Set.of("bob"), h.presence.participants(h.session).keySet());
+  }
 }

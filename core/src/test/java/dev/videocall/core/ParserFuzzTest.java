@@ -105,7 +105,7 @@ class ParserFuzzTest {
 
   @Property(tries = TRIES)
   void envelopesAndDeliveriesDecodeOrFailWithOneException(@ForAll("envelopes") String json) {
-    for (Runnable decode : List.<Runnable>of(() -> WireCodec.decodeEnvelope(json), () -> WireCodec.decodeDelivery(json))) {
+    for (Runnable decode : List.<Runnable>of(() -> WireCodec.decodeEnvelope(json), () -> WireCodec.decodeDeliveries(json))) {
       try {
         decode.run();
       } catch (WireCodec.MalformedWireMessageException expected) {
@@ -132,5 +132,71 @@ class ParserFuzzTest {
   @Property(tries = TRIES)
   void userIdsNormaliseOrAreRefused(@ForAll("tokens") String raw) {
     UserIds.normalize(raw).ifPresent(id -> assertTrue(UserIds.PATTERN.matcher(id).matches()));
+  }
+
+  /**
+   * Frames as a browser writes them ({@code JSON.stringify}) with any text in their strings, and
+   * mutations of them: the boundary of what the fast path reads.
+   */
+  @Provide
+  Arbitrary<String> browserFrames() {
+    Arbitrary<String> text = Arbitraries.strings().all().ofMaxLength(60);
+    Arbitrary<String> written = Combinators.combine(
+            Arbitraries.of("offer", "answer", "candidate", "bye"), text, text, Arbitraries.integers().between(-2, 70_000),
+            Arbitraries.of(0, 1, 2, 3))
+        .as((type, a, b, index, shape) -> switch (type) {
+          case "candidate" -> "{\"type\":\"candidate\",\"ice\":{\"candidate\":" + stringify(a)
+              + (shape == 1 ? "" : ",\"sdpMid\":" + (shape == 2 ? "null" : stringify(b)))
+              + (shape == 3 ? ",\"sdpMLineIndex\":null" : ",\"sdpMLineIndex\":" + index)
+              + (shape == 0 ? ",\"usernameFragment\":" + stringify(b) : "") + "}}";
+          case "bye" -> "{\"type\":\"bye\"}";
+          default -> "{\"type\":\"" + type + "\",\"sdp\":" + stringify(a) + "}";
+        });
+    return Arbitraries.oneOf(written, written.flatMap(w -> mutationsOf(List.of(w))));
+  }
+
+  /** As JavaScript's JSON.stringify writes a string (ES2019: lone surrogates escaped, U+2028 raw). */
+  static String stringify(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean lone = Character.isHighSurrogate(c) ? i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))
+          : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\b' -> b.append("\\b");
+        case '\f' -> b.append("\\f");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> b.append(c < 0x20 || lone ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+      }
+    }
+    return b.append('"').toString();
+  }
+
+  /** What a validation decided, in full: the code and message of a refusal, or the relayed frame. */
+  static String verdict(FrameValidator.Result r) {
+    return switch (r) {
+      case FrameValidator.Refused refused -> "refused " + refused.code() + ": " + refused.message();
+      case FrameValidator.Accepted accepted -> "accepted " + accepted.message().type() + " " + accepted.message().relayed("alice")
+          + " " + accepted.message().relayed("o\"brien\u2028");
+    };
+  }
+
+  @Property(tries = TRIES)
+  void theFastPathDecidesAsTheCarefulOne(@ForAll("frames") String frame) {
+    assertEquals(verdict(FrameValidator.validateCarefully(frame)), verdict(FrameValidator.validate(frame)), frame);
+  }
+
+  @Property(tries = TRIES)
+  void browserFramesDecideAsTheCarefulPath(@ForAll("browserFrames") String frame) {
+    assertEquals(verdict(FrameValidator.validateCarefully(frame)), verdict(FrameValidator.validate(frame)), frame);
+  }
+
+  @Property(tries = TRIES)
+  void utf8LengthIsWhatGetBytesSays(@ForAll("frames") String frame) {
+    assertEquals(frame.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, FrameValidator.utf8Length(frame));
   }
 }

@@ -57,7 +57,7 @@ final class CloudWiring {
   }
 
   private static final class Router {
-    // Liveness answers are cached for a tenth of the window, so a burst costs one read per gateway.
+    // "Alive" answers are cached for a tenth of the window, so a burst costs one read per gateway.
     static final SignalingRouter INSTANCE = new SignalingRouter(
         Keys.TOKENS,
         new FirestorePresenceStore(Cloud.DB),

@@ -27,8 +27,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class RouterFunction implements HttpFunction {
   private static final Logger log = LoggerFactory.getLogger(RouterFunction.class);
-  /** Envelopes carry at most a 64 KiB frame; base64 and the push wrapper add about a third. */
-  static final int MAX_BODY_BYTES = 128 * 1024;
+  /**
+   * An envelope packs at most 96 Ki characters of frames (PubSubIngress); JSON escaping can double
+   * that, base64 and the push wrapper add a third more.
+   */
+  static final int MAX_BODY_BYTES = 512 * 1024;
 
   private final SignalingRouter router;
   private final DeliverySink egress;

@@ -30,6 +30,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -44,6 +45,10 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements DeliverySink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   public static final String WEBSOCKET_PATH = "/video/connections";
+  /** Enough for the selector, the acceptor and a dozen workers. */
+  static final int MAX_THREADS = 16;
+  /** Jetty's read buffer and the start of each text message's builder: an ICE candidate fits. */
+  static final int INPUT_BUFFER_BYTES = 512;
 
   private final GatewayConfig config;
   private final EnvelopeSink ingress;
@@ -58,7 +63,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   private final SecurityHeaders headers;
   /** {@code GET /config.json}: what the page needs to know about this deployment. */
   private final String pageConfig;
-  private final Server server = new Server();
+  private final Server server = new Server(threadPool());
   /** Pings, and the disconnects of connections that do not finish a close in time. */
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(r -> {
@@ -90,6 +95,18 @@ public final class Gateway implements DeliverySink, AutoCloseable {
             : new InviteLinks(new InviteTokens(SigningKeys.parse(config.inviteSigningKeys())));
   }
 
+  /**
+   * Jetty's threads: {@link #MAX_THREADS} at most. Nothing the gateway runs on them blocks (the
+   * embedded core is in memory, the cloud ingress publishes asynchronously), so a few per core
+   * suffice; Jetty's default of 200 let a busy one- or two-core machine start a thread per ready
+   * socket, and they spent the core switching between each other (docs/performance.md).
+   */
+  private static QueuedThreadPool threadPool() {
+    QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 4);
+    pool.setName("jetty");
+    return pool;
+  }
+
   public void start() throws Exception {
     // Answers do not name the server or its version; every error answer is ours (PlainErrors).
     HttpConfiguration http = new HttpConfiguration();
@@ -103,6 +120,9 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     WebSocketUpgradeHandler websockets =
         WebSocketUpgradeHandler.from(server, context, container -> {
           container.setMaxTextMessageSize(config.maxFrameBytes());
+          // Jetty assembles each text message in a builder of this many bytes: 4 KiB by default, for
+          // candidates of a few hundred; an offer grows it (docs/performance.md measures both).
+          container.setInputBufferSize(INPUT_BUFFER_BYTES);
           container.setMaxBinaryMessageSize(config.maxFrameBytes());
           container.setIdleTimeout(config.idleTimeout());
           container.addMapping(WEBSOCKET_PATH, this::upgrade);
@@ -191,8 +211,14 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     shutdown();
   }
 
-  /** Decides an upgrade: limits first, then a connection that forwards everything it hears. */
+  /**
+   * Decides an upgrade: limits first, then a connection that forwards everything it hears. No
+   * extension is agreed: browsers offer permessage-deflate, but signaling frames are small and few,
+   * and each socket that agrees to it holds zlib's native state for its life (docs/performance.md
+   * measures both); a browser that offered it simply sends uncompressed frames.
+   */
   private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+    response.setExtensions(List.of());
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     String host = request.getHeaders().get(HttpHeader.HOST);
     String address = ClientAddress.of(request, config.trustForwardedFor());

@@ -200,8 +200,12 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
   }
 
   private void forward(Event event, String payload, Integer closeCode) {
-    Envelope envelope =
-        new Envelope(connectionId, gatewayId, event, seq.getAndIncrement(), userId, peerId, token, payload, closeCode, userAgent);
+    long n = seq.getAndIncrement();
+    Envelope envelope = switch (event) {
+      case OPEN -> Envelope.open(connectionId, gatewayId, userId, peerId, token, userAgent);
+      case FRAME -> Envelope.frame(connectionId, gatewayId, n, userId, peerId, token, payload);
+      case CLOSE -> Envelope.close(connectionId, gatewayId, n, userId, peerId, token, closeCode);
+    };
     try {
       ingress.accept(envelope);
     } catch (RuntimeException e) {

@@ -102,10 +102,26 @@ class GatewayTest {
     assertEquals("gw-test", events.get(0).gatewayId());
     for (int i = 0; i < 50; i++) {
       assertEquals(i + 1, events.get(i + 1).seq());
-      assertEquals("{\"n\":" + i + "}", events.get(i + 1).payload(), "frames unchanged and in order");
+      assertEquals("{\"n\":" + i + "}", events.get(i + 1).frames().get(0), "frames unchanged and in order");
     }
     assertEquals(Event.CLOSE, events.get(51).event());
     assertEquals(1000, events.get(51).closeCode());
+  }
+
+  @Test
+  void permessageDeflateIsOfferedAsBrowsersDoAndNotAgreed() throws Exception {
+    start(Map.of());
+    try (java.net.Socket socket = new java.net.Socket("localhost", gateway.port())) {
+      socket.setSoTimeout(10_000);
+      String request = "GET /video/connections?userID=alice HTTP/1.1\r\nHost: localhost:" + gateway.port() + "\r\n"
+          + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\nOrigin: " + origin + "\r\n"
+          + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      RawHttp.Answer answer = RawHttp.readAnswer(new java.io.BufferedInputStream(socket.getInputStream()));
+      assertEquals(101, answer.status());
+      assertEquals(null, answer.header("Sec-WebSocket-Extensions"), "no extension agreed");
+    }
   }
 
   @Test

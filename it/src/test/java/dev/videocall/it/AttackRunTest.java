@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.videocall.emulated.ChildJvm;
 import dev.videocall.testkit.InviteLink;
-import dev.videocall.testkit.ChildJvm;
 import dev.videocall.testkit.RawHttp;
 import dev.videocall.testkit.RawWebSocket;
 import dev.videocall.testkit.WsClient;
@@ -75,12 +75,13 @@ class AttackRunTest {
   void theServerSurvivesTheProbesWithBoundedHeapAndANormalCallStillWorks() throws Exception {
     Map<String, String> env = Map.of("OWNER_KEY", OWNER_KEY, "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "1000000", "LOG_LEVEL", "INFO");
     String name = "attack-" + Long.toHexString(System.nanoTime());
-    try (ChildJvm child = OTHER_JAR == null ? ChildJvm.local(name, List.of(), env)
-        : ChildJvm.start(name, List.of("-jar", OTHER_JAR), env, ChildJvm.freePort())) {
+    try (ChildJvm child = OTHER_JAR == null
+        ? ChildJvm.local(Path.of(System.getProperty("local.jar")), name, List.of(), env, 0, Emulators.LOG_DIR)
+        : ChildJvm.start(name, List.of("-jar", OTHER_JAR), env, 0, Emulators.LOG_DIR)) {
       server = child;
+      child.awaitHttp("/healthz", 60);
       port = child.port;
       origin = "http://localhost:" + port;
-      child.awaitHttp("/healthz", 60);
       long atStart = child.heapUsedAfterFullGc();
       normalCall("warm-up");
       long afterFirstCall = child.heapUsedAfterFullGc();

@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.cloud.pubsub.v1.TopicAdminClient;
 import dev.videocall.gcp.CloudConfig;
 import dev.videocall.gcp.PubSubClients;
-import dev.videocall.testkit.ChildJvm;
-import dev.videocall.testkit.Emulators;
+import dev.videocall.emulated.ChildJvm;
 import dev.videocall.testkit.PrivatePstest;
 import dev.videocall.testkit.RequiresEmulators;
 import java.io.IOException;
@@ -52,7 +51,7 @@ class GatewayStartupTest {
   void aGatewayRefusedByPubSubBecomesReadyOnceTheRefusalsStop() throws Exception {
     Path refusing = Files.createFile(tmp.resolve("iam-not-yet-propagated"));
     try (PrivatePstest pubsub = PrivatePstest.start("-refuse-while-file", refusing.toString());
-        ChildJvm gateway = ChildJvm.gateway("gw-startup-" + Long.toHexString(System.nanoTime()), env(pubsub, "120"))) {
+        ChildJvm gateway = ChildJvm.gateway(Emulators.deployables(), "gw-startup-" + Long.toHexString(System.nanoTime()), env(pubsub, "120"), ChildJvm.freePort(), Emulators.LOG_DIR)) {
       // Refused, retrying, not ready: until a few retries have been logged.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (retriesLogged(gateway) < 3) {
@@ -75,7 +74,7 @@ class GatewayStartupTest {
   void aGatewayStillRefusedWhenItsBudgetRunsOutExitsWithAClearLog() throws Exception {
     Path refusing = Files.createFile(tmp.resolve("never-granted"));
     try (PrivatePstest pubsub = PrivatePstest.start("-refuse-while-file", refusing.toString());
-        ChildJvm gateway = ChildJvm.gateway("gw-giveup-" + Long.toHexString(System.nanoTime()), env(pubsub, "3"))) {
+        ChildJvm gateway = ChildJvm.gateway(Emulators.deployables(), "gw-giveup-" + Long.toHexString(System.nanoTime()), env(pubsub, "3"), 0, Emulators.LOG_DIR)) {
       int exit = gateway.awaitExit(30);
       assertNotEquals(0, exit, "gives up with a failure status");
       assertTrue(gateway.tail().contains("start-up budget ran out"), gateway.tail());

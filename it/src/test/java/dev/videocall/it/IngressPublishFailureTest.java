@@ -9,7 +9,6 @@ import dev.videocall.contract.WireCodec;
 import dev.videocall.gateway.gcp.PubSubIngress;
 import dev.videocall.gcp.CloudConfig;
 import dev.videocall.gcp.PubSubClients;
-import dev.videocall.testkit.Emulators;
 import dev.videocall.testkit.PrivatePstest;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +73,7 @@ class IngressPublishFailureTest {
   }
 
   private static Envelope envelope(String connectionId, long seq) {
-    return new Envelope(connectionId, "gw", seq == 0 ? Envelope.Event.OPEN : Envelope.Event.FRAME, seq, "alice", "bob", "t", seq == 0 ? null : "{}", null, "ua");
+    return new Envelope(connectionId, "gw", seq == 0 ? Envelope.Event.OPEN : Envelope.Event.FRAME, seq, "alice", "bob", "t", seq == 0 ? null : List.of("{}"), null, "ua");
   }
 
   private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {

@@ -16,8 +16,7 @@ import dev.videocall.core.CoreConfig;
 import dev.videocall.gcp.FirestoreClients;
 import dev.videocall.gcp.GatewayHeartbeats;
 import dev.videocall.gcp.PubSubClients;
-import dev.videocall.testkit.ChildJvm;
-import dev.videocall.testkit.Emulators;
+import dev.videocall.emulated.ChildJvm;
 import dev.videocall.testkit.RequiresEmulators;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,7 +63,7 @@ class RouterConcurrencyTest {
       emulators.createTopics(clients);
       Emulators.createOrderedSubscription(clients, emulators.egressTopic, observer);
       new GatewayHeartbeats(db).beat("gw-conc", Instant.now(), 0, Instant.now());
-      try (ChildJvm router = ChildJvm.invoker("router-conc-" + emulators.suffix, "dev.videocall.functions.RouterFunction", env)) {
+      try (ChildJvm router = ChildJvm.invoker(Emulators.deployables(), "router-conc-" + emulators.suffix, "dev.videocall.functions.RouterFunction", env, Emulators.LOG_DIR)) {
         router.awaitHttp("/", 90);
         URI endpoint = URI.create("http://localhost:" + router.port + "/");
 
@@ -99,10 +98,11 @@ class RouterConcurrencyTest {
             List<String> acks = new ArrayList<>();
             for (ReceivedMessage m : admin.pull(sub, 1000).getReceivedMessagesList()) {
               acks.add(m.getAckId());
-              Delivery d = WireCodec.decodeDelivery(m.getMessage().getData().toStringUtf8());
-              if (d.frame() != null && d.frame().contains("\"from\"")) {
-                relayed.computeIfAbsent(d.connectionId(), k -> new ArrayList<>()).add(d.frame());
-                seen++;
+              for (Delivery d : WireCodec.decodeDeliveries(m.getMessage().getData().toStringUtf8())) {
+                if (d.frame() != null && d.frame().contains("\"from\"")) {
+                  relayed.computeIfAbsent(d.connectionId(), k -> new ArrayList<>()).add(d.frame());
+                  seen++;
+                }
               }
             }
             if (!acks.isEmpty()) {
@@ -126,10 +126,10 @@ class RouterConcurrencyTest {
   private static List<Envelope> side(String conn, String user, String peer, String token, String description) {
     List<Envelope> out = new ArrayList<>();
     long seq = 1;
-    out.add(new Envelope(conn, "gw-conc", Event.FRAME, seq++, user, peer, token, description, null, null));
+    out.add(new Envelope(conn, "gw-conc", Event.FRAME, seq++, user, peer, token, List.of(description), null, null));
     for (int i = 0; i < CANDIDATES_PER_SIDE; i++) {
       String candidate = "{\"type\":\"candidate\",\"ice\":{\"candidate\":\"candidate:" + i + "\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}";
-      out.add(new Envelope(conn, "gw-conc", Event.FRAME, seq++, user, peer, token, candidate, null, null));
+      out.add(new Envelope(conn, "gw-conc", Event.FRAME, seq++, user, peer, token, List.of(candidate), null, null));
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package dev.videocall.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,8 @@ import dev.videocall.core.PresenceStore.Join;
 import dev.videocall.core.PresenceStore.Joined;
 import dev.videocall.core.PresenceStore.Left;
 import dev.videocall.core.PresenceStore.NotCurrent;
+import dev.videocall.core.PresenceStore.Parked;
+import dev.videocall.core.Participant;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -57,9 +60,9 @@ public abstract class PresenceStoreContract {
     store().join(join("bob", "alice", "gw1", "b1"));
     Joined replaced = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw2", "a2")));
     assertEquals(new ConnectionRef("gw1", "a1"), replaced.replaced().orElseThrow());
-    assertInstanceOf(NotCurrent.class, store().leave(session, "alice", "a1", NOW));
+    assertInstanceOf(NotCurrent.class, store().leave(session, "alice", "a1", NOW, 0));
     assertEquals("a2", store().participants(session).get("alice").connection().connectionId());
-    Left left = assertInstanceOf(Left.class, store().leave(session, "alice", "a2", NOW));
+    Left left = assertInstanceOf(Left.class, store().leave(session, "alice", "a2", NOW, 0));
     assertEquals("b1", left.peer().orElseThrow().connection().connectionId());
     assertEquals(1, store().participants(session).size());
   }
@@ -70,7 +73,7 @@ public abstract class PresenceStoreContract {
     long retried = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a1"))).epoch();
     assertEquals(aliceIn, retried, "a retried join changes nothing, so neither does its epoch");
     long bobIn = assertInstanceOf(Joined.class, store().join(join("bob", "alice", "gw2", "b1"))).epoch();
-    long bobOut = assertInstanceOf(Left.class, store().leave(session, "bob", "b1", NOW)).epoch();
+    long bobOut = assertInstanceOf(Left.class, store().leave(session, "bob", "b1", NOW, 0)).epoch();
     long bobBack = assertInstanceOf(Joined.class, store().join(join("bob", "alice", "gw2", "b2"))).epoch();
     long aliceReplaced = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a2"))).epoch();
     assertTrue(aliceIn < bobIn && bobIn < bobOut && bobOut < bobBack && bobBack < aliceReplaced,
@@ -88,10 +91,10 @@ public abstract class PresenceStoreContract {
   @Test
   void leavingTheLastOneEmptiesTheCall() {
     store().join(join("alice", "bob", "gw1", "a1"));
-    Left left = assertInstanceOf(Left.class, store().leave(session, "alice", "a1", NOW));
+    Left left = assertInstanceOf(Left.class, store().leave(session, "alice", "a1", NOW, 0));
     assertTrue(left.peer().isEmpty());
     assertTrue(store().participants(session).isEmpty());
-    assertInstanceOf(NotCurrent.class, store().leave(session, "alice", "a1", NOW));
+    assertInstanceOf(NotCurrent.class, store().leave(session, "alice", "a1", NOW, 0));
     assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a2")), "links still work after everyone left");
   }
 
@@ -99,20 +102,90 @@ public abstract class PresenceStoreContract {
   void openSessionsListsCallsWithSomeoneInThem() {
     store().join(join("alice", "bob", "gw1", "a1"));
     assertTrue(store().openSessionIds(10_000).contains(session));
-    store().leave(session, "alice", "a1", NOW);
+    store().leave(session, "alice", "a1", NOW, 0);
     assertTrue(!store().openSessionIds(10_000).contains(session));
   }
 
   @Test
-  void relayedMessagesAreCounted() {
+  void messagesSentAreAddedToTheCallAsPeopleLeave() {
     store().join(join("alice", "bob", "gw1", "a1"));
     store().join(join("bob", "alice", "gw1", "b1"));
-    store().recordRelayed(session, "alice", NOW);
-    store().recordRelayed(session, "alice", NOW);
-    store().recordRelayed(session, "bob", NOW);
-    assertEquals(3, relayedTotal(session));
+    store().leave(session, "alice", "a1", NOW, 5);
+    assertEquals(5, messagesSent(session));
+    store().leave(session, "alice", "a1", NOW, 7);
+    assertEquals(5, messagesSent(session), "a leave that changes nothing counts nothing");
   }
 
-  /** How an adapter reports the total written by {@link PresenceStore#recordRelayed}. */
-  protected abstract long relayedTotal(String sessionId);
+  // --- Parking: in the call with the socket closed (docs/protocol.md, "Parking") ---------------
+
+  @Test
+  void aParkedParticipantStaysInTheCallMarkedParked() {
+    store().join(join("alice", "bob", "gw1", "a1"));
+    store().join(join("bob", "alice", "gw2", "b1"));
+    assertInstanceOf(Parked.class, store().park(session, "alice", "a1", NOW.plusSeconds(5), 3));
+    var participants = store().participants(session);
+    assertEquals(2, participants.size(), "parking is not a leave");
+    Participant alice = participants.get("alice");
+    assertTrue(alice.parked());
+    assertEquals(NOW.plusSeconds(5), alice.parkedAt());
+    assertEquals(new ConnectionRef("gw1", "a1"), alice.connection(), "the parked connection is kept for the record");
+    assertTrue(participants.get("bob").connected());
+    assertEquals(3, messagesSent(session), "what the parked connection sent is counted, as at a leave");
+  }
+
+  @Test
+  void parkingAgainChangesNothingAndAnOldConnectionCannotPark() {
+    store().join(join("alice", "bob", "gw1", "a1"));
+    store().park(session, "alice", "a1", NOW, 3);
+    assertInstanceOf(Parked.class, store().park(session, "alice", "a1", NOW.plusSeconds(9), 3), "a redelivered close");
+    assertEquals(NOW, store().participants(session).get("alice").parkedAt());
+    assertEquals(3, messagesSent(session), "counted once");
+    store().join(join("alice", "bob", "gw1", "a2"));
+    assertInstanceOf(NotCurrent.class, store().park(session, "alice", "a1", NOW, 0));
+    assertTrue(store().participants(session).get("alice").connected(), "a2 holds the call");
+    assertInstanceOf(NotCurrent.class, store().park(session, "carol", "c1", NOW, 0), "nobody of that name");
+  }
+
+  @Test
+  void joiningAgainUnparksAndReplacesNothing() {
+    long before = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a1"))).epoch();
+    store().join(join("bob", "alice", "gw2", "b1"));
+    store().park(session, "alice", "a1", NOW, 0);
+    Joined back = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw2", "a2")));
+    assertTrue(back.replaced().isEmpty(), "the parked connection is closed already");
+    assertEquals("b1", back.peer().orElseThrow().connection().connectionId());
+    assertTrue(back.epoch() > before);
+    Participant alice = store().participants(session).get("alice");
+    assertTrue(alice.connected());
+    assertEquals(new ConnectionRef("gw2", "a2"), alice.connection());
+  }
+
+  @Test
+  void aJoinerAndALeaverSeeTheParkedPeer() {
+    store().join(join("alice", "bob", "gw1", "a1"));
+    store().join(join("bob", "alice", "gw2", "b1"));
+    store().park(session, "alice", "a1", NOW, 0);
+    Joined bobAgain = assertInstanceOf(Joined.class, store().join(join("bob", "alice", "gw2", "b2")));
+    assertTrue(bobAgain.peer().orElseThrow().parked(), "bob's welcome can say alice is parked");
+    Left bobGone = assertInstanceOf(Left.class, store().leave(session, "bob", "b2", NOW, 0));
+    assertTrue(bobGone.peer().orElseThrow().parked());
+    assertEquals(1, store().participants(session).size(), "alice, parked, is still in the call");
+  }
+
+  @Test
+  void theSweeperSeesOnlyCallsWhereSomeoneHoldsASocket() {
+    store().join(join("alice", "bob", "gw1", "a1"));
+    store().join(join("bob", "alice", "gw2", "b1"));
+    store().park(session, "alice", "a1", NOW, 0);
+    assertTrue(store().openSessionIds(10_000).contains(session), "bob is still connected");
+    store().park(session, "bob", "b1", NOW, 0);
+    assertFalse(store().openSessionIds(10_000).contains(session), "everyone parked: no socket to strand");
+    store().join(join("bob", "alice", "gw2", "b2"));
+    assertTrue(store().openSessionIds(10_000).contains(session), "bob came back");
+    store().leave(session, "bob", "b2", NOW, 0);
+    assertFalse(store().openSessionIds(10_000).contains(session), "only parked alice is left");
+  }
+
+  /** How an adapter reports the call's total of {@code messagesSent} (while someone is still in it). */
+  protected abstract long messagesSent(String sessionId);
 }

@@ -13,7 +13,7 @@ class InMemoryPresenceStoreContractTest extends PresenceStoreContract {
   }
 
   @Override
-  protected long relayedTotal(String sessionId) {
-    return store.relayedCount(sessionId, "alice") + store.relayedCount(sessionId, "bob");
+  protected long messagesSent(String sessionId) {
+    return store.messagesSent(sessionId);
   }
 }

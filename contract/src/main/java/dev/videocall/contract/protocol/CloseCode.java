@@ -1,7 +1,8 @@
 package dev.videocall.contract.protocol;
 
 /**
- * Every WebSocket close code the server sends or the page handles (docs/protocol.md, "Close codes").
+ * Every WebSocket close code the server sends or the page sends or handles (docs/protocol.md, "Close
+ * codes").
  * {@link #isFinal()} says whether reconnecting with the same link could ever help; the page's copy is
  * {@code web/js/wire.js}, checked against this enum by {@code WireVocabularyTest}.
  */
@@ -24,7 +25,13 @@ public enum CloseCode {
   /** The same person opened the call again elsewhere; the newer connection holds it. */
   REPLACED(4004, true),
   /** The client kept sending after being told it was over its frame-rate budget. */
-  RATE_LIMITED(4008, false);
+  RATE_LIMITED(4008, false),
+  /**
+   * Sent by the page, never by the server: the call is established peer to peer and the page closes
+   * its signaling socket until it needs the server again. The person stays in the call, parked
+   * (docs/protocol.md, "Parking"); the page reopens the same link when it needs signaling.
+   */
+  PARKED(4100, false);
 
   private final int code;
   private final boolean isFinal;

@@ -16,9 +16,20 @@ public final class ServerFrames {
 
   private ServerFrames() {}
 
-  /** What {@code welcome} tells a connection that has joined its call. */
+  /**
+   * What {@code welcome} tells a connection that has joined its call. {@code peerPresent}: the peer
+   * holds a connection now (so this side makes the first offer); {@code peerParked}: the peer is in
+   * the call but parked, its socket closed while its call goes on peer to peer (never both true).
+   */
   public record Welcome(
-      String sessionId, String userId, String peerId, boolean peerPresent, boolean polite, long epoch, List<IceServer> iceServers) {}
+      String sessionId,
+      String userId,
+      String peerId,
+      boolean peerPresent,
+      boolean peerParked,
+      boolean polite,
+      long epoch,
+      List<IceServer> iceServers) {}
 
   public static String welcome(Welcome w) {
     JsonObject o = typed(MessageType.WELCOME);
@@ -28,6 +39,7 @@ public final class ServerFrames {
     o.addProperty("role", (w.peerPresent() ? Role.OFFERER : Role.ANSWERER).wireName());
     o.addProperty("polite", w.polite());
     o.addProperty("peerPresent", w.peerPresent());
+    o.addProperty("peerParked", w.peerParked());
     o.addProperty("epoch", w.epoch());
     JsonArray servers = new JsonArray();
     for (IceServer server : w.iceServers()) {

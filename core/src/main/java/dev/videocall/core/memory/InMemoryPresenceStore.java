@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 
 /**
  * Presence in one JVM: a map of sessions, each guarded by its own monitor so joins and leaves of one
@@ -21,7 +22,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
   private static final class Session {
     final Set<String> members;
     final Map<String, Participant> participants = new HashMap<>(4);
-    final Map<String, Long> relayed = new HashMap<>(4);
+    long messagesSent;
     long epoch;
 
     Session(Set<String> members) {
@@ -62,22 +63,16 @@ public final class InMemoryPresenceStore implements PresenceStore {
     session.epoch = epochs.incrementAndGet();
     return new Joined(
         Optional.ofNullable(session.participants.get(join.peerId())),
-        Optional.ofNullable(previous).map(Participant::connection),
+        // A parked connection is closed already: there is nothing to replace.
+        Optional.ofNullable(previous).filter(Participant::connected).map(Participant::connection),
         session.epoch);
   }
 
   @Override
-  public LeaveResult leave(String sessionId, String userId, String connectionId, Instant now) {
-    Session session = sessions.get(sessionId);
-    if (session == null) {
-      return new NotCurrent();
-    }
-    synchronized (session) {
-      Participant current = session.participants.get(userId);
-      if (current == null || !current.connection().connectionId().equals(connectionId)) {
-        return new NotCurrent();
-      }
+  public LeaveResult leave(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
+    return withCurrent(sessionId, userId, connectionId, new NotCurrent(), (session, current) -> {
       session.participants.remove(userId);
+      session.messagesSent += messagesSent;
       session.epoch = epochs.incrementAndGet();
       Optional<Participant> peer =
           session.participants.values().stream().filter(p -> !p.userId().equals(userId)).findFirst();
@@ -86,6 +81,36 @@ public final class InMemoryPresenceStore implements PresenceStore {
         sessions.remove(sessionId, session);
       }
       return new Left(peer, session.epoch);
+    });
+  }
+
+  @Override
+  public ParkResult park(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
+    return withCurrent(sessionId, userId, connectionId, new NotCurrent(), (session, current) -> {
+      if (current.connected()) {
+        session.participants.put(userId, new Participant(userId, current.connection(), current.userAgent(), now));
+        session.messagesSent += messagesSent;
+      }
+      return new Parked();
+    });
+  }
+
+  /**
+   * Runs {@code change} under the call's monitor if {@code connectionId} is {@code userId}'s current
+   * connection in it; answers {@code notCurrent} otherwise.
+   */
+  private <R> R withCurrent(
+      String sessionId, String userId, String connectionId, R notCurrent, BiFunction<Session, Participant, R> change) {
+    Session session = sessions.get(sessionId);
+    if (session == null) {
+      return notCurrent;
+    }
+    synchronized (session) {
+      Participant current = session.participants.get(userId);
+      if (current == null || !current.connection().connectionId().equals(connectionId)) {
+        return notCurrent;
+      }
+      return change.apply(session, current);
     }
   }
 
@@ -101,28 +126,26 @@ public final class InMemoryPresenceStore implements PresenceStore {
   }
 
   @Override
-  public void recordRelayed(String sessionId, String userId, Instant now) {
-    Session session = sessions.get(sessionId);
-    if (session != null) {
-      synchronized (session) {
-        session.relayed.merge(userId, 1L, Long::sum);
-      }
-    }
-  }
-
-  @Override
   public List<String> openSessionIds(int limit) {
-    return sessions.keySet().stream().limit(limit).toList();
+    return sessions.entrySet().stream()
+        .filter(e -> {
+          synchronized (e.getValue()) {
+            return e.getValue().participants.values().stream().anyMatch(Participant::connected);
+          }
+        })
+        .map(Map.Entry::getKey)
+        .limit(limit)
+        .toList();
   }
 
-  /** Messages relayed from {@code userId} in the call, for tests and diagnostics. */
-  public long relayedCount(String sessionId, String userId) {
+  /** Messages the call's connections sent, counted as they left; for tests and diagnostics. */
+  public long messagesSent(String sessionId) {
     Session session = sessions.get(sessionId);
     if (session == null) {
       return 0;
     }
     synchronized (session) {
-      return session.relayed.getOrDefault(userId, 0L);
+      return session.messagesSent;
     }
   }
 }

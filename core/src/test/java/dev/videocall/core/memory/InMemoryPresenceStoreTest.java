@@ -32,9 +32,9 @@ class InMemoryPresenceStoreTest {
     store.join(join("s", "alice", "bob", "a1"));
     Joined second = assertInstanceOf(Joined.class, store.join(join("s", "alice", "bob", "a2")));
     assertEquals("a1", second.replaced().orElseThrow().connectionId());
-    assertInstanceOf(PresenceStore.NotCurrent.class, store.leave("s", "alice", "a1", NOW));
+    assertInstanceOf(PresenceStore.NotCurrent.class, store.leave("s", "alice", "a1", NOW, 0));
     assertEquals("a2", store.participants("s").get("alice").connection().connectionId());
-    assertInstanceOf(PresenceStore.Left.class, store.leave("s", "alice", "a2", NOW));
+    assertInstanceOf(PresenceStore.Left.class, store.leave("s", "alice", "a2", NOW, 0));
     assertTrue(store.participants("s").isEmpty());
   }
 
@@ -53,7 +53,7 @@ class InMemoryPresenceStoreTest {
         start.await();
         store.join(join("race", user, peer, conn));
         if (leaves) {
-          store.leave("race", user, conn, NOW);
+          store.leave("race", user, conn, NOW, 0);
         }
         return null;
       }));

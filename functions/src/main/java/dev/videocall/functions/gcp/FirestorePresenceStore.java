@@ -24,13 +24,21 @@ import java.util.concurrent.ExecutionException;
  * Presence in Firestore, laid out for a person reading the console:
  *
  * <pre>
- * sessions/{sessionId}                      users, state (waiting|active|ended), epoch, createdAt,
- *                                           updatedAt, messagesRelayed, expireAt (TTL)
- * sessions/{sessionId}/participants/{user}  connectionId, gatewayId, joinedAt, userAgent, expireAt
+ * sessions/{sessionId}                      users, state (waiting|active|parked|ended), epoch,
+ *                                           createdAt, updatedAt, messagesSent, expireAt (TTL)
+ * sessions/{sessionId}/participants/{user}  connectionId, gatewayId, joinedAt, userAgent, expireAt,
+ *                                           parkedAt (only while parked)
  * </pre>
  *
+ * {@code state} says who holds a socket: {@code waiting} one person, connected; {@code active} both
+ * in the call and at least one connected; {@code parked} nobody connected but someone in the call
+ * (parked: the call goes on peer to peer); {@code ended} nobody. The sweeper reads only {@code
+ * waiting} and {@code active} calls, so a parked call costs no reads while it lasts.
+ *
  * Joins and leaves are transactions that read before they write, so a leave from an old connection
- * never removes a newer one. One participant per document keeps concurrent writers apart.
+ * never removes a newer one. One participant per document keeps concurrent writers apart. Relaying
+ * writes nothing: a call's documents are written only when someone joins or leaves (Firestore
+ * sustains about one write per second per document).
  */
 public final class FirestorePresenceStore implements PresenceStore {
   /** Keep ended calls visible in the console for a day after their links expire, then let TTL delete them. */
@@ -65,6 +73,7 @@ public final class FirestorePresenceStore implements PresenceStore {
       }
       Optional<Participant> peer = peerDoc.exists() ? Optional.of(toParticipant(peerDoc)) : Optional.empty();
       Optional<Participant> previous = meDoc.exists() ? Optional.of(toParticipant(meDoc)) : Optional.empty();
+      // A parked connection is closed already: joining again (unparking) replaces nothing.
       long epoch = epochOf(sessionDoc);
       if (previous.isPresent() && previous.get().connection().equals(join.connection())) {
         return new Joined(peer, Optional.empty(), epoch);
@@ -77,9 +86,12 @@ public final class FirestorePresenceStore implements PresenceStore {
       me.put("joinedAt", now);
       me.put("userAgent", join.userAgent() == null ? "" : truncate(join.userAgent(), 256));
       me.put("expireAt", expireAt);
+      // Written as null rather than left out: the npm emulator's set keeps fields the new data lacks
+      // (docs/emulators.md), where Firestore replaces the document.
+      me.put("parkedAt", null);
       tx.set(meRef, me);
       Map<String, Object> sessionFields = new HashMap<>();
-      sessionFields.put("state", peer.isPresent() ? "active" : "waiting");
+      sessionFields.put("state", state(true, peer));
       sessionFields.put("updatedAt", now);
       sessionFields.put("expireAt", expireAt);
       sessionFields.put("epoch", epoch + 1);
@@ -88,26 +100,72 @@ public final class FirestorePresenceStore implements PresenceStore {
         sessionFields.put("createdAt", now);
       }
       tx.set(sessionRef, sessionFields, SetOptions.merge());
-      return new Joined(peer, previous.map(Participant::connection), epoch + 1);
+      return new Joined(peer, previous.filter(Participant::connected).map(Participant::connection), epoch + 1);
     }));
   }
 
   @Override
-  public LeaveResult leave(String sessionId, String userId, String connectionId, Instant now) {
-    DocumentReference sessionRef = session(sessionId);
+  public LeaveResult leave(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
+    return this.<LeaveResult>withCurrent(sessionId, userId, connectionId, new NotCurrent(), (tx, meDoc) -> {
+      DocumentReference sessionRef = session(sessionId);
+      DocumentSnapshot sessionDoc = tx.get(sessionRef).get();
+      Optional<Participant> peer = otherParticipant(tx, sessionDoc, sessionId, userId);
+      long epoch = epochOf(sessionDoc) + 1;
+      tx.delete(meDoc.getReference());
+      tx.update(sessionRef, Map.of(
+          "state", state(false, peer),
+          "updatedAt", ts(now),
+          "epoch", epoch,
+          "messagesSent", FieldValue.increment(messagesSent)));
+      return new Left(peer, epoch);
+    });
+  }
+
+  @Override
+  public ParkResult park(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
+    return this.<ParkResult>withCurrent(sessionId, userId, connectionId, new NotCurrent(), (tx, meDoc) -> {
+      if (meDoc.get("parkedAt") != null) {
+        return new Parked(); // a redelivered close: parked already
+      }
+      DocumentReference sessionRef = session(sessionId);
+      Optional<Participant> peer = otherParticipant(tx, tx.get(sessionRef).get(), sessionId, userId);
+      tx.update(meDoc.getReference(), Map.of("parkedAt", ts(now)));
+      tx.update(sessionRef, Map.of(
+          "state", peer.filter(Participant::connected).isPresent() ? "active" : "parked",
+          "updatedAt", ts(now),
+          "messagesSent", FieldValue.increment(messagesSent)));
+      return new Parked();
+    });
+  }
+
+  /** What a leave or a park does, in its transaction, once it knows the connection is current. */
+  @FunctionalInterface
+  private interface CurrentChange<R> {
+    R apply(Transaction tx, DocumentSnapshot meDoc) throws Exception;
+  }
+
+  /**
+   * A transaction that reads {@code userId}'s participant document first and runs {@code change} only
+   * if {@code connectionId} is still their current connection, so the close of an old connection never
+   * changes a newer one; answers {@code notCurrent} otherwise.
+   */
+  private <R> R withCurrent(String sessionId, String userId, String connectionId, R notCurrent, CurrentChange<R> change) {
     DocumentReference meRef = participant(sessionId, userId);
     return run(db.runTransaction(tx -> {
       DocumentSnapshot meDoc = tx.get(meRef).get();
       if (!meDoc.exists() || !connectionId.equals(meDoc.getString("connectionId"))) {
-        return new NotCurrent();
+        return notCurrent;
       }
-      DocumentSnapshot sessionDoc = tx.get(sessionRef).get();
-      Optional<Participant> peer = otherParticipant(tx, sessionDoc, sessionId, userId);
-      long epoch = epochOf(sessionDoc) + 1;
-      tx.delete(meRef);
-      tx.update(sessionRef, Map.of("state", peer.isPresent() ? "waiting" : "ended", "updatedAt", ts(now), "epoch", epoch));
-      return new Left(peer, epoch);
+      return change.apply(tx, meDoc);
     }));
+  }
+
+  /** The call's state once this user has joined ({@code joined}) or left, with the peer as it is. */
+  private static String state(boolean joined, Optional<Participant> peer) {
+    if (joined) {
+      return peer.isPresent() ? "active" : "waiting";
+    }
+    return peer.map(p -> p.connected() ? "waiting" : "parked").orElse("ended");
   }
 
   private Optional<Participant> otherParticipant(
@@ -160,15 +218,6 @@ public final class FirestorePresenceStore implements PresenceStore {
     return ids;
   }
 
-  @Override
-  public void recordRelayed(String sessionId, String userId, Instant now) {
-    // One increment per relayed message; Firestore sustains about one write per second per document,
-    // and a call's burst of ICE candidates is short, so this stays within the soft limit in practice.
-    // A total per call: the Firestore emulator we test with does not implement increments on nested
-    // (per-user) fields, and the total is what cost estimates need.
-    run(session(sessionId).update("messagesRelayed", FieldValue.increment(1), "updatedAt", ts(now)));
-  }
-
   private static long epochOf(DocumentSnapshot sessionDoc) {
     Long epoch = sessionDoc.exists() ? sessionDoc.getLong("epoch") : null;
     return epoch == null ? 0 : epoch;
@@ -180,8 +229,12 @@ public final class FirestorePresenceStore implements PresenceStore {
   }
 
   private static Participant toParticipant(DocumentSnapshot doc) {
+    Timestamp parkedAt = doc.getTimestamp("parkedAt");
     return new Participant(
-        doc.getId(), new ConnectionRef(doc.getString("gatewayId"), doc.getString("connectionId")), doc.getString("userAgent"));
+        doc.getId(),
+        new ConnectionRef(doc.getString("gatewayId"), doc.getString("connectionId")),
+        doc.getString("userAgent"),
+        parkedAt == null ? null : Instant.ofEpochSecond(parkedAt.getSeconds(), parkedAt.getNanos()));
   }
 
   static Timestamp ts(Instant i) {

@@ -17,8 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The egress port on Pub/Sub: each delivery goes to the egress topic with the target gateway in an
+ * The egress port on Pub/Sub: deliveries go to the egress topic with the target gateway in an
  * attribute (each gateway's subscription filters on it) and the target connection as ordering key.
+ * Consecutive deliveries to the same connection travel as one message (a packed envelope's relays
+ * reach the peer together, and Pub/Sub bills at least 1 KB per message).
  * {@link #deliver} waits until the whole batch is published, so the router acknowledges an envelope
  * only once its effects are out. Safe for concurrent calls: each waits only for its own messages.
  */
@@ -42,9 +44,9 @@ public final class PubSubEgress implements DeliverySink, AutoCloseable {
     if (deliveries.isEmpty()) {
       return;
     }
-    List<ApiFuture<String>> futures = new ArrayList<>(deliveries.size());
-    for (Delivery d : deliveries) {
-      futures.add(publisher.publish(message(d)));
+    List<ApiFuture<String>> futures = new ArrayList<>();
+    for (List<Delivery> group : byConnection(deliveries)) {
+      futures.add(publisher.publish(message(group)));
     }
     try {
       ApiFutures.allAsList(futures).get(PUBLISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -57,12 +59,27 @@ public final class PubSubEgress implements DeliverySink, AutoCloseable {
     }
   }
 
-  private static PubsubMessage message(Delivery d) {
+  /** Runs of consecutive deliveries to the same connection, in order. */
+  static List<List<Delivery>> byConnection(List<Delivery> deliveries) {
+    List<List<Delivery>> groups = new ArrayList<>();
+    List<Delivery> current = null;
+    for (Delivery d : deliveries) {
+      if (current == null || !current.get(0).target().equals(d.target())) {
+        current = new ArrayList<>();
+        groups.add(current);
+      }
+      current.add(d);
+    }
+    return groups;
+  }
+
+  private static PubsubMessage message(List<Delivery> group) {
+    Delivery first = group.get(0);
     return PubsubMessage.newBuilder()
-        .setData(ByteString.copyFrom(WireCodec.encode(d), StandardCharsets.UTF_8))
-        .putAttributes(Attributes.GATEWAY, d.gatewayId())
-        .putAttributes(Attributes.CONNECTION, d.connectionId())
-        .setOrderingKey(d.orderingKey())
+        .setData(ByteString.copyFrom(WireCodec.encode(group), StandardCharsets.UTF_8))
+        .putAttributes(Attributes.GATEWAY, first.gatewayId())
+        .putAttributes(Attributes.CONNECTION, first.connectionId())
+        .setOrderingKey(first.orderingKey())
         .build();
   }
 

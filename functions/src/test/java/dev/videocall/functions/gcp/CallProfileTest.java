@@ -1,6 +1,7 @@
 package dev.videocall.functions.gcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.cloud.firestore.Firestore;
@@ -25,13 +26,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Counts what one typical call costs on the cloud path — envelopes in, deliveries out, and presence
- * calls — by running it through the router on the Firestore emulator. The figures feed the cost
- * model in docs/deploy.md and docs/architecture.md; the test prints them and checks the call worked.
+ * Counts what one typical call costs on the cloud path — envelopes in, deliveries out, presence
+ * calls, and the Firestore writes per document as Firestore's own listeners see them — by running it through the
+ * router on the Firestore emulator. Firestore sustains about one write per second per document, so
+ * relaying must write nothing and a call's document is written only as people join and leave. The
+ * figures feed the cost model in docs/deploy.md and docs/architecture.md.
  */
 @ExtendWith(RequiresEmulators.class)
 class CallProfileTest {
@@ -56,9 +60,15 @@ class CallProfileTest {
     }
 
     @Override
-    public LeaveResult leave(String sessionId, String userId, String connectionId, Instant now) {
+    public LeaveResult leave(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
       count("leave");
-      return inner.leave(sessionId, userId, connectionId, now);
+      return inner.leave(sessionId, userId, connectionId, now, messagesSent);
+    }
+
+    @Override
+    public ParkResult park(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
+      count("park");
+      return inner.park(sessionId, userId, connectionId, now, messagesSent);
     }
 
     @Override
@@ -72,19 +82,15 @@ class CallProfileTest {
       count("openSessionIds");
       return inner.openSessionIds(limit);
     }
-
-    @Override
-    public void recordRelayed(String sessionId, String userId, Instant now) {
-      count("recordRelayed");
-      inner.recordRelayed(sessionId, userId, now);
-    }
   }
 
   @Test
   void oneTypicalCall() throws Exception {
     var hosts = EmulatorSupport.hosts();
     assumeTrue(hosts.isPresent(), EmulatorSupport::whyMissing);
-    try (Firestore db = FirestoreClients.create(CloudConfig.fromEnv(Map.of("FIRESTORE_EMULATOR_HOST", hosts.get().firestore())))) {
+    Firestore db = FirestoreClients.create(CloudConfig.fromEnv(Map.of("FIRESTORE_EMULATOR_HOST", hosts.get().firestore())));
+    WriteCounter writes = null;
+    try {
       CountingPresence presence = new CountingPresence(new FirestorePresenceStore(db));
       List<Delivery> deliveries = new ArrayList<>();
       AtomicLong livenessChecks = new AtomicLong();
@@ -95,13 +101,14 @@ class CallProfileTest {
       InviteTokens tokens = new InviteTokens(SigningKeys.of("k", "0123456789abcdef0123456789abcdef".getBytes()));
       SignalingRouter router = new SignalingRouter(tokens, presence, liveness, IceServers.stunOnly(List.of("stun:x")), Clock.systemUTC());
       String session = tokens.newSessionId();
+      writes = new WriteCounter(db, session);
       Instant exp = Instant.now().plusSeconds(3600);
       String ta = tokens.mint(session, "alice", "bob", exp);
       String tb = tokens.mint(session, "bob", "alice", exp);
       long[] seq = new long[2];
       List<Envelope> envelopes = new ArrayList<>();
       java.util.function.BiConsumer<Integer, String> frame = (who, payload) -> envelopes.add(new Envelope(
-          who == 0 ? "ca" : "cb", "gw", Event.FRAME, ++seq[who], who == 0 ? "alice" : "bob", who == 0 ? "bob" : "alice", who == 0 ? ta : tb, payload, null, "ua"));
+          who == 0 ? "ca" : "cb", "gw", Event.FRAME, ++seq[who], who == 0 ? "alice" : "bob", who == 0 ? "bob" : "alice", who == 0 ? ta : tb, List.of(payload), null, "ua"));
 
       envelopes.add(new Envelope("ca", "gw", Event.OPEN, 0, "alice", "bob", ta, null, null, "ua"));
       envelopes.add(new Envelope("cb", "gw", Event.OPEN, 0, "bob", "alice", tb, null, null, "ua"));
@@ -115,11 +122,73 @@ class CallProfileTest {
       frame.accept(1, "{\"type\":\"bye\"}");
       envelopes.add(new Envelope("cb", "gw", Event.CLOSE, ++seq[1], "bob", "alice", tb, null, 1000, "ua"));
       envelopes.add(new Envelope("ca", "gw", Event.CLOSE, ++seq[0], "alice", "bob", ta, null, 1000, "ua"));
-      envelopes.forEach(e -> deliveries.addAll(router.handle(e)));
+      // Opens, then the relays, then the bye and the closes, counting Firestore writes per document.
+      envelopes.subList(0, 2).forEach(e -> deliveries.addAll(router.handle(e)));
+      Map<String, Long> afterJoins = writes.snapshot();
+      envelopes.subList(2, 24).forEach(e -> deliveries.addAll(router.handle(e)));
+      Map<String, Long> afterRelays = writes.snapshot();
+      envelopes.subList(24, envelopes.size()).forEach(e -> deliveries.addAll(router.handle(e)));
+      Map<String, Long> atEnd = writes.snapshot();
 
       assertEquals(22, deliveries.stream().filter(d -> d.frame() != null && d.frame().contains("\"from\"")).count(), "every relay delivered");
-      System.out.printf("call profile: %d envelopes in, %d deliveries out, presence calls %s, liveness checks %d%n",
-          envelopes.size(), deliveries.size(), presence.calls, livenessChecks.get());
+      assertEquals(afterJoins, afterRelays, "relaying writes nothing to Firestore");
+      String sessionDoc = "sessions/" + session;
+      assertEquals(4, atEnd.get(sessionDoc), "the call's document is written at each join and leave, nothing else: " + atEnd);
+      atEnd.forEach((doc, n) -> assertTrue(n <= 4, doc + " written " + n + " times in one call"));
+      System.out.printf("call profile: %d envelopes in, %d deliveries out, presence calls %s, liveness checks %d, writes per document %s%n",
+          envelopes.size(), deliveries.size(), presence.calls, livenessChecks.get(), atEnd);
+    } finally {
+      if (writes != null) {
+        writes.close();
+      }
+      // Not close(): the emulator does not end a listener's stream when asked, and close() waits for it.
+      db.shutdownNow();
+    }
+  }
+
+  /**
+   * Counts the writes to the call's documents as Firestore reports them: a listener on the session
+   * document and on its participants, counting each new update time (a delete counts once too).
+   */
+  static final class WriteCounter implements AutoCloseable {
+    private final Map<String, java.util.Set<com.google.cloud.Timestamp>> versions = new ConcurrentHashMap<>();
+    private final Map<String, Long> deletes = new ConcurrentHashMap<>();
+    private final List<com.google.cloud.firestore.ListenerRegistration> listeners = new ArrayList<>();
+
+    WriteCounter(Firestore db, String session) {
+      var sessionRef = db.collection("sessions").document(session);
+      listeners.add(sessionRef.addSnapshotListener((snap, error) -> {
+        if (snap != null && snap.exists()) {
+          versions.computeIfAbsent("sessions/" + session, k -> ConcurrentHashMap.newKeySet()).add(snap.getUpdateTime());
+        }
+      }));
+      listeners.add(sessionRef.collection("participants").addSnapshotListener((snap, error) -> {
+        if (snap == null) {
+          return;
+        }
+        for (var change : snap.getDocumentChanges()) {
+          String name = "sessions/" + session + "/participants/" + change.getDocument().getId();
+          if (change.getType() == com.google.cloud.firestore.DocumentChange.Type.REMOVED) {
+            deletes.merge(name, 1L, Long::sum);
+          } else {
+            versions.computeIfAbsent(name, k -> ConcurrentHashMap.newKeySet()).add(change.getDocument().getUpdateTime());
+          }
+        }
+      }));
+    }
+
+    /** Writes seen so far per document, after waiting for the listeners to catch up. */
+    Map<String, Long> snapshot() throws InterruptedException {
+      Thread.sleep(500);
+      Map<String, Long> out = new TreeMap<>();
+      versions.forEach((doc, times) -> out.put(doc, (long) times.size()));
+      deletes.forEach((doc, n) -> out.merge(doc, n, Long::sum));
+      return out;
+    }
+
+    @Override
+    public void close() {
+      listeners.forEach(com.google.cloud.firestore.ListenerRegistration::remove);
     }
   }
 }

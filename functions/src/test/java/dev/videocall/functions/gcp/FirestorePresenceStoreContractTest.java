@@ -1,5 +1,8 @@
 package dev.videocall.functions.gcp;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.cloud.firestore.Firestore;
@@ -12,6 +15,7 @@ import dev.videocall.testkit.PresenceStoreContract;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The presence contract on the Firestore emulator named by FIRESTORE_EMULATOR_HOST. */
@@ -40,10 +44,38 @@ class FirestorePresenceStoreContractTest extends PresenceStoreContract {
     return store;
   }
 
+  /** What a person reading the console sees: the call's state and the participants' parkedAt. */
+  @Test
+  void theConsoleShowsParkedCallsAndParkedPeople() throws Exception {
+    String session = "s" + java.util.UUID.randomUUID().toString().replace("-", "");
+    java.time.Instant now = java.time.Instant.parse("2026-11-25T10:00:00Z");
+    var in = (java.util.function.BiConsumer<String, String>) (user, conn) -> store.join(new PresenceStore.Join(
+        session, user, user.equals("alice") ? "bob" : "alice", new dev.videocall.contract.ConnectionRef("gw1", conn), "ua", now.plusSeconds(3600), now));
+    in.accept("alice", "a1");
+    assertEquals("waiting", state(session));
+    in.accept("bob", "b1");
+    assertEquals("active", state(session));
+    store.park(session, "alice", "a1", now, 0);
+    assertEquals("active", state(session), "bob still holds a socket");
+    assertNotNull(db.collection("sessions").document(session).collection("participants").document("alice").get().get().getTimestamp("parkedAt"));
+    store.park(session, "bob", "b1", now, 0);
+    assertEquals("parked", state(session), "the call goes on with no socket open");
+    in.accept("alice", "a2");
+    assertEquals("active", state(session));
+    assertNull(db.collection("sessions").document(session).collection("participants").document("alice").get().get().get("parkedAt"),
+        "unparked");
+    store.leave(session, "alice", "a2", now, 0);
+    assertEquals("parked", state(session), "only parked bob is left");
+  }
+
+  private static String state(String session) throws Exception {
+    return db.collection("sessions").document(session).get().get().getString("state");
+  }
+
   @Override
-  protected long relayedTotal(String sessionId) {
+  protected long messagesSent(String sessionId) {
     try {
-      Long n = db.collection("sessions").document(sessionId).get().get().getLong("messagesRelayed");
+      Long n = db.collection("sessions").document(sessionId).get().get().getLong("messagesSent");
       return n == null ? 0 : n;
     } catch (Exception e) {
       throw new AssertionError(e);

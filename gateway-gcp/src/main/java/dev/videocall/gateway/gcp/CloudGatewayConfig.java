@@ -17,10 +17,18 @@ import java.util.Map;
  *   <li>{@code STARTUP_TIMEOUT_SECONDS} (200): how long start-up keeps retrying Pub/Sub and
  *       Firestore (new IAM grants take minutes to apply) before the process gives up; keep it inside
  *       Cloud Run's start-up probe budget
+ *   <li>{@code EGRESS_RENEW_AFTER_IDLE_SECONDS} (60): when the first connection arrives after the
+ *       instance held none for this long, the egress subscriber is renewed before that connection's
+ *       open goes on (see {@link WakeOnFirstOpen})
  * </ul>
  */
 public record CloudGatewayConfig(
-    GatewayConfig gateway, CloudConfig cloud, Duration heartbeatInterval, String egressSubscriptionPrefix, Duration startupTimeout) {
+    GatewayConfig gateway,
+    CloudConfig cloud,
+    Duration heartbeatInterval,
+    String egressSubscriptionPrefix,
+    Duration startupTimeout,
+    Duration egressRenewAfterIdle) {
 
   public static CloudGatewayConfig fromEnv(Map<String, String> env) {
     return new CloudGatewayConfig(
@@ -28,7 +36,8 @@ public record CloudGatewayConfig(
         CloudConfig.fromEnv(env),
         EnvValues.seconds(env, "HEARTBEAT_INTERVAL_SECONDS", Duration.ofSeconds(10)),
         EnvValues.string(env, "EGRESS_SUBSCRIPTION_PREFIX", "egress-"),
-        EnvValues.seconds(env, "STARTUP_TIMEOUT_SECONDS", Duration.ofSeconds(200)));
+        EnvValues.seconds(env, "STARTUP_TIMEOUT_SECONDS", Duration.ofSeconds(200)),
+        EnvValues.seconds(env, "EGRESS_RENEW_AFTER_IDLE_SECONDS", Duration.ofSeconds(60)));
   }
 
   public String egressSubscription() {

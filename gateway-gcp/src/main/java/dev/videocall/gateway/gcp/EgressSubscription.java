@@ -42,6 +42,8 @@ public final class EgressSubscription implements AutoCloseable {
   private final DeliverySink sink;
   /** Pause before a failed subscriber is replaced. */
   private static final long RESTART_DELAY_SECONDS = 5;
+  /** How long a renewal waits for the old subscriber to stop (it has nothing in flight). */
+  private static final long RENEW_STOP_SECONDS = 2;
 
   private final ScheduledExecutorService restarter =
       Executors.newSingleThreadScheduledExecutor(r -> {
@@ -89,7 +91,7 @@ public final class EgressSubscription implements AutoCloseable {
       public void failed(ApiService.State from, Throwable failure) {
         log.atError().addKeyValue("subscription", subscriptionName).addKeyValue("error", String.valueOf(failure.getMessage()))
             .log("egress subscriber failed; restarting it");
-        restarter.schedule(EgressSubscription.this::restart, RESTART_DELAY_SECONDS, TimeUnit.SECONDS);
+        restarter.schedule(() -> restart(s), RESTART_DELAY_SECONDS, TimeUnit.SECONDS);
       }
     }, MoreExecutors.directExecutor());
     subscriber = s;
@@ -97,30 +99,59 @@ public final class EgressSubscription implements AutoCloseable {
     log.atInfo().addKeyValue("subscription", subscriptionName).addKeyValue("gatewayId", gatewayId).log("egress subscription started");
   }
 
-  private synchronized void restart() {
+  /** Replaces {@code failed} unless something else (a renewal) replaced it already. */
+  private synchronized void restart(Subscriber failed) {
+    if (closing || subscriber != failed) {
+      return;
+    }
+    startOrRetry("egress subscriber restart failed; trying again");
+  }
+
+  /**
+   * Replaces the subscriber with a fresh one (a new streaming pull on new channels) and returns once
+   * it runs. Called when the first connection after a long idle arrives (see {@link WakeOnFirstOpen}):
+   * a stream whose CPU was suspended for minutes may have died without its client noticing yet,
+   * while a new one pulls at once. The instance holds no connection then, so no delivery is pending.
+   * A failure is logged and left to the failure listener's restart.
+   */
+  public synchronized void renew() {
     if (closing) {
       return;
     }
+    Subscriber old = subscriber;
+    try {
+      if (old != null) {
+        old.stopAsync().awaitTerminated(RENEW_STOP_SECONDS, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      log.atWarn().addKeyValue("subscription", subscriptionName).addKeyValue("error", e.toString())
+          .log("old egress subscriber did not stop in time; starting a new one anyway");
+    }
+    startOrRetry("egress subscriber renewal failed; trying again");
+  }
+
+  /** Starts a new subscriber; if that fails, logs {@code failure} and tries again after a pause. */
+  private void startOrRetry(String failure) {
     try {
       startReceiving();
     } catch (Exception e) {
-      log.atError().addKeyValue("subscription", subscriptionName).addKeyValue("error", String.valueOf(e.getMessage()))
-          .log("egress subscriber restart failed; trying again");
-      restarter.schedule(this::restart, RESTART_DELAY_SECONDS, TimeUnit.SECONDS);
+      log.atError().addKeyValue("subscription", subscriptionName).addKeyValue("error", String.valueOf(e.getMessage())).log(failure);
+      Subscriber current = subscriber;
+      restarter.schedule(() -> restart(current), RESTART_DELAY_SECONDS, TimeUnit.SECONDS);
     }
   }
 
   private void receive(PubsubMessage message, AckReplyConsumer reply) {
-    Delivery delivery;
+    List<Delivery> deliveries;
     try {
-      delivery = WireCodec.decodeDelivery(message.getData().toString(StandardCharsets.UTF_8));
+      deliveries = WireCodec.decodeDeliveries(message.getData().toString(StandardCharsets.UTF_8));
     } catch (WireCodec.MalformedWireMessageException e) {
       log.atWarn().addKeyValue("messageId", message.getMessageId()).log("dropped an egress message that is not a delivery");
       reply.ack();
       return;
     }
     // Delivery to a local socket only queues the frame; it cannot fail in a way a redelivery would fix.
-    sink.deliver(List.of(delivery));
+    sink.deliver(deliveries);
     reply.ack();
   }
 

@@ -69,22 +69,30 @@ public final class GatewayMain {
     PubSubClients clients = new PubSubClients(config.cloud());
     Firestore db = FirestoreClients.create(config.cloud());
     AtomicReference<Gateway> gatewayRef = new AtomicReference<>();
+    AtomicReference<EgressSubscription> egressRef = new AtomicReference<>();
+    AtomicReference<HeartbeatLoop> heartbeatRef = new AtomicReference<>();
     PubSubIngress ingress =
         new PubSubIngress(
             clients.orderedPublisher(config.cloud().ingressTopic()),
             (connectionId, error) -> gatewayRef.get().closeConnection(connectionId, CloseCode.SERVER_ERROR, "internal error"));
-    Gateway gateway = new Gateway(config.gateway(), ingress, Map.of());
+    // Under request-based billing the heartbeat and the egress stream stop while no socket is open;
+    // the first connection after that wakes them before its open goes on.
+    WakeOnFirstOpen wake = new WakeOnFirstOpen(
+        ingress, () -> heartbeatRef.get().beatIfStale(), () -> egressRef.get().renew(), config.egressRenewAfterIdle(), System::nanoTime);
+    Gateway gateway = new Gateway(config.gateway(), wake, Map.of());
     gatewayRef.set(gateway);
     // Subscribe and beat before accepting anyone: a welcome must have somewhere to arrive, and the
     // functions must see this instance alive. Both may be refused for a while on a first deployment.
     StartupRetry retry = new StartupRetry(config.startupTimeout());
     EgressSubscription egress = new EgressSubscription(clients, config.egressSubscription(), config.gateway().gatewayId(), gateway);
+    egressRef.set(egress);
     retry.run("create egress subscription", egress::create);
     retry.run("start egress subscriber", egress::startReceiving);
-    HeartbeatLoop heartbeat =
-        new HeartbeatLoop(new GatewayHeartbeats(db), config.gateway().gatewayId(), gateway::openConnections, Clock.systemUTC());
+    HeartbeatLoop heartbeat = new HeartbeatLoop(
+        new GatewayHeartbeats(db), config.gateway().gatewayId(), gateway::openConnections, Clock.systemUTC(), config.heartbeatInterval());
+    heartbeatRef.set(heartbeat);
     retry.run("first heartbeat", heartbeat::beatNow);
-    heartbeat.start(config.heartbeatInterval());
+    heartbeat.start();
     gateway.start();
     return new Running(gateway, ingress, egress, heartbeat, clients, db);
   }

@@ -363,6 +363,15 @@ public final class EmulatorCheck {
         return null;
       });
 
+      gap("firestore: set without merge replaces the whole document", () -> {
+        DocumentReference d = calls.document("set-replaces");
+        d.set(Map.of("a", 1L, "b", 2L)).get();
+        d.set(Map.of("a", 3L)).get();
+        Map<String, Object> data = d.get().get().getData();
+        expect(data != null && !data.containsKey("b"), "after set {a: 3}: " + data);
+        return null;
+      });
+
       gap("firestore: collection-group query", () -> {
         String group = "members-" + RUN;
         calls.document("g1").collection(group).document("x").set(Map.of("gateway", "a")).get();

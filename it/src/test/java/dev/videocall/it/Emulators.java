@@ -1,13 +1,15 @@
-package dev.videocall.testkit;
+package dev.videocall.it;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.cloud.pubsub.v1.TopicAdminClient;
 import com.google.pubsub.v1.Subscription;
+import dev.videocall.emulated.Deployables;
 import dev.videocall.gcp.CloudConfig;
 import dev.videocall.testkit.EmulatorSupport;
 import dev.videocall.gcp.PubSubClients;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -23,6 +25,15 @@ public final class Emulators {
   public final String suffix = UUID.randomUUID().toString().substring(0, 8);
   public final String ingressTopic = "signal-ingress-" + suffix;
   public final String egressTopic = "signal-egress-" + suffix;
+
+  /** Where the integration tests' child processes write their logs. */
+  public static final Path LOG_DIR = Path.of("target", "it-logs");
+
+  /** The jars Maven built, handed over by surefire (it/pom.xml). */
+  public static Deployables deployables() {
+    return new Deployables(
+        Path.of(System.getProperty("invoker.jar")), Path.of(System.getProperty("functions.jar")), Path.of(System.getProperty("gateway.jar")));
+  }
 
   public static Emulators requireRunning() {
     Emulators e = new Emulators();

@@ -1,6 +1,5 @@
-package dev.videocall.testkit;
+package dev.videocall.emulated;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,11 +12,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** A Java child process (gateway, invoker or embedded default) with its output in target/it-logs/NAME.log. */
+/**
+ * A Java child process (gateway, invoker or embedded default) with its output in LOG_DIR/NAME.log. Asked for port 0,
+ * the process binds any free port and {@link #awaitHttp} reads which from its log: choosing a free
+ * port here and handing it over races every other process on the machine.
+ */
 public final class ChildJvm implements AutoCloseable {
+  /** "gateway started" with its port (GatewayMain), or the invoker's Jetty connector "{0.0.0.0:PORT}". */
+  private static final Pattern BOUND_PORT =
+      Pattern.compile("\"message\":\"gateway started\".*?\"port\":(\\d+)|Started oejs\\.ServerConnector@\\w+\\{[^}]*\\}\\{[^}]*:(\\d+)\\}");
+
   public final String name;
-  public final int port;
+  /** The port, once known (at once when chosen by the caller, after {@link #awaitHttp} otherwise). */
+  public volatile int port;
   private final Process process;
   private final Path log;
 
@@ -34,11 +44,10 @@ public final class ChildJvm implements AutoCloseable {
     }
   }
 
-  public static ChildJvm start(String name, List<String> args, Map<String, String> env, int port) throws IOException {
+  public static ChildJvm start(String name, List<String> args, Map<String, String> env, int port, Path logDir) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(args);
-    Path logDir = Path.of("target", "it-logs");
     Files.createDirectories(logDir);
     Path log = logDir.resolve(name + ".log");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -47,40 +56,60 @@ public final class ChildJvm implements AutoCloseable {
     return new ChildJvm(name, port, pb.start(), log);
   }
 
-  /** Starts a function class under the Functions Framework invoker, as Cloud Functions gen2 does. */
-  public static ChildJvm invoker(String name, String target, Map<String, String> env) throws IOException {
-    int port = freePort();
-    String invokerJar = requiredFile("invoker.jar");
-    String functionsJar = requiredFile("functions.jar");
-    return start(name, List.of("-jar", invokerJar, "--classpath", functionsJar, "--target", target, "--port", Integer.toString(port)), env, port);
+  /**
+   * Starts a function class under the Functions Framework invoker, as Cloud Functions gen2 does;
+   * JVM options travel in {@code JAVA_TOOL_OPTIONS}, as Terraform passes them.
+   */
+  public static ChildJvm invoker(Deployables jars, String name, String target, Map<String, String> env, Path logDir)
+      throws IOException {
+    return start(name, List.of("-jar", jars.invokerJar().toString(), "--classpath", jars.functionsJar().toString(),
+        "--target", target, "--port", "0"), env, 0, logDir);
   }
 
-  /** Starts the cloud gateway (gateway-gcp's runnable jar) against the emulators. */
-  public static ChildJvm gateway(String name, Map<String, String> env) throws IOException {
+  /** Starts the cloud gateway (gateway-gcp's runnable jar) on {@code port} (0: any free one). */
+  public static ChildJvm gateway(Deployables jars, String name, Map<String, String> env, int port, Path logDir) throws IOException {
     Map<String, String> withId = new java.util.HashMap<>(env);
     withId.put("GATEWAY_ID", name);
-    return start(name, List.of("-jar", requiredFile("gateway.jar")), withId, freePort());
+    return start(name, List.of("-jar", jars.gatewayJar().toString()), withId, port, logDir);
   }
 
   /** Starts the embedded default (local's runnable jar) with these JVM options. */
-  public static ChildJvm local(String name, List<String> jvmOptions, Map<String, String> env) throws IOException {
+  public static ChildJvm local(Path localJar, String name, List<String> jvmOptions, Map<String, String> env, int port, Path logDir)
+      throws IOException {
     List<String> args = new ArrayList<>(jvmOptions);
-    args.addAll(List.of("-jar", requiredFile("local.jar")));
-    return start(name, args, env, freePort());
+    args.addAll(List.of("-jar", localJar.toString()));
+    return start(name, args, env, port, logDir);
   }
 
-  private static String requiredFile(String property) {
-    String path = System.getProperty(property);
-    if (path == null || !new File(path).isFile()) {
-      throw new IllegalStateException(property + " not found at " + path + "; build with mvn verify from the top");
+  /** Waits until the process has bound its port (and, for port 0, learns which); returns it. */
+  public int awaitPort(int timeoutSeconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (port == 0) {
+      if (!process.isAlive()) {
+        throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + tail());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(name + " did not report its port within " + timeoutSeconds + " s:\n" + tail());
+      }
+      Matcher m = BOUND_PORT.matcher(Files.exists(log) ? Files.readString(log) : "");
+      if (m.find()) {
+        port = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
+      } else {
+        Thread.sleep(20);
+      }
     }
-    return path;
+    return port;
+  }
+
+  public Path log() {
+    return log;
   }
 
   /** Waits until GET path answers (any status below 500 for invokers, 200 for /healthz). */
   public ChildJvm awaitHttp(String path, int timeoutSeconds) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    awaitPort(timeoutSeconds);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + tail());
@@ -126,7 +155,7 @@ public final class ChildJvm implements AutoCloseable {
     jcmd("GC.run");
     jcmd("GC.run");
     String info = jcmd("GC.heap_info");
-    java.util.regex.Matcher used = java.util.regex.Pattern.compile("heap\\b[^\\n]*?used (\\d+)K").matcher(info);
+    Matcher used = Pattern.compile("heap\\b[^\\n]*?used (\\d+)K").matcher(info);
     if (!used.find()) {
       throw new IllegalStateException("no heap figure in jcmd GC.heap_info:\n" + info);
     }

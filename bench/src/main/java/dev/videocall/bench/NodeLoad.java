@@ -1,0 +1,174 @@
+package dev.videocall.bench;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.videocall.contract.invite.InviteTokens;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The load generator for the relay, idle-connection and start-up-tail benchmarks:
+ * {@code bench/node/relay-load.mjs} in its own Node process (no JVM pauses in the client), pinned to
+ * its own core when the server under test is pinned to the other. One instance speaks to one server;
+ * commands go one at a time over its stdin (see the script's header).
+ */
+final class NodeLoad implements AutoCloseable {
+  /** One measured relay run: exact percentiles of every message received in the window. */
+  record Relay(
+      String target, String mode, int pairs, long count, double p50, double p90, double p99, double p999, double max,
+      double messagesPerSecond, long unexpected, boolean deflate, double clientLoopDelayP99, double clientLoopDelayMax,
+      double clientCpuShare) implements LatencyPoint {
+    @Override
+    public double millis(double percentile) {
+      return percentile == 50 ? p50 : percentile == 90 ? p90 : percentile == 99 ? p99 : percentile == 99.9 ? p999 : max;
+    }
+  }
+
+  private final String target;
+  private final Process process;
+  private final Writer in;
+  private final BufferedReader out;
+  private final InviteTokens tokens;
+  private final int port;
+  private final Path work;
+  private int linkFiles;
+  private int open;
+
+  private NodeLoad(String target, Process process, InviteTokens tokens, int port, Path work) {
+    this.target = target;
+    this.process = process;
+    this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    this.tokens = tokens;
+    this.port = port;
+    this.work = work;
+  }
+
+  /**
+   * @param target "videocall" (links minted with {@code tokens}) or "peerjs"
+   * @param pin CPU list for taskset, or null to run unpinned
+   */
+  static NodeLoad start(Path script, String target, int port, boolean deflate, String pin, InviteTokens tokens, Path work)
+      throws IOException {
+    Files.createDirectories(work);
+    List<String> command = new ArrayList<>();
+    if (pin != null) {
+      command.addAll(List.of("taskset", "-c", pin));
+    }
+    command.addAll(List.of("node", script.toString()));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("TARGET", target.equals("videocall") ? "videocall" : "peerjs");
+    pb.environment().put("PORT", Integer.toString(port));
+    pb.environment().put("DEFLATE", deflate ? "1" : "0");
+    pb.redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("relay-load.log").toFile()));
+    return new NodeLoad(target, pb.start(), tokens, port, work);
+  }
+
+  /** Opens joined pairs until {@code sockets} sockets are open. */
+  int open(int sockets) throws IOException {
+    String file = "";
+    if (target.equals("videocall")) {
+      JsonArray links = new JsonArray();
+      for (int i = open / 2; i < (sockets + 1) / 2; i++) {
+        String session = tokens.newSessionId();
+        String a = "a" + linkFiles + "x" + i;
+        String b = "b" + linkFiles + "x" + i;
+        JsonArray pair = new JsonArray();
+        pair.add(link(session, a, b));
+        pair.add(link(session, b, a));
+        links.add(pair);
+      }
+      Path p = work.resolve("links-" + ProcessHandle.current().pid() + "-" + target + "-" + linkFiles++ + ".json");
+      Files.writeString(p, links.toString());
+      file = " " + p;
+    }
+    String answer = command("open " + sockets + file, "opened ");
+    open = Integer.parseInt(answer.trim());
+    return open;
+  }
+
+  void closeAll() throws IOException {
+    command("close", "closed");
+    open = 0;
+  }
+
+  /** Paced ({@code periodMillis} between a pair's rounds) or closed loop (0). */
+  Relay relay(long periodMillis, int warmupSeconds, int measureSeconds) throws IOException {
+    JsonObject r = json(command("relay " + periodMillis + " " + warmupSeconds + " " + measureSeconds, "result "));
+    return relay(r, periodMillis == 0 ? "closed loop" : "1 round/" + periodMillis + " ms");
+  }
+
+  /** From the first round on: one result per window of {@code windowSeconds}, then one for the whole span (last). */
+  List<Relay> startup(long periodMillis, int seconds, int windowSeconds) throws IOException {
+    JsonObject r = json(command("startup " + periodMillis + " " + seconds + " " + windowSeconds, "result "));
+    List<Relay> windows = new ArrayList<>();
+    List<JsonObject> spans = new ArrayList<>();
+    r.getAsJsonArray("windows").forEach(w -> spans.add(w.getAsJsonObject()));
+    spans.add(r.getAsJsonObject("all"));
+    for (JsonObject o : spans) {
+      o.add("client", r.get("client"));
+      o.add("deflate", r.get("deflate"));
+      o.addProperty("messagesPerSecond", o.get("count").getAsDouble() / (o.get("to").getAsDouble() - o.get("from").getAsDouble()));
+      o.addProperty("unexpected", 0);
+      windows.add(relay(o, "first " + o.get("from").getAsInt() + "–" + o.get("to").getAsInt() + " s"));
+    }
+    return windows;
+  }
+
+  private Relay relay(JsonObject r, String mode) {
+    JsonObject client = r.getAsJsonObject("client");
+    return new Relay(target, mode, open / 2, r.get("count").getAsLong(), d(r, "p50"), d(r, "p90"), d(r, "p99"), d(r, "p999"), d(r, "max"),
+        d(r, "messagesPerSecond"), r.get("unexpected").getAsLong(), r.get("deflate").getAsBoolean(), d(client, "loopDelayP99Ms"),
+        d(client, "loopDelayMaxMs"), d(client, "cpuShare"));
+  }
+
+  private static double d(JsonObject o, String name) {
+    return o.get(name).isJsonNull() ? Double.NaN : o.get(name).getAsDouble();
+  }
+
+  private String link(String session, String self, String peer) {
+    String token = tokens.mint(session, self, peer, Instant.now().plusSeconds(6 * 3600));
+    return "ws://127.0.0.1:" + port + "/video/connections?userID=" + self + "&peerID=" + peer + "&token=" + token;
+  }
+
+  private static JsonObject json(String text) {
+    return JsonParser.parseString(text).getAsJsonObject();
+  }
+
+  private String command(String line, String answerPrefix) throws IOException {
+    in.write(line + "\n");
+    in.flush();
+    String answer = out.readLine();
+    if (answer == null) {
+      throw new IOException("the load generator exited (see " + work.resolve("relay-load.log") + ")");
+    }
+    if (!answer.startsWith(answerPrefix)) {
+      throw new IOException("load generator: " + answer);
+    }
+    return answer.substring(answerPrefix.length());
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    try {
+      in.write("quit\n");
+      in.flush();
+    } catch (IOException gone) {
+      // already exited
+    }
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+}

@@ -1,0 +1,294 @@
+package dev.videocall.emulated;
+
+import dev.videocall.gcp.CloudConfig;
+import dev.videocall.gcp.PubSubClients;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cloud shape on one machine: the resources of terraform/pubsub.tf on the Pub/Sub emulator, the
+ * router, CreateCall and sweeper under the Functions Framework invoker (as Cloud Functions gen2 runs
+ * them), a push bridge in place of the push subscription, a timer in place of Cloud Scheduler, and
+ * any number of cloud gateways, each its own process on its own port. Used by
+ * {@code scripts/run --emulated-cloud}, the integration tests and the benchmarks.
+ */
+public final class EmulatedCloud implements AutoCloseable {
+  /**
+   * What to start.
+   *
+   * @param pubsubHost emulator host:port
+   * @param firestoreHost emulator host:port
+   * @param prefix resource name prefix (a fresh one per run: the emulators keep state)
+   * @param env extra environment for every process (signing keys, heartbeat settings, limits…)
+   * @param gatewayPorts one gateway per entry; 0 picks a free port
+   * @param sweepEvery how often the stand-in scheduler calls the sweeper; null for no timer (the
+   *     caller sweeps with {@link #sweepOnce()})
+   * @param createCall whether to start the CreateCall function
+   * @param logDir where each process writes NAME.log
+   * @param maxDeliveryAttempts router-push's dead-letter threshold (Terraform: {@link
+   *     CloudResources#MAX_DELIVERY_ATTEMPTS})
+   * @param latency the production model's added delays; {@link Latency#NONE} for the bare emulators
+   */
+  public record Settings(
+      String pubsubHost,
+      String firestoreHost,
+      String prefix,
+      Map<String, String> env,
+      List<Integer> gatewayPorts,
+      Duration sweepEvery,
+      boolean createCall,
+      Path logDir,
+      int maxDeliveryAttempts,
+      Latency latency) {
+
+    /** With the dead-letter threshold Terraform deploys and no added latency. */
+    public Settings(
+        String pubsubHost, String firestoreHost, String prefix, Map<String, String> env, List<Integer> gatewayPorts,
+        Duration sweepEvery, boolean createCall, Path logDir) {
+      this(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir,
+          CloudResources.MAX_DELIVERY_ATTEMPTS, Latency.NONE);
+    }
+
+    public Settings withLatency(Latency l) {
+      return new Settings(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, maxDeliveryAttempts, l);
+    }
+
+    public Settings withMaxDeliveryAttempts(int attempts) {
+      return new Settings(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, attempts, latency);
+    }
+  }
+
+  /**
+   * Delays added to model the real services: a one-way delay on every byte to and from Pub/Sub and
+   * Firestore (each request then costs twice that), and, before each push of an ingress message to
+   * the router, Pub/Sub's push delivery time and the function platform's request overhead. With
+   * {@code routerOnDemand} the router is not started with the rest but by the first push, which
+   * waits for it after {@code platformColdStart} (what the platform adds to a cold start before the
+   * JVM runs), as Cloud Run starts a scaled-to-zero function for a request.
+   */
+  public record Latency(
+      Duration pubsubOneWay,
+      Duration firestoreOneWay,
+      Duration pushDelivery,
+      Duration functionOverhead,
+      boolean routerOnDemand,
+      Duration platformColdStart) {
+    public static final Latency NONE = new Latency(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, false, Duration.ZERO);
+  }
+
+  private final Settings settings;
+  private final CloudResources resources;
+  private final PubSubClients clients;
+  private final List<ChildJvm> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<ChildJvm> gateways = new ArrayList<>();
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "scheduler");
+    t.setDaemon(true);
+    return t;
+  });
+  private final List<DelayProxy> proxies = new ArrayList<>();
+  private String pubsubAddress;
+  private String firestoreAddress;
+  private Deployables jars;
+  private volatile long routerReadyNanos;
+  private ChildJvm router;
+  private ChildJvm sweeper;
+  private ChildJvm createCall;
+  private PushBridge bridge;
+
+  private EmulatedCloud(Settings settings) throws java.io.IOException {
+    this.settings = settings;
+    this.resources = new CloudResources(settings.prefix(), settings.maxDeliveryAttempts());
+    // The harness itself (resources, push bridge) talks to the emulators directly; the processes go
+    // through the delay proxies when the model adds latency.
+    this.pubsubAddress = proxied(settings.pubsubHost(), settings.latency().pubsubOneWay());
+    this.firestoreAddress = proxied(settings.firestoreHost(), settings.latency().firestoreOneWay());
+    Map<String, String> direct = new HashMap<>(baseEnv());
+    direct.put("PUBSUB_EMULATOR_HOST", settings.pubsubHost());
+    this.clients = new PubSubClients(CloudConfig.fromEnv(direct));
+  }
+
+  private String proxied(String host, Duration oneWay) throws java.io.IOException {
+    if (oneWay.isZero()) {
+      return host;
+    }
+    DelayProxy proxy = DelayProxy.start(host, oneWay);
+    proxies.add(proxy);
+    return proxy.address();
+  }
+
+  /** Creates the resources and starts every process; returns once all of them answer. */
+  public static EmulatedCloud start(Deployables jars, Settings settings) throws Exception {
+    EmulatedCloud cloud = new EmulatedCloud(settings);
+    try {
+      cloud.startAll(jars);
+      return cloud;
+    } catch (Exception | Error e) {
+      cloud.close();
+      throw e;
+    }
+  }
+
+  private Map<String, String> baseEnv() {
+    Map<String, String> env = new HashMap<>(settings.env());
+    env.put("PUBSUB_EMULATOR_HOST", pubsubAddress);
+    env.put("FIRESTORE_EMULATOR_HOST", firestoreAddress);
+    env.putIfAbsent("GOOGLE_CLOUD_PROJECT", CloudConfig.DEFAULT_PROJECT);
+    env.put("INGRESS_TOPIC", resources.ingressTopic());
+    env.put("EGRESS_TOPIC", resources.egressTopic());
+    env.put("EGRESS_SUBSCRIPTION_PREFIX", resources.egressSubscriptionPrefix());
+    return env;
+  }
+
+  private void startAll(Deployables jars) throws Exception {
+    resources.create(clients);
+    Map<String, String> env = baseEnv();
+    String p = settings.prefix();
+    this.jars = jars;
+    if (!settings.latency().routerOnDemand()) {
+      startRouter();
+    }
+    Map<String, String> sweeperEnv = new HashMap<>(env);
+    sweeperEnv.remove("INVITE_SIGNING_KEYS"); // as deployed: the sweeper never sees the key
+    sweeper = track(ChildJvm.invoker(jars, p + "-sweeper", "dev.videocall.functions.SweepFunction", sweeperEnv, settings.logDir()));
+    Map<String, String> gatewayEnv = new HashMap<>(env);
+    if (settings.createCall()) {
+      createCall = track(ChildJvm.invoker(jars, p + "-create-call", "dev.videocall.functions.CreateCallFunction", env, settings.logDir()));
+      // The page's form posts where the gateway's /config.json says: here, the function itself.
+      gatewayEnv.put("CREATE_CALL_URL", "http://localhost:" + createCall.awaitPort(90) + "/");
+    }
+    char letter = 'a';
+    for (int port : settings.gatewayPorts()) {
+      gateways.add(track(ChildJvm.gateway(jars, p + "-gw-" + letter++, gatewayEnv, port, settings.logDir())));
+    }
+    sweeper.awaitHttp("/", 90);
+    if (createCall != null) {
+      createCall.awaitHttp("/", 90);
+    }
+    for (ChildJvm g : gateways) {
+      g.awaitHttp("/healthz", 90);
+    }
+    bridge = new PushBridge(clients, resources.routerPushSubscription(), this::routerEndpoint);
+    bridge.delayBeforePush = settings.latency().pushDelivery().plus(settings.latency().functionOverhead());
+    if (settings.sweepEvery() != null) {
+      long every = settings.sweepEvery().toMillis();
+      scheduler.scheduleWithFixedDelay(this::sweepOnce, every, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Starts the router and waits until it answers. */
+  private synchronized ChildJvm startRouter() throws Exception {
+    if (router == null) {
+      Thread.sleep(settings.latency().platformColdStart().toMillis());
+      ChildJvm started = track(ChildJvm.invoker(
+          jars, settings.prefix() + "-router", "dev.videocall.functions.RouterFunction", baseEnv(), settings.logDir()));
+      started.awaitHttp("/", 90);
+      routerReadyNanos = System.nanoTime();
+      router = started;
+    }
+    return router;
+  }
+
+  private URI routerEndpoint() {
+    try {
+      return URI.create("http://localhost:" + startRouter().port + "/");
+    } catch (Exception e) {
+      throw new IllegalStateException("router did not start", e);
+    }
+  }
+
+  /** When the router began to answer (System.nanoTime), for cold-start measurements. */
+  public long routerReadyNanos() {
+    return routerReadyNanos;
+  }
+
+  private ChildJvm track(ChildJvm process) {
+    processes.add(process);
+    return process;
+  }
+
+  /** One POST to the sweeper, as Cloud Scheduler sends it; failures are the sweeper's log's business. */
+  public void sweepOnce() {
+    try {
+      HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://localhost:" + sweeper.port + "/")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.discarding());
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The environment every process got: emulators, topics, subscription prefix, and the extras. */
+  public Map<String, String> processEnv() {
+    return baseEnv();
+  }
+
+  public CloudResources resources() {
+    return resources;
+  }
+
+  public PubSubClients clients() {
+    return clients;
+  }
+
+  public synchronized ChildJvm router() {
+    return router;
+  }
+
+  public ChildJvm sweeper() {
+    return sweeper;
+  }
+
+  public ChildJvm createCall() {
+    return createCall;
+  }
+
+  public List<ChildJvm> gateways() {
+    return List.copyOf(gateways);
+  }
+
+  public PushBridge bridge() {
+    return bridge;
+  }
+
+  /** Stops the timer and the bridge, then every process (gateways first, with SIGTERM as Cloud Run does). */
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    closeQuietly(bridge);
+    for (ChildJvm g : gateways) {
+      closeQuietly(g);
+    }
+    for (ChildJvm p : processes) {
+      closeQuietly(p);
+    }
+    proxies.forEach(EmulatedCloud::closeQuietly);
+    clients.close();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
