@@ -215,9 +215,11 @@ export class Session {
     const alive = this.call?.channelState === 'open';
     Object.assign(this.facts, { peerPresent: false, peerParked: this.facts.peerParked || alive });
     if (this.call?.leader && this.call.offering) {
-      // Our offer did not reach them: call them back and offer again once they are there.
+      // Our offer did not reach them: undo it (a new restartIce() waits for a stable state, so it
+      // would never offer again), call them back, and offer again once they are there.
       this.pendingCause ??= 'requested';
       this.#callPeer();
+      void this.#resync();
     }
     this.#afterPresence();
     this.#render();
@@ -465,7 +467,9 @@ export class Session {
         break;
       case 'ask-peer':
         if (call.sendData({ kind: PEER.RESTART_ICE })) this.counts.restartRequests += 1;
-        this.#unpark(); // the leader's offer comes through the server
+        // The leader's offer comes through the server: stay there until it has come (or a while).
+        this.holdUntil = performance.now() + CALLED_BACK_HOLD_MS;
+        this.#unpark();
         break;
       case 'call-peer':
         this.pendingCause = cause;
