@@ -113,7 +113,7 @@ final class Report {
         .append("\nWhere a lone message's time goes (medians; see docs/performance.md for how each is measured):\n\n")
         .append("| hop | ms | share |\n|---|---:|---:|\n")
         .append(String.format("| router function per push (POST → 2xx), of which: | %.2f | %.0f%% |%n", function, 100 * function / total))
-        .append(String.format("| &nbsp;&nbsp;Firestore: participants read + relayed-count write | %.2f | %.0f%% |%n", firestore, 100 * firestore / total))
+        .append(String.format("| &nbsp;&nbsp;Firestore: the participants read (relaying writes nothing) | %.2f | %.0f%% |%n", firestore, 100 * firestore / total))
         .append(String.format("| gateways and core without the cloud (embedded p50) | %.2f | %.0f%% |%n", gateway, 100 * gateway / total))
         .append(String.format("| Pub/Sub both ways and the push bridge (the rest) | %.2f | %.0f%% |%n", rest, 100 * rest / total))
         .append(String.format("| **offer, end to end** | **%.2f** | 100%% |%n", total));
