@@ -123,11 +123,19 @@ class CallProfileTest {
       envelopes.add(new Envelope("cb", "gw", Event.CLOSE, ++seq[1], "bob", "alice", tb, null, 1000, "ua"));
       envelopes.add(new Envelope("ca", "gw", Event.CLOSE, ++seq[0], "alice", "bob", ta, null, 1000, "ua"));
       // Opens, then the relays, then the bye and the closes, counting Firestore writes per document.
-      envelopes.subList(0, 2).forEach(e -> deliveries.addAll(router.handle(e)));
+      // A listener may report two quick writes to one document as one snapshot, so each envelope that
+      // joins or leaves waits until its writes have been reported before the next one is handled.
+      for (Envelope e : envelopes.subList(0, 2)) {
+        deliveries.addAll(router.handle(e));
+        writes.settle();
+      }
       Map<String, Long> afterJoins = writes.snapshot();
       envelopes.subList(2, 24).forEach(e -> deliveries.addAll(router.handle(e)));
       Map<String, Long> afterRelays = writes.snapshot();
-      envelopes.subList(24, envelopes.size()).forEach(e -> deliveries.addAll(router.handle(e)));
+      for (Envelope e : envelopes.subList(24, envelopes.size())) {
+        deliveries.addAll(router.handle(e));
+        writes.settle();
+      }
       Map<String, Long> atEnd = writes.snapshot();
 
       assertEquals(22, deliveries.stream().filter(d -> d.frame() != null && d.frame().contains("\"from\"")).count(), "every relay delivered");
@@ -175,6 +183,37 @@ class CallProfileTest {
           }
         }
       }));
+    }
+
+    /**
+     * Waits for what was just written to be reported: up to 1 s for a first new report (an envelope
+     * may write nothing), then until nothing new came for 200 ms (at most 5 s in all).
+     */
+    void settle() throws InterruptedException {
+      long started = System.nanoTime();
+      long deadline = started + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+      long before = total();
+      while (total() == before && System.nanoTime() - started < java.util.concurrent.TimeUnit.SECONDS.toNanos(1)) {
+        Thread.sleep(10);
+      }
+      long seen = total();
+      long quietSince = System.nanoTime();
+      while (System.nanoTime() < deadline && System.nanoTime() - quietSince < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200)) {
+        Thread.sleep(20);
+        long now = total();
+        if (now != seen) {
+          seen = now;
+          quietSince = System.nanoTime();
+        }
+      }
+    }
+
+    private long total() {
+      long n = deletes.values().stream().mapToLong(Long::longValue).sum();
+      for (var times : versions.values()) {
+        n += times.size();
+      }
+      return n;
     }
 
     /** Writes seen so far per document, after waiting for the listeners to catch up. */
