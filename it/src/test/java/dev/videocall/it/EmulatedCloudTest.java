@@ -16,12 +16,10 @@ import dev.videocall.contract.invite.SigningKeys;
 import dev.videocall.testkit.WsClient;
 import dev.videocall.gcp.PubSubClients;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,14 +98,12 @@ class EmulatedCloudTest {
 
   /** Query string of a link for user→peer in the given session, in the older form (token in the query). */
   static String link(String session, String user, String peer) {
-    String token = tokens.mint(session, user, peer, Instant.now().plusSeconds(3600));
-    return "userID=" + user + "&peerID=" + peer + "&token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+    return Emulators.linkQuery(tokens, session, user, peer, false);
   }
 
   /** What follows {@code /video?} in a link as CreateCall makes it: the token in the fragment. */
   static String pageLink(String session, String user, String peer) {
-    String token = tokens.mint(session, user, peer, Instant.now().plusSeconds(3600));
-    return "userID=" + user + "&peerID=" + peer + "#token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+    return Emulators.linkQuery(tokens, session, user, peer, true);
   }
 
   /** Two people of one call, the first on gateway A and the second on gateway B, both joined. */

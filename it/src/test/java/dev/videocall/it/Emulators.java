@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.cloud.pubsub.v1.TopicAdminClient;
 import com.google.pubsub.v1.Subscription;
+import dev.videocall.contract.invite.InviteTokens;
 import dev.videocall.emulated.Deployables;
 import dev.videocall.gcp.CloudConfig;
 import dev.videocall.testkit.EmulatorSupport;
 import dev.videocall.gcp.PubSubClients;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -65,6 +69,16 @@ public final class Emulators {
   }
 
   /** An ordered pull subscription on a topic, as the push subscription is in the cloud. */
+  /**
+   * What follows {@code /video?} (a page) or {@code /video/connections?} (a socket) in a link for
+   * user→peer, valid for an hour: with {@code inFragment} the token is after {@code #token=} as
+   * CreateCall makes links, otherwise in the query as older clients send it.
+   */
+  public static String linkQuery(InviteTokens tokens, String session, String user, String peer, boolean inFragment) {
+    String token = tokens.mint(session, user, peer, Instant.now().plusSeconds(3600));
+    return "userID=" + user + "&peerID=" + peer + (inFragment ? "#token=" : "&token=") + URLEncoder.encode(token, StandardCharsets.UTF_8);
+  }
+
   public static void createOrderedSubscription(PubSubClients clients, String topic, String name) throws Exception {
     try (SubscriptionAdminClient admin = clients.subscriptionAdmin()) {
       admin.createSubscription(Subscription.newBuilder()

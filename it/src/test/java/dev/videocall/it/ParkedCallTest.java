@@ -26,7 +26,6 @@ import dev.videocall.testkit.RequiresEmulators;
 import dev.videocall.testkit.WsClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,14 +112,12 @@ class ParkedCallTest {
 
   /** Query string of a socket's URL, in the older form (token in the query), for Java clients. */
   static String link(String session, String user, String peer) {
-    String token = tokens.mint(session, user, peer, Instant.now().plusSeconds(3600));
-    return "userID=" + user + "&peerID=" + peer + "&token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+    return Emulators.linkQuery(tokens, session, user, peer, false);
   }
 
   /** What follows {@code /video?} in a page's link as CreateCall makes it: the token in the fragment. */
   static String pageLink(String session, String user, String peer) {
-    String token = tokens.mint(session, user, peer, Instant.now().plusSeconds(3600));
-    return "userID=" + user + "&peerID=" + peer + "#token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+    return Emulators.linkQuery(tokens, session, user, peer, true);
   }
 
   static WsClient connect(ChildJvm gateway, String query) throws Exception {
