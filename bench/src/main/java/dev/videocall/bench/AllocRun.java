@@ -39,13 +39,13 @@ final class AllocRun {
       }
     });
     Thread.sleep(warmup * 1000L);
-    run(List.of(jcmd, Long.toString(server.pid()), "JFR.start", "name=alloc", "settings=profile",
+    ServerProcess.command(List.of(jcmd, Long.toString(server.pid()), "JFR.start", "name=alloc", "settings=profile",
         "jdk.ThreadAllocationStatistics#period=1s"));
     Thread.sleep(measure * 1000L);
-    run(List.of(jcmd, Long.toString(server.pid()), "JFR.stop", "name=alloc", "filename=" + jfr));
+    ServerProcess.command(List.of(jcmd, Long.toString(server.pid()), "JFR.stop", "name=alloc", "filename=" + jfr));
     NodeLoad.Relay r = relay.get();
     load.closeAll();
-    String json = String.join("\n", run(List.of(jdkBin.resolve("jfr").toString(), "print", "--json", "--events", "jdk.ThreadAllocationStatistics", jfr.toString())));
+    String json = String.join("\n", ServerProcess.command(List.of(jdkBin.resolve("jfr").toString(), "print", "--json", "--events", "jdk.ThreadAllocationStatistics", jfr.toString())));
     Map<Long, long[]> byThread = new HashMap<>(); // thread id → first, last
     java.time.Instant first = null;
     java.time.Instant last = null;
@@ -60,17 +60,8 @@ final class AllocRun {
     }
     long bytes = byThread.values().stream().mapToLong(v -> v[1] - v[0]).sum();
     double span = java.time.Duration.between(first, last).toNanos() / 1e9;
-    List<String> view = run(List.of(jdkBin.resolve("jfr").toString(), "view", "--width", "160", "allocation-by-site", jfr.toString()));
+    List<String> view = ServerProcess.command(List.of(jdkBin.resolve("jfr").toString(), "view", "--width", "160", "allocation-by-site", jfr.toString()));
     String sites = String.join("\n", view.subList(0, Math.min(view.size(), 20)));
     return new Result(pairs, r.count(), measure, bytes / span, sites);
-  }
-
-  private static List<String> run(List<String> command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(command + " exited with " + p.exitValue() + ": " + lines);
-    }
-    return lines;
   }
 }

@@ -43,7 +43,7 @@ final class DensityRun {
     int[] n = {0};
     return () -> {
       long heap = -1;
-      List<String> histogram = run(List.of(jcmd, Long.toString(pid), "GC.class_histogram"));
+      List<String> histogram = ServerProcess.command(List.of(jcmd, Long.toString(pid), "GC.class_histogram"));
       // Kept beside the results (bench/target/load): diff two to see what one more connection holds.
       java.nio.file.Files.write(histograms.resolve("histogram-" + pid + "-" + n[0]++ + ".txt"), histogram);
       for (String line : histogram) {
@@ -52,7 +52,7 @@ final class DensityRun {
           heap = Long.parseLong(f[f.length - 1]);
         }
       }
-      run(List.of(jcmd, Long.toString(pid), "System.trim_native_heap"));
+      ServerProcess.command(List.of(jcmd, Long.toString(pid), "System.trim_native_heap"));
       return heap;
     };
   }
@@ -88,14 +88,5 @@ final class DensityRun {
     Point p = new Point(open, heap, server.residentKib());
     System.out.printf("  %s: %,d idle connections, live heap %,d KiB, resident %,d KiB%n", target, open, p.heapBytes() / 1024, p.residentKib());
     return p;
-  }
-
-  private static List<String> run(List<String> command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(command + " exited with " + p.exitValue() + ": " + lines);
-    }
-    return lines;
   }
 }

@@ -94,4 +94,14 @@ final class ServerProcess implements AutoCloseable {
       process.destroyForcibly().waitFor();
     }
   }
+
+  /** Runs a JDK tool (jcmd, jfr) to its end; its output lines, or an exception naming its exit code. */
+  static List<String> command(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(command + " exited with " + p.exitValue() + ": " + lines);
+    }
+    return lines;
+  }
 }
