@@ -520,6 +520,9 @@ export class Session {
         break;
       case PEER.UNPARK:
         this.holdUntil = performance.now() + CALLED_BACK_HOLD_MS;
+        // Already on signaling, no new welcome will tell the peer we are there (its offer may have
+        // met peer-absent while our gateway woke): say so directly.
+        if (this.facts.signalingUp) this.call?.sendData({ kind: PEER.BACK });
         this.#unpark();
         this.#considerParking();
         break;
