@@ -107,7 +107,11 @@ for (const [first, second] of PAIRINGS) {
 
       await t.test('parking: both sockets close with 4100; video and chat go on peer to peer', async () => {
         await bothParked(people);
-        for (const p of people) assert.deepEqual(await p.evaluate(() => window.__videocall.closeCodes), [4100]);
+        for (const p of people) {
+          // Parked as the page closes its socket; the close event itself comes a moment later.
+          await waitFor(p, () => window.__videocall.closeCodes.length > 0, undefined, { what: 'the parked socket closed' });
+          assert.deepEqual(await p.evaluate(() => window.__videocall.closeCodes), [4100]);
+        }
         const frames = await Promise.all(people.map((p) => remoteFrames(p)));
         await b.evaluate(() => {
           document.getElementById('chat_input').value = 'hello while parked';

@@ -50,6 +50,8 @@ test('a call parks: both sockets close with 4100, the server keeps both in the c
     await Promise.all([waitForRemoteFrames(c.pageA), waitForRemoteFrames(c.pageB)]);
     await bothParked(c);
     for (const page of [c.pageA, c.pageB]) {
+      // The page reads as parked when it closes its socket; the close event itself comes a moment later.
+      await waitFor(page, () => window.__videocall.closeCodes.length > 0, undefined, { what: 'the parked socket closed' });
       const s = await inspect(page);
       assert.deepEqual(s.closeCodes, [4100], 'one socket, closed with 4100 PARKED');
       assert.deepEqual([s.state, s.notice], ['connected', ''], 'parked reads as plainly connected');
