@@ -49,6 +49,22 @@ const connection = (page) => page.evaluate(() => {
   };
 });
 
+/** Runs a step on both pages; if it fails, prints what each page knew and did (its diagnosis) first. */
+async function diagnosed(people, wait) {
+  try {
+    return await wait();
+  } catch (err) {
+    for (const [i, p] of people.entries()) {
+      const diagnosis = await p.evaluate(() => window.__videocall.diagnosis).catch((e) => String(e));
+      console.log(`# page ${i} diagnosis: ${JSON.stringify(diagnosis, null, 1)}`);
+    }
+    throw err;
+  }
+}
+
+/** A step of a call's test; when it fails, both pages' diagnoses are printed. */
+const step = (t, people, name, fn) => t.test(name, () => diagnosed(people, fn));
+
 /** Both pages have closed their sockets with 4100 and go on peer to peer. */
 const bothParked = (people) => Promise.all(people.map((p) => waitFor(p, () => window.__videocall.signaling === 'parked', undefined,
   { timeout: 15000, what: 'socket parked' })));
@@ -73,7 +89,7 @@ for (const [first, second] of PAIRINGS) {
     const b = await browserB.newPerson();
     const people = [a, b];
     try {
-      await t.test('set-up: each sees the other\'s video; chat crosses the data channel', async () => {
+      await step(t, people, 'set-up: each sees the other\'s video; chat crosses the data channel', async () => {
         await a.goto(withTestHooks(links[`${first}-a`]));
         await waitForState(a, 'waiting', 15000);
         await b.goto(withTestHooks(links[`${second}-b`]));
@@ -105,7 +121,7 @@ for (const [first, second] of PAIRINGS) {
         }
       });
 
-      await t.test('parking: both sockets close with 4100; video and chat go on peer to peer', async () => {
+      await step(t, people, 'parking: both sockets close with 4100; video and chat go on peer to peer', async () => {
         await bothParked(people);
         for (const p of people) {
           // Parked as the page closes its socket; the close event itself comes a moment later.
@@ -125,7 +141,7 @@ for (const [first, second] of PAIRINGS) {
       });
 
       for (const [side, page] of [['first', a], ['second', b]]) {
-        await t.test(`the ${side} side's WebSocket drops: it reconnects and the media never stops`, async () => {
+        await step(t, people, `the ${side} side's WebSocket drops: it reconnects and the media never stops`, async () => {
           const frames = await Promise.all(people.map((p) => remoteFrames(p)));
           await dropSocketAndRecover(page);
           await Promise.all(people.map((p, i) => waitForFramesAfter(p, frames[i], 20)));
@@ -134,7 +150,7 @@ for (const [first, second] of PAIRINGS) {
       }
 
       for (const [side, starter] of [['first', a], ['second', b]]) {
-        await t.test(`an ICE restart started by the ${side} side while both are parked: new credentials both ways, video again, parked again`, async () => {
+        await step(t, people, `an ICE restart started by the ${side} side while both are parked: new credentials both ways, video again, parked again`, async () => {
           await bothParked(people);
           const before = await Promise.all(people.map(connection));
           const restarts = await b.evaluate(() => window.__videocall.iceRestarts);
@@ -149,7 +165,7 @@ for (const [first, second] of PAIRINGS) {
         });
       }
 
-      await t.test('an offer from the side that does not lead: the page repairs whatever answer it gets', async () => {
+      await step(t, people, 'an offer from the side that does not lead: the page repairs whatever answer it gets', async () => {
         // What every page did before recovery.js: with Chromium first, Firefox's answer switches the
         // DTLS role and Chromium cannot apply it ("Failed to set SSL role for the transport").
         const before = await Promise.all(people.map(connection));
@@ -163,7 +179,7 @@ for (const [first, second] of PAIRINGS) {
         }
       });
 
-      await t.test('hang-up while both are parked: the other side sees that they left', async () => {
+      await step(t, people, 'hang-up while both are parked: the other side sees that they left', async () => {
         await bothParked(people);
         await b.click('#hangup');
         await waitForState(b, 'ended');

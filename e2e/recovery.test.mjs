@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  afterNegotiationError, classifyOffer, recoveryAction, recoveryWaitMs, RECOVERY_TIMEOUT_MS, sdpSessionId,
+  afterNegotiationError, classifyOffer, pendingRecoveryStep, recoveryAction, recoveryWaitMs, RECOVERY_TIMEOUT_MS, sdpSessionId,
 } from '../web/js/recovery.js';
 
 const sdp = (session, version = 2) => `v=0\r\no=- ${session} ${version} IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n`;
@@ -85,4 +85,17 @@ test('the wait before acting grows with rebuilds that did not connect, up to a m
   assert.equal(recoveryWaitMs(0), RECOVERY_TIMEOUT_MS);
   assert.equal(recoveryWaitMs(1), 2 * RECOVERY_TIMEOUT_MS);
   assert.equal(recoveryWaitMs(10), 60000);
+});
+
+test('a recovery waiting for the peer runs once the peer is reachable, and calls back a parked side meanwhile', () => {
+  const reachable = { pending: true, signalingUp: true, peerPresent: true, peerParked: false, parked: false };
+  assert.equal(pendingRecoveryStep(reachable), 'run');
+  assert.equal(pendingRecoveryStep({ ...reachable, pending: false }), 'none');
+  assert.equal(pendingRecoveryStep({ ...reachable, pending: false, peerPresent: false, peerParked: true }), 'none');
+  // The case that left a page on signaling for good: the peer parked while a recovery waited for it.
+  assert.equal(pendingRecoveryStep({ ...reachable, peerPresent: false, peerParked: true }), 'call-peer');
+  assert.equal(pendingRecoveryStep({ ...reachable, signalingUp: false, parked: true }), 'call-peer');
+  // The peer's or our own socket is reconnecting: its welcome, or ours, will tell.
+  assert.equal(pendingRecoveryStep({ ...reachable, peerPresent: false }), 'wait');
+  assert.equal(pendingRecoveryStep({ ...reachable, signalingUp: false }), 'wait');
 });

@@ -20,6 +20,7 @@ export class Call {
     this.options = options;
     this.leader = leader;
     this.makingOffer = false;
+    this.offeredAt = -Infinity; // when our last offer was handed to signaling
     this.ignoringOffer = false;
     this.pendingCandidates = [];
     this.attached = false;
@@ -209,6 +210,7 @@ export class Call {
     } finally {
       this.makingOffer = false;
     }
+    this.offeredAt = performance.now();
     this.options.send({ type: pc.localDescription.type, sdp: pc.localDescription.sdp });
   }
 

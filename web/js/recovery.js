@@ -80,6 +80,22 @@ export function recoveryAction({ cause, leader, restarted, signalingUp, peerPres
   return 'restart-ice';
 }
 
+/**
+ * What to do, after presence changed, with a recovery that waits for the peer (recoveryAction's
+ * 'call-peer', or an offer of ours that could not be relayed).
+ * @param {{pending: boolean, signalingUp: boolean, peerPresent: boolean, peerParked: boolean, parked: boolean}} c
+ *   parked: this page's own socket is parked
+ * @returns {'run'|'call-peer'|'wait'|'none'} run: the peer can be reached, decide again now;
+ *   call-peer: a parked side (either) must be asked back, or the recovery waits for ever (nothing
+ *   else would wake a parked peer); wait: the peer's page is reconnecting, its welcome will come
+ */
+export function pendingRecoveryStep({ pending, signalingUp, peerPresent, peerParked, parked }) {
+  if (!pending) return 'none';
+  if (signalingUp && peerPresent) return 'run';
+  if (parked || peerParked) return 'call-peer';
+  return 'wait';
+}
+
 /** How long to let a connection stay unwell before acting, after `attempts` rebuilds that did not connect. */
 export function recoveryWaitMs(attempts) {
   return Math.min(MAX_RECOVERY_WAIT_MS, RECOVERY_TIMEOUT_MS * 2 ** attempts);

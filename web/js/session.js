@@ -8,11 +8,14 @@ import { PEER } from './peer-messages.js';
 import {
   CALLED_BACK_HOLD_MS, callHealthy, parkingDecision, PEER_RETURN_MS, waitingForParkedPeer,
 } from './parking.js';
-import { afterNegotiationError, classifyOffer, recoveryAction, recoveryWaitMs } from './recovery.js';
+import {
+  afterNegotiationError, classifyOffer, pendingRecoveryStep, recoveryAction, recoveryWaitMs,
+} from './recovery.js';
 import { Signaling } from './signaling.js';
 import { ERROR, LEAVE_REASON, ROLE, TYPE } from './wire.js';
 
 const TRANSIENT_NOTICE_MS = 5000;
+const TRACE_LENGTH = 80;
 
 export class Session {
   /**
@@ -41,12 +44,21 @@ export class Session {
     this.rollingBack = false; // #resync is undoing an offer of ours
     this.lastSignalAt = performance.now(); // last message sent or received on the socket
     this.holdUntil = 0; // the peer called us back to signaling: stay until its offer came, or until then
+    this.peerAwayAt = 0; // when the peer was last seen going away (#notePeerAway)
     this.parkTimer = null;
     this.peerReturnTimer = null;
     /** Resolvers of whenSignaling(). */
     this.signalingWaiters = [];
     /** What tests and curious people can read (window.__videocall). */
     this.counts = { sent: {}, iceRestarts: 0, restartRequests: 0, rebuilds: 0, parks: 0, unparks: 0 };
+    /** The last TRACE_LENGTH things that happened, for window.__videocall.diagnosis. */
+    this.trace = [];
+  }
+
+  /** Notes what happened, with the time since the page loaded. */
+  #trace(what) {
+    this.trace.push(`${Math.round(performance.now())} ${what}`);
+    if (this.trace.length > TRACE_LENGTH) this.trace.shift();
   }
 
   /** @param {string} url @param {string[]} protocols the subprotocols to offer (link.js) */
@@ -126,6 +138,7 @@ export class Session {
   #send(message) {
     this.counts.sent[message.type] = (this.counts.sent[message.type] ?? 0) + 1;
     const sent = this.signaling?.send(message) ?? false;
+    this.#trace(`sent ${message.type}${sent ? '' : ' (not sent)'}`);
     if (sent) this.#noteSignal();
     return sent;
   }
@@ -140,6 +153,7 @@ export class Session {
 
   #onMessage(msg) {
     if (this.facts.over || this.signaling.stopped) return undefined;
+    this.#trace(`got ${msg.type}${msg.code ? ` ${msg.code}` : ''}`);
     this.#noteSignal();
     switch (msg.type) {
       case TYPE.WELCOME:
@@ -195,13 +209,23 @@ export class Session {
 
   #onPeerJoined() {
     Object.assign(this.facts, { peerPresent: true, peerParked: false, peerLeft: null });
-    if (this.#established()) this.#resync(); // they came back (unparked, or reconnected); the call stands
-    else this.#dropCall(); // their welcome made them the offerer: wait for their offer
+    // An offer of ours made after they were last seen going away reaches them (the server relays it,
+    // or refuses it with peer-absent, which comes first): keep it. On a fresh connection (a rebuild),
+    // if their offer crosses it the polite side yields (classifyOffer); dropping it as well would
+    // leave both sides answering a connection the other had dropped.
+    if (this.#offerReachesPeer()) {
+      // nothing to undo
+    } else if (this.#established()) {
+      this.#resync(); // they came back (unparked, or reconnected); the call stands
+    } else {
+      this.#dropCall(); // their welcome made them the offerer: wait for their offer
+    }
     this.#afterPresence();
     this.#render();
   }
 
   #onPeerLeft(msg) {
+    this.#notePeerAway();
     Object.assign(this.facts, { peerPresent: false, peerParked: false });
     if (msg.reason !== LEAVE_REASON.HANGUP && this.call?.connected) {
       this.#render(); // their signaling dropped but the media flows: wait for them to come back
@@ -213,6 +237,7 @@ export class Session {
   /** A message of ours was dropped because the peer holds no socket: parked, if its page is alive. */
   #onPeerAbsent() {
     const alive = this.call?.channelState === 'open';
+    this.#notePeerAway();
     Object.assign(this.facts, { peerPresent: false, peerParked: this.facts.peerParked || alive });
     if (this.call?.leader && this.call.offering) {
       // Our offer did not reach them: undo it (a new restartIce() waits for a stable state, so it
@@ -226,6 +251,7 @@ export class Session {
   }
 
   #peerGone(reason) {
+    this.#notePeerAway();
     this.#dropCall();
     Object.assign(this.facts, { peerPresent: false, peerLeft: reason, wasConnected: false });
     this.pendingCause = null;
@@ -241,6 +267,7 @@ export class Session {
     const decision = current
       ? classifyOffer({ offerSdp: sdp, remoteSdp: current.pc.remoteDescription?.sdp, offering: current.offering, polite: this.polite })
       : 'new-session';
+    this.#trace(`offer: ${decision}`);
     if (decision === 'ignore') {
       current.ignoreOffer();
       return undefined;
@@ -285,6 +312,18 @@ export class Session {
     return Boolean(this.call?.everConnected && !this.call.channelClosed);
   }
 
+  /** An offer of ours is out (or being made) since the peer was last seen going away, and not being undone. */
+  #offerReachesPeer() {
+    const call = this.call;
+    if (!call?.leader || !call.offering || this.rollingBack) return false;
+    return call.makingOffer || call.offeredAt > this.peerAwayAt;
+  }
+
+  /** The peer left signaling or the call, parked, or was refused as absent: what we sent before may be lost. */
+  #notePeerAway() {
+    this.peerAwayAt = performance.now();
+  }
+
   #healthy() {
     const pc = this.call?.pc;
     return Boolean(pc) && callHealthy({ connection: pc.connectionState, ice: pc.iceConnectionState, channel: this.call.channelState });
@@ -322,6 +361,7 @@ export class Session {
   }
 
   #park() {
+    this.#trace('park');
     this.counts.parks += 1;
     // Tell the peer first (the channel is open: parking needs it): the server will refuse messages to us.
     this.call.sendData({ kind: PEER.PARKED });
@@ -332,6 +372,7 @@ export class Session {
 
   #unpark() {
     if (!this.signaling?.parked) return;
+    this.#trace('unpark');
     this.counts.unparks += 1;
     this.lastSignalAt = performance.now();
     // facts.parked stays until the welcome: a deliberate reopening is not "reconnecting to the server".
@@ -348,11 +389,18 @@ export class Session {
   #afterPresence() {
     if (this.#peerReachable()) {
       for (const resolve of this.signalingWaiters.splice(0)) resolve();
-      if (this.pendingCause && this.call && !this.rollingBack) {
-        const cause = this.pendingCause;
-        this.pendingCause = null;
-        this.#recover(cause);
-      }
+    }
+    const step = pendingRecoveryStep({
+      pending: this.pendingCause !== null && this.call !== null && !this.rollingBack,
+      ...this.facts, parked: Boolean(this.signaling?.parked),
+    });
+    if (step === 'run') {
+      const cause = this.pendingCause;
+      this.pendingCause = null;
+      this.#recover(cause);
+    } else if (step === 'call-peer') {
+      this.#trace('pending recovery: call peer');
+      this.#callPeer();
     }
     this.#watchPeerReturn();
     this.#considerParking();
@@ -399,7 +447,11 @@ export class Session {
       onChannelMessage: current((msg) => this.#onPeerMessage(msg)),
     }, leader);
     this.call = call;
+    this.#trace(`built connection, leader=${leader}`);
     this.restarted = false;
+    // A recovery that waited for the peer was for the connection this one replaces: a fresh one
+    // negotiates from the start (and one that stayed pending would keep the socket from parking).
+    this.pendingCause = null;
     this.#onChange();
   }
 
@@ -426,6 +478,7 @@ export class Session {
 
   #onChange() {
     const pc = this.call.pc;
+    this.#trace(`state ${pc.signalingState}/${pc.iceConnectionState}/${pc.connectionState}`);
     this.facts.connection = pc.connectionState;
     if (pc.connectionState === 'connected') this.facts.wasConnected = true;
     if (pc.connectionState === 'connected' && pc.signalingState === 'stable') {
@@ -458,7 +511,9 @@ export class Session {
     const call = this.call;
     if (!call || this.facts.over) return;
     const { signalingUp, peerPresent } = this.facts;
-    switch (recoveryAction({ cause, leader: call.leader, restarted: this.restarted, signalingUp, peerPresent })) {
+    const action = recoveryAction({ cause, leader: call.leader, restarted: this.restarted, signalingUp, peerPresent });
+    this.#trace(`recover ${cause}: ${action}`);
+    switch (action) {
       case 'restart-ice':
         if (call.restartIce()) {
           this.restarted = true;
@@ -486,6 +541,7 @@ export class Session {
 
   async #onNegotiationError(step) {
     const call = this.call;
+    this.#trace(`negotiation failed at ${step}`);
     if (afterNegotiationError({ step, connectionState: call.pc.connectionState }) === 'rollback') {
       try {
         await call.rollback();
@@ -498,6 +554,7 @@ export class Session {
   }
 
   #onPeerMessage(msg) {
+    if (Object.values(PEER).includes(msg.kind)) this.#trace(`peer says ${msg.kind}`);
     switch (msg.kind) {
       case PEER.RESTART_ICE:
         if (this.call.leader) this.#recover('requested');
@@ -510,6 +567,7 @@ export class Session {
         break;
       case PEER.PARKED:
         // The server would refuse what we send them now; an offer of ours in flight needs them back.
+        this.#notePeerAway();
         Object.assign(this.facts, { peerPresent: false, peerParked: true });
         if (this.call.leader && this.call.offering) {
           this.pendingCause ??= 'requested';

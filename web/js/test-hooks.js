@@ -28,6 +28,25 @@ export function exposeForTests(session) {
     },
     /** The close codes of this page's sockets so far, as their close events reported them. */
     get closeCodes() { return [...(session.signaling?.closeCodes ?? [])]; },
+    /** Why the page is where it is: what parking and recovery decide from (see parking.js, recovery.js). */
+    get diagnosis() {
+      const pc = session.call?.pc;
+      return {
+        facts: { ...session.facts },
+        socketParked: Boolean(session.signaling?.parked),
+        pendingCause: session.pendingCause,
+        holdMs: Math.max(0, Math.round(session.holdUntil - performance.now())),
+        quietMs: Math.round(performance.now() - session.lastSignalAt),
+        waiters: session.signalingWaiters.length,
+        rollingBack: session.rollingBack,
+        parkTimer: session.parkTimer !== null,
+        call: pc ? {
+          leader: session.call.leader, offering: session.call.offering, channel: session.call.channelState,
+          signaling: pc.signalingState, connection: pc.connectionState, ice: pc.iceConnectionState,
+        } : null,
+        trace: [...session.trace],
+      };
+    },
     /** The current WebSocket's URL and the subprotocol the server selected (no token in either). */
     get socket() {
       const ws = session.signaling?.ws;
