@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  ARTIFACTS, assertTokenOnlyInFragment, createCall, dropSocketAndRecover, remoteFrames, serverWillSay, startBrowser, startServer,
+  ARTIFACTS, assertTokenOnlyInFragment, createCall, diagnosed, dropSocketAndRecover, remoteFrames, serverWillSay, startBrowser, startServer,
   tokenOf, waitFor, waitForFramesAfter, waitForRemoteFrames, waitForState, withTestHooks,
 } from './harness.mjs';
 
@@ -48,19 +48,6 @@ const connection = (page) => page.evaluate(() => {
     ufrag: pc?.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1],
   };
 });
-
-/** Runs a step on both pages; if it fails, prints what each page knew and did (its diagnosis) first. */
-async function diagnosed(people, wait) {
-  try {
-    return await wait();
-  } catch (err) {
-    for (const [i, p] of people.entries()) {
-      const diagnosis = await p.evaluate(() => window.__videocall.diagnosis).catch((e) => String(e));
-      console.log(`# page ${i} diagnosis: ${JSON.stringify(diagnosis, null, 1)}`);
-    }
-    throw err;
-  }
-}
 
 /** A step of a call's test; when it fails, both pages' diagnoses are printed. */
 const step = (t, people, name, fn) => t.test(name, () => diagnosed(people, fn));

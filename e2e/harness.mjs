@@ -252,6 +252,19 @@ export async function waitFor(page, fn, arg, { timeout = 10000, what = 'conditio
   }
 }
 
+/** Runs a step of a call; if it fails, prints what each page knew and did first (window.__videocall.diagnosis). */
+export async function diagnosed(people, step) {
+  try {
+    return await step();
+  } catch (err) {
+    for (const [i, p] of people.entries()) {
+      const diagnosis = await p.evaluate(() => window.__videocall.diagnosis).catch((e) => String(e));
+      console.log(`# page ${i} diagnosis: ${JSON.stringify(diagnosis, null, 1)}`);
+    }
+    throw err;
+  }
+}
+
 export function waitForState(page, state, timeout = 10000) {
   return waitFor(page, (s) => document.body.dataset.callState === s, state, { timeout, what: `callState=${state}` });
 }
