@@ -103,6 +103,36 @@ test('an ICE restart from each side while parked: both come back, restart the sa
   }
 });
 
+test('an offer the leader\'s connection wants while both are parked waits until the peer is back, goes out once, and both park again', async () => {
+  const c = await call('tess', 'ugo');
+  try {
+    await Promise.all([waitForRemoteFrames(c.pageA), waitForRemoteFrames(c.pageB)]);
+    await bothParked(c);
+    assert.equal(await c.pageB.evaluate(() => window.__videocall.leads()), true, 'B leads the connection');
+    const before = await Promise.all([inspect(c.pageA), inspect(c.pageB)]);
+    const offersBefore = await c.pageB.evaluate(() => window.__videocall.sent.offer ?? 0);
+    // The browser itself asks for negotiation (negotiationneeded), not the page's recovery: an offer
+    // made at once would find the page's own socket parked, and the peer's too.
+    await c.pageB.evaluate(() => window.__videocall.pc().restartIce());
+    await Promise.all([c.pageA, c.pageB].map((p, i) => waitFor(p, (u) => window.__videocall.pc().localDescription.sdp.match(/a=ice-ufrag:(\S+)/)[1] !== u,
+      before[i].ufrag, { timeout: 15000, what: 'new ICE credentials' })));
+    await Promise.all([waitForFramesAfter(c.pageA, await remoteFrames(c.pageA), 20), waitForFramesAfter(c.pageB, await remoteFrames(c.pageB), 20)]);
+    await bothParked(c);
+    const trace = await c.pageB.evaluate(() => window.__videocall.diagnosis.trace);
+    assert.ok(trace.some((line) => line.endsWith('offer held until the peer can be reached')), 'the offer was held');
+    assert.ok(!trace.some((line) => line.includes('peer-absent')), 'no offer met peer-absent');
+    assert.equal(await c.pageB.evaluate(() => window.__videocall.sent.offer), offersBefore + 1, 'one offer');
+    const after = await Promise.all([inspect(c.pageA), inspect(c.pageB)]);
+    for (const i of [0, 1]) {
+      assert.equal(after[i].rebuilds, before[i].rebuilds, 'nothing was rebuilt');
+      assert.equal(after[i].session, before[i].session, 'the same connection');
+      assert.equal(after[i].state, 'connected');
+    }
+  } finally {
+    await c.close();
+  }
+});
+
 test('hang-up while both are parked reaches the peer at once, and both leave the call on the server', async () => {
   const c = await call('tess', 'ugo');
   try {

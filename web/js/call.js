@@ -13,7 +13,9 @@ export class Call {
    *          onUnwell: (cause: 'disconnected'|'failed') => void,
    *          onNegotiationError: (step: string, err: Error) => void,
    *          onChannelOpen?: () => void, onChannelClose?: () => void,
-   *          onChannelMessage?: (msg: object) => void}} options
+   *          onChannelMessage?: (msg: object) => void, mayOffer?: () => boolean}} options
+   *   mayOffer: whether an offer could reach the peer now; when not, it is held (offerHeld) until
+   *   offerIfHeld()
    * @param {boolean} leader this side makes the first offer now, and every later one
    */
   constructor(options, leader) {
@@ -21,6 +23,7 @@ export class Call {
     this.leader = leader;
     this.makingOffer = false;
     this.offeredAt = -Infinity; // when our last offer was handed to signaling
+    this.offerHeld = false; // negotiation is needed, and waits until the peer can be reached
     this.ignoringOffer = false;
     this.pendingCandidates = [];
     this.attached = false;
@@ -32,7 +35,15 @@ export class Call {
     const pc = new RTCPeerConnection({ iceServers: options.iceServers });
     this.pc = pc;
     pc.onnegotiationneeded = () => {
-      if (this.leader) this.#offer();
+      // Not stable: the browser asks again once it is, if negotiation is still needed.
+      if (!this.leader || this.makingOffer || pc.signalingState !== 'stable') return;
+      // An offer the server cannot relay would only come back as peer-absent (and, rolled back,
+      // be wanted again at once): hold it until the session says the peer can be reached.
+      if (options.mayOffer && !options.mayOffer()) {
+        this.offerHeld = true;
+        return;
+      }
+      this.#offer();
     };
     pc.onicecandidate = ({ candidate }) => {
       if (candidate) options.send({ type: TYPE.CANDIDATE, ice: candidate.toJSON() });
@@ -130,6 +141,17 @@ export class Call {
   restartIce() {
     if (this.closed || !this.leader) return false;
     this.pc.restartIce();
+    // negotiationneeded does not fire again while an earlier one is unanswered (the offer was held):
+    // make that offer now; it carries the restart.
+    this.offerIfHeld();
+    return true;
+  }
+
+  /** Makes the offer that was held while the peer could not be reached; true if it did. */
+  offerIfHeld() {
+    if (!this.offerHeld || this.closed || !this.leader || this.pc.signalingState !== 'stable') return false;
+    this.offerHeld = false;
+    void this.#offer();
     return true;
   }
 

@@ -350,7 +350,7 @@ export class Session {
       ice: pc?.iceConnectionState ?? null,
       channel: this.call?.channelState ?? null,
       negotiating: Boolean(this.call && (this.call.offering || pc.signalingState !== 'stable')),
-      needsServer: this.pendingCause !== null || this.signalingWaiters.length > 0 || holdMs > 0,
+      needsServer: this.pendingCause !== null || Boolean(this.call?.offerHeld) || this.signalingWaiters.length > 0 || holdMs > 0,
       quietMs: performance.now() - this.lastSignalAt,
     });
     if (decision.action === 'park') this.#park();
@@ -391,13 +391,14 @@ export class Session {
       for (const resolve of this.signalingWaiters.splice(0)) resolve();
     }
     const step = pendingRecoveryStep({
-      pending: this.pendingCause !== null && this.call !== null && !this.rollingBack,
+      pending: (this.pendingCause !== null || Boolean(this.call?.offerHeld)) && this.call !== null && !this.rollingBack,
       ...this.facts, parked: Boolean(this.signaling?.parked),
     });
     if (step === 'run') {
       const cause = this.pendingCause;
       this.pendingCause = null;
-      this.#recover(cause);
+      if (cause) this.#recover(cause);
+      if (this.call?.offerIfHeld()) this.#trace('held offer made');
     } else if (step === 'call-peer') {
       this.#trace('pending recovery: call peer');
       this.#callPeer();
@@ -445,6 +446,12 @@ export class Session {
         this.#render();
       }),
       onChannelMessage: current((msg) => this.#onPeerMessage(msg)),
+      mayOffer: current(() => {
+        if (this.#peerReachable()) return true;
+        this.#trace('offer held until the peer can be reached');
+        this.#callPeer();
+        return false;
+      }),
     }, leader);
     this.call = call;
     this.#trace(`built connection, leader=${leader}`);
@@ -485,6 +492,7 @@ export class Session {
       this.restarted = false;
       this.failedRebuilds = 0;
     }
+    if (pc.signalingState === 'stable' && this.#peerReachable() && this.call.offerIfHeld()) this.#trace('held offer made');
     this.#watch();
     this.#watchPeerReturn();
     this.#considerParking();
