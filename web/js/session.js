@@ -213,12 +213,9 @@ export class Session {
     // or refuses it with peer-absent, which comes first): keep it. On a fresh connection (a rebuild),
     // if their offer crosses it the polite side yields (classifyOffer); dropping it as well would
     // leave both sides answering a connection the other had dropped.
-    if (this.#offerReachesPeer()) {
-      // nothing to undo
-    } else if (this.#established()) {
-      this.#resync(); // they came back (unparked, or reconnected); the call stands
-    } else {
-      this.#dropCall(); // their welcome made them the offerer: wait for their offer
+    if (!this.#offerReachesPeer()) {
+      if (this.#established()) this.#resync(); // they came back (unparked, or reconnected); the call stands
+      else this.#dropCall(); // their welcome made them the offerer: wait for their offer
     }
     this.#afterPresence();
     this.#render();
