@@ -5,6 +5,7 @@ import { CLOSE, FINAL_CLOSE_CODES } from './wire.js';
 
 const FINAL_MESSAGES = Object.freeze({
   [CLOSE.BINARY_NOT_ACCEPTED]: 'The server refused a message from this page. Reload the page to try again.',
+  [CLOSE.INVALID_TEXT]: 'This page sent the server text it could not read. Reload the page to try again.',
   [CLOSE.MESSAGE_TOO_BIG]: 'A message was too large for the server. Reload the page to try again.',
   [CLOSE.INVALID_LINK]: 'This link is not valid: it is missing a part. Ask for a new link.',
   [CLOSE.INVALID_TOKEN]: 'This link is not valid. Ask the person who sent it for a new one.',

@@ -43,6 +43,7 @@ export const CLOSE = Object.freeze({
   NORMAL: 1000,
   GOING_AWAY: 1001,
   BINARY_NOT_ACCEPTED: 1003,
+  INVALID_TEXT: 1007,
   MESSAGE_TOO_BIG: 1009,
   SERVER_ERROR: 1011,
   SERVICE_RESTART: 1012,
@@ -61,6 +62,7 @@ export const CLOSE = Object.freeze({
 // Closes after which reconnecting with the same link cannot help: the page stops and explains.
 export const FINAL_CLOSE_CODES = new Set([
   CLOSE.BINARY_NOT_ACCEPTED,
+  CLOSE.INVALID_TEXT,
   CLOSE.MESSAGE_TOO_BIG,
   CLOSE.INVALID_LINK,
   CLOSE.INVALID_TOKEN,

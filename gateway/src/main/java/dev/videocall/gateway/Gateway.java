@@ -47,8 +47,6 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   public static final String WEBSOCKET_PATH = "/video/connections";
   /** Enough for the selector, the acceptor and a dozen workers. */
   static final int MAX_THREADS = 16;
-  /** Jetty's read buffer and the start of each text message's builder: an ICE candidate fits. */
-  static final int INPUT_BUFFER_BYTES = 512;
 
   private final GatewayConfig config;
   private final EnvelopeSink ingress;
@@ -119,11 +117,11 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     ContextHandler context = new ContextHandler("/");
     WebSocketUpgradeHandler websockets =
         WebSocketUpgradeHandler.from(server, context, container -> {
-          container.setMaxTextMessageSize(config.maxFrameBytes());
-          // Jetty assembles each text message in a builder of this many bytes: 4 KiB by default, for
-          // candidates of a few hundred; an offer grows it (docs/performance.md measures both).
-          container.setInputBufferSize(INPUT_BUFFER_BYTES);
-          container.setMaxBinaryMessageSize(config.maxFrameBytes());
+          // Frames reach GatewayConnection whole (Jetty gathers one that spans reads in a pooled
+          // buffer), and one over the limit is refused with 1009 before it is read; IncomingText
+          // makes the messages and holds a fragmented one to the same limit.
+          container.setAutoFragment(false);
+          container.setMaxFrameSize(config.maxFrameBytes());
           container.setIdleTimeout(config.idleTimeout());
           container.addMapping(WEBSOCKET_PATH, this::upgrade);
         });
@@ -261,6 +259,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
         ingress,
         registry,
         frameBudgets.of(userId, peerId, token, System.nanoTime()),
+        config.maxFrameBytes(),
         config.maxQueuedFramesPerConnection(),
         config.maxQueuedBytesPerConnection(),
         timers);

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Frame;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * One browser's WebSocket (public only because Jetty invokes its callbacks reflectively): forwards open, each text frame and close to the ingress port, numbered in
  * order; sends what egress delivers. It never looks inside a frame.
  *
- * <p>Once the server decides to end the connection (rate limit 4008, binary 1003, slow reader 1013,
+ * <p>Once the server decides to end the connection (rate limit 4008, binary 1003, not UTF-8 1007,
+ * too big 1009, slow reader 1013,
  * replaced 4004, ingress failure 1011, shutdown 1012) the decision is final: nothing more the client
  * sends is forwarded or logged, the decision is logged once, and if the client has not completed the
  * close handshake within {@link GatewayConfig#CLOSE_GRACE} the TCP connection is dropped.
@@ -30,6 +32,10 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
 
   /** Sent when a frame is dropped for exceeding the rate budget: a transport notice, not signaling. */
   static final String RATE_LIMITED_FRAME = ServerFrames.error(ErrorCode.RATE_LIMITED, "too many messages; slow down");
+
+  private static final byte OPCODE_CONTINUATION = 0x0;
+  private static final byte OPCODE_TEXT = 0x1;
+  private static final byte OPCODE_BINARY = 0x2;
 
   private final String connectionId;
   private final String gatewayId;
@@ -41,6 +47,7 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
   private final ConnectionRegistry registry;
   private final FrameRateLimiter rateLimiter;
   private final DeliveryDeduplicator dedup = new DeliveryDeduplicator();
+  private final IncomingText incoming;
   private final int maxQueuedFrames;
   private final int maxQueuedBytes;
   private final ScheduledExecutorService timers;
@@ -61,6 +68,7 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
       EnvelopeSink ingress,
       ConnectionRegistry registry,
       FrameRateLimiter rateLimiter,
+      int maxMessageBytes,
       int maxQueuedFrames,
       int maxQueuedBytes,
       ScheduledExecutorService timers) {
@@ -73,6 +81,7 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
     this.ingress = ingress;
     this.registry = registry;
     this.rateLimiter = rateLimiter;
+    this.incoming = new IncomingText(maxMessageBytes);
     this.maxQueuedFrames = maxQueuedFrames;
     this.maxQueuedBytes = maxQueuedBytes;
     this.timers = timers;
@@ -96,23 +105,43 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
     forward(Event.OPEN, null, null);
   }
 
+  /**
+   * Every frame, as Jetty parses it (control frames are Jetty's to answer). Text messages are made
+   * here ({@link IncomingText}) rather than by Jetty, which would copy each one twice more.
+   */
   @Override
-  public void onWebSocketText(String text) {
-    if (closing.get()) {
-      return;
-    }
-    switch (rateLimiter.onFrame(System.nanoTime())) {
-      case FORWARD -> forward(Event.FRAME, text, null);
-      case DROP -> send(RATE_LIMITED_FRAME);
-      case CLOSE -> end(CloseCode.RATE_LIMITED, "rate limited", "frame rate budget exceeded");
+  public void onWebSocketFrame(Frame frame, Callback callback) {
+    try {
+      if (closing.get()) {
+        return;
+      }
+      // By opcode (RFC 6455, 5.2): Frame.getType() copies an array of every type for each frame.
+      switch (frame.getOpCode()) {
+        case OPCODE_CONTINUATION -> text(frame, false);
+        case OPCODE_TEXT -> text(frame, true);
+        case OPCODE_BINARY -> end(CloseCode.BINARY_NOT_ACCEPTED, "text frames only", "binary frame");
+        default -> { }
+      }
+    } finally {
+      callback.succeed();
     }
   }
 
-  @Override
-  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-    callback.succeed();
-    if (!closing.get()) {
-      end(CloseCode.BINARY_NOT_ACCEPTED, "text frames only", "binary frame");
+  private void text(Frame frame, boolean first) {
+    String message;
+    try {
+      message = incoming.accept(frame.hasPayload() ? frame.getPayload() : null, first, frame.isFin());
+    } catch (IncomingText.Refused refused) {
+      end(refused.code(), refused.getMessage(), refused.getMessage());
+      return;
+    }
+    if (message == null) {
+      return;
+    }
+    switch (rateLimiter.onFrame(System.nanoTime())) {
+      case FORWARD -> forward(Event.FRAME, message, null);
+      case DROP -> send(RATE_LIMITED_FRAME);
+      case CLOSE -> end(CloseCode.RATE_LIMITED, "rate limited", "frame rate budget exceeded");
     }
   }
 

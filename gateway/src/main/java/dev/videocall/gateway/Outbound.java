@@ -37,6 +37,18 @@ final class Outbound {
   private long inFlightBytes;
   private boolean sending;
   private boolean closed;
+  /** One frame is written at a time, so one callback serves them all (none made per frame). */
+  private final Callback whenWritten = new Callback() {
+    @Override
+    public void succeed() {
+      written();
+    }
+
+    @Override
+    public void fail(Throwable failure) {
+      session.disconnect();
+    }
+  };
 
   Outbound(Session session, int maxFrames, long maxBytes) {
     this.session = session;
@@ -105,14 +117,14 @@ final class Outbound {
       inFlightBytes = next instanceof Text t ? t.bytes() : 0;
     }
     switch (next) {
-      case Text t -> session.sendText(t.text(), Callback.from(() -> written(t), failure -> session.disconnect()));
+      case Text t -> session.sendText(t.text(), whenWritten);
       case Close c -> session.close(c.code(), c.reason(), Callback.NOOP);
     }
   }
 
-  private void written(Text t) {
+  private void written() {
     synchronized (this) {
-      queuedBytes -= t.bytes();
+      queuedBytes -= inFlightBytes;
       inFlightBytes = 0;
     }
     pump();

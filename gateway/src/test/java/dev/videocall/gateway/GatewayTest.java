@@ -180,6 +180,52 @@ class GatewayTest {
   }
 
   @Test
+  void oneFrameOverTheLimitIsRefusedWith1009BeforeItIsRead() throws Exception {
+    start(Map.of());
+    try (RawWebSocket big = RawWebSocket.open(gateway.port(), "userID=onebig", origin)) {
+      String id = connectionIdOf("onebig");
+      big.send(RawWebSocket.TEXT, new byte[64 * 1024 + 1]);
+      assertEquals(1009, big.readUntil(RawWebSocket.CLOSE, Duration.ofSeconds(5)).closeCode());
+      assertTrue(of(id).stream().noneMatch(e -> e.event() == Event.FRAME), "nothing forwarded");
+    }
+  }
+
+  @Test
+  void aMessageSentInFragmentsIsForwardedWholeEvenWhenACharacterSpansTwo() throws Exception {
+    start(Map.of());
+    try (RawWebSocket c = RawWebSocket.open(gateway.port(), "userID=frag", origin)) {
+      String id = connectionIdOf("frag");
+      String text = "{\"chat\":\"gr\u00fc\u00df dich \u2603 \ud83d\ude00\"}";
+      byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      int cut = text.indexOf('\u2603') + 3; // one byte into the snowman's three (ü and ß take two bytes each)
+      c.send(RawWebSocket.TEXT, java.util.Arrays.copyOfRange(bytes, 0, cut), false);
+      c.send(RawWebSocket.CONTINUATION, java.util.Arrays.copyOfRange(bytes, cut, cut + 1), false);
+      c.send(RawWebSocket.CONTINUATION, java.util.Arrays.copyOfRange(bytes, cut + 1, bytes.length), true);
+      c.sendText("{\"next\":1}");
+      await(() -> of(id).stream().filter(e -> e.event() == Event.FRAME).count() == 2, "two messages");
+      List<String> frames = of(id).stream().filter(e -> e.event() == Event.FRAME).map(e -> e.frames().get(0)).toList();
+      assertEquals(List.of(text, "{\"next\":1}"), frames, "whole, decoded, in order");
+    }
+  }
+
+  @Test
+  void textThatIsNotUtf8IsRefusedWith1007AndTheNeighbourGoesOn() throws Exception {
+    start(Map.of());
+    WsClient other = connect("userID=other");
+    String otherId = connectionIdOf("other");
+    try (RawWebSocket bad = RawWebSocket.open(gateway.port(), "userID=bad", origin)) {
+      String badId = connectionIdOf("bad");
+      bad.sendText("{\"fine\":\"\ufffd is a character like any other\"}");
+      await(() -> of(badId).stream().anyMatch(e -> e.event() == Event.FRAME), "a genuine U+FFFD passes");
+      bad.send(RawWebSocket.TEXT, new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}); // a lead byte without its continuation
+      assertEquals(1007, bad.readUntil(RawWebSocket.CLOSE, Duration.ofSeconds(5)).closeCode());
+      assertEquals(1, of(badId).stream().filter(e -> e.event() == Event.FRAME).count(), "the bad text was not forwarded");
+    }
+    other.send("{\"still\":true}");
+    await(() -> of(otherId).stream().anyMatch(e -> e.event() == Event.FRAME), "neighbour's frame");
+  }
+
+  @Test
   void binaryFramesAreRefusedWith1003() throws Exception {
     start(Map.of());
     WsClient c = connect("userID=bin");

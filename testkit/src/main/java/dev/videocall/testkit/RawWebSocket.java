@@ -21,6 +21,7 @@ import java.util.Base64;
  * connection itself.
  */
 public final class RawWebSocket implements AutoCloseable {
+  public static final int CONTINUATION = 0x0;
   public static final int TEXT = 0x1;
   public static final int BINARY = 0x2;
   public static final int CLOSE = 0x8;
@@ -105,9 +106,14 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   /** One final, masked frame. */
-  public synchronized void send(int opcode, byte[] payload) throws IOException {
+  public void send(int opcode, byte[] payload) throws IOException {
+    send(opcode, payload, true);
+  }
+
+  /** One masked frame; {@code fin} false leaves its message open for CONTINUATION frames. */
+  public synchronized void send(int opcode, byte[] payload, boolean fin) throws IOException {
     ByteBuffer frame = ByteBuffer.allocate(14 + payload.length);
-    frame.put((byte) (0x80 | opcode));
+    frame.put((byte) ((fin ? 0x80 : 0) | opcode));
     if (payload.length < 126) {
       frame.put((byte) (0x80 | payload.length));
     } else if (payload.length < 65536) {

@@ -11,6 +11,8 @@ public enum CloseCode {
   GOING_AWAY(1001, false),
   /** A binary frame: the protocol is text only, so the client is broken. */
   BINARY_NOT_ACCEPTED(1003, true),
+  /** A text message that is not UTF-8: the client is broken. */
+  INVALID_TEXT(1007, true),
   /** A frame over the gateway's size limit. */
   MESSAGE_TOO_BIG(1009, true),
   SERVER_ERROR(1011, false),

@@ -21,12 +21,28 @@ public final class InMemoryPresenceStore implements PresenceStore {
   /** One call's state; all access holds its monitor. */
   private static final class Session {
     final Set<String> members;
-    final Map<String, Participant> participants = new HashMap<>(4);
+    /**
+     * Replaced, never changed: every relayed frame reads it, and a call's two people change it only
+     * when they join, park or leave, so a reader takes it as it is instead of a copy.
+     */
+    Map<String, Participant> participants = Map.of();
     long messagesSent;
     long epoch;
 
     Session(Set<String> members) {
       this.members = members;
+    }
+
+    void put(Participant p) {
+      Map<String, Participant> next = new HashMap<>(participants);
+      next.put(p.userId(), p);
+      participants = Map.copyOf(next);
+    }
+
+    void remove(String userId) {
+      Map<String, Participant> next = new HashMap<>(participants);
+      next.remove(userId);
+      participants = Map.copyOf(next);
     }
   }
 
@@ -57,9 +73,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
     if (previous != null && previous.connection().equals(join.connection())) {
       return new Joined(Optional.ofNullable(session.participants.get(join.peerId())), Optional.empty(), session.epoch);
     }
-    session.participants.put(
-        join.userId(),
-        new Participant(join.userId(), join.connection(), join.userAgent()));
+    session.put(new Participant(join.userId(), join.connection(), join.userAgent()));
     session.epoch = epochs.incrementAndGet();
     return new Joined(
         Optional.ofNullable(session.participants.get(join.peerId())),
@@ -71,7 +85,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
   @Override
   public LeaveResult leave(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
     return withCurrent(sessionId, userId, connectionId, new NotCurrent(), (session, current) -> {
-      session.participants.remove(userId);
+      session.remove(userId);
       session.messagesSent += messagesSent;
       session.epoch = epochs.incrementAndGet();
       Optional<Participant> peer =
@@ -88,7 +102,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
   public ParkResult park(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
     return withCurrent(sessionId, userId, connectionId, new NotCurrent(), (session, current) -> {
       if (current.connected()) {
-        session.participants.put(userId, new Participant(userId, current.connection(), current.userAgent(), now));
+        session.put(new Participant(userId, current.connection(), current.userAgent(), now));
         session.messagesSent += messagesSent;
       }
       return new Parked();
@@ -121,7 +135,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
       return Map.of();
     }
     synchronized (session) {
-      return Map.copyOf(session.participants);
+      return session.participants;
     }
   }
 
