@@ -105,7 +105,17 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     return pool;
   }
 
+  /** Starts serving on the configured port, on every interface. */
   public void start() throws Exception {
+    start(null);
+  }
+
+  /** Starts serving on the configured port of the loopback interface only: for a copy nobody else may reach. */
+  public void startOnLoopback() throws Exception {
+    start("127.0.0.1");
+  }
+
+  private void start(String host) throws Exception {
     // Answers do not name the server or its version; every error answer is ours (PlainErrors).
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
@@ -113,6 +123,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     connector = new ServerConnector(server, new HttpConnectionFactory(http));
     server.setErrorHandler(new PlainErrors(headers));
     connector.setPort(config.port());
+    connector.setHost(host);
     server.addConnector(connector);
     ContextHandler context = new ContextHandler("/");
     WebSocketUpgradeHandler websockets =

@@ -16,13 +16,24 @@ import java.util.Map;
  *   <li>{@code CALL_USERS}: the two names of the starter call printed at start-up (default alice,bob)
  *   <li>{@code OWNER_KEY}: the key that lets the owner create calls from another device (requests
  *       from this machine's loopback need none); generated for the run and printed once when unset
+ *   <li>{@code WARM_UP_MESSAGES}: how many messages {@link RelayWarmUp} relays through a throwaway
+ *       copy of the stack before the port opens (default {@value #DEFAULT_WARM_UP_MESSAGES}; 0: none)
  * </ul>
  *
  * The gateway checks links at the door with the core's own signing keys (generated for the run when
  * none are configured).
  */
 public record LocalConfig(
-    GatewayConfig gateway, CoreConfig core, String publicBaseUrl, List<String> callUsers, String ownerKey, boolean ownerKeyGenerated) {
+    GatewayConfig gateway,
+    CoreConfig core,
+    String publicBaseUrl,
+    List<String> callUsers,
+    String ownerKey,
+    boolean ownerKeyGenerated,
+    int warmUpMessages) {
+
+  /** How many messages {@link RelayWarmUp} relays before the port opens, unless WARM_UP_MESSAGES says otherwise. */
+  public static final int DEFAULT_WARM_UP_MESSAGES = 20_000;
 
   public static LocalConfig fromEnv(Map<String, String> env) {
     CoreConfig core = CoreConfig.fromEnv(env, true);
@@ -42,13 +53,14 @@ public record LocalConfig(
         EnvValues.optional(env, "PUBLIC_BASE_URL"),
         users,
         ownerKey,
-        generated);
+        generated,
+        EnvValues.intValue(env, "WARM_UP_MESSAGES", DEFAULT_WARM_UP_MESSAGES));
   }
 
   /** Never prints the owner key: this record may end up in a log line or an exception. */
   @Override
   public String toString() {
     return "LocalConfig[gateway=" + gateway + ", publicBaseUrl=" + publicBaseUrl + ", callUsers=" + callUsers
-        + ", ownerKeyGenerated=" + ownerKeyGenerated + "]";
+        + ", ownerKeyGenerated=" + ownerKeyGenerated + ", warmUpMessages=" + warmUpMessages + "]";
   }
 }

@@ -17,6 +17,7 @@ public final class LocalMain {
 
   public static void main(String[] args) throws Exception {
     LocalConfig config = LocalConfig.fromEnv(System.getenv());
+    warmUp(config.warmUpMessages());
     LocalStack stack = LocalStack.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "shutdown"));
 
@@ -45,5 +46,22 @@ public final class LocalMain {
     out.println();
     log.atInfo().addKeyValue("port", stack.port()).addKeyValue("gatewayId", stack.gateway().gatewayId()).log("local stack started");
     Thread.currentThread().join();
+  }
+
+  /** Compiles the relay path before the port opens (RelayWarmUp); a failure costs only the warm-up. */
+  private static void warmUp(int messages) {
+    if (messages <= 0) {
+      return;
+    }
+    try {
+      RelayWarmUp.Result r = RelayWarmUp.run(messages);
+      log.atInfo()
+          .addKeyValue("messages", r.messages())
+          .addKeyValue("millis", r.took().toMillis())
+          .addKeyValue("complete", r.complete())
+          .log("relay warmed up");
+    } catch (Exception e) {
+      log.atWarn().setCause(e).log("relay warm-up failed; starting without it");
+    }
   }
 }

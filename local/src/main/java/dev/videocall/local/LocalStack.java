@@ -31,6 +31,15 @@ public final class LocalStack implements AutoCloseable {
 
   /** Builds and starts the stack. */
   public static LocalStack start(LocalConfig config) throws Exception {
+    return start(config, false);
+  }
+
+  /** Builds and starts the stack on the loopback interface only (the warm-up's throwaway copy). */
+  static LocalStack startOnLoopback(LocalConfig config) throws Exception {
+    return start(config, true);
+  }
+
+  private static LocalStack start(LocalConfig config, boolean loopbackOnly) throws Exception {
     Clock clock = Clock.systemUTC();
     InviteTokens tokens = new InviteTokens(config.core().signingKeys());
     CallCreator callCreator = new CallCreator(tokens, config.core().inviteTtl(), clock);
@@ -47,7 +56,11 @@ public final class LocalStack implements AutoCloseable {
                 config.publicBaseUrl(),
                 config.gateway().trustForwardedFor())));
     gatewayRef.set(gateway);
-    gateway.start();
+    if (loopbackOnly) {
+      gateway.startOnLoopback();
+    } else {
+      gateway.start();
+    }
     return new LocalStack(gateway, callCreator, config);
   }
 

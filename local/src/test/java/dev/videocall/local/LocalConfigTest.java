@@ -30,6 +30,12 @@ class LocalConfigTest {
   }
 
   @Test
+  void theRelayWarmsUpByDefaultAndZeroTurnsItOff() {
+    assertEquals(LocalConfig.DEFAULT_WARM_UP_MESSAGES, LocalConfig.fromEnv(Map.of()).warmUpMessages());
+    assertEquals(0, LocalConfig.fromEnv(Map.of("WARM_UP_MESSAGES", "0")).warmUpMessages());
+  }
+
+  @Test
   void theOwnerKeyNeverAppearsInTheRecordsText() {
     LocalConfig c = LocalConfig.fromEnv(Map.of());
     assertFalse(c.toString().contains(c.ownerKey()), c.toString());

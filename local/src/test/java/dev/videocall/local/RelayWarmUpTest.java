@@ -1,0 +1,34 @@
+package dev.videocall.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import dev.videocall.testkit.LogCapture;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class RelayWarmUpTest {
+
+  @Test
+  void relaysWholeRoundsThroughAThrowawayCopyQuietlyAndLeavesNothingBehind() throws Exception {
+    Logger ours = (Logger) LoggerFactory.getLogger("dev.videocall");
+    assertNull(ours.getLevel(), "inherits the root's level before");
+    try (LogCapture logs = LogCapture.start()) {
+      RelayWarmUp.Result r = RelayWarmUp.run(2_000);
+      assertTrue(r.complete(), "finished before its time limit");
+      assertTrue(r.messages() >= 2_000, "relayed at least what was asked: " + r.messages());
+      // Each of the 8 calls ends the round it is in once the total is reached, and starts no other.
+      assertTrue(r.messages() < 2_000 + 8 * 22, "no call starts a round after that: " + r.messages());
+      assertEquals(0, r.messages() % 22, "whole rounds of 22 messages, none cut off: " + r.messages());
+      assertTrue(logs.lines().stream().noneMatch(l -> l.contains("joined call") || l.contains("gateway started") || l.contains("refused")),
+          "the copy's calls are not logged, and it refused nothing: " + logs.lines());
+    }
+    assertNull(ours.getLevel(), "the level is given back");
+    // The copy is gone: a real stack starts and relays as usual (LocalStackTest covers the relay itself).
+    try (LocalStack stack = LocalStack.start(LocalConfig.fromEnv(java.util.Map.of("PORT", "0")))) {
+      assertTrue(stack.port() > 0);
+    }
+  }
+}
