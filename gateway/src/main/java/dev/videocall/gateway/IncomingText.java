@@ -21,7 +21,7 @@ final class IncomingText {
 
   /** The connection must be closed with {@link #code}. No stack trace: it is the client's fault, not ours. */
   static final class Refused extends Exception {
-    private final transient CloseCode code;
+    private final CloseCode code;
 
     Refused(CloseCode code, String reason) {
       super(reason, null, false, false);
@@ -56,11 +56,10 @@ final class IncomingText {
   String accept(ByteBuffer payload, boolean first, boolean fin) throws Refused {
     int length = payload == null ? 0 : payload.remaining();
     if (first) {
-      partial = null;
-      partialLength = 0;
+      forgetPartial();
     }
     if (partialLength + length > maxBytes) {
-      partial = null;
+      forgetPartial();
       throw new Refused(CloseCode.MESSAGE_TOO_BIG, "message too big");
     }
     if (first && fin) {
@@ -76,9 +75,13 @@ final class IncomingText {
     }
     byte[] whole = partial;
     int wholeLength = partialLength;
+    forgetPartial();
+    return decode(whole, wholeLength);
+  }
+
+  private void forgetPartial() {
     partial = null;
     partialLength = 0;
-    return decode(whole, wholeLength);
   }
 
   private void append(ByteBuffer payload, int length) {

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,11 +172,11 @@ final class RelayWarmUp {
   /** One socket of the copy, joined as the page joins; sends one at a time, in order. */
   private static final class Side implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
-    private java.util.function.Consumer<String> onMessage;
+    private Consumer<String> onMessage;
     private WebSocket socket;
     private CompletableFuture<WebSocket> lastSend;
 
-    void connect(HttpClient http, int port, String link, java.util.function.Consumer<String> onMessage) throws Exception {
+    void connect(HttpClient http, int port, String link, Consumer<String> onMessage) throws Exception {
       this.onMessage = onMessage;
       URI uri = URI.create(link);
       String token = URLDecoder.decode(uri.getRawFragment().substring("token=".length()), StandardCharsets.UTF_8);

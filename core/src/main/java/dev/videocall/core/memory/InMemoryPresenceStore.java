@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * Presence in one JVM: a map of sessions, each guarded by its own monitor so joins and leaves of one
@@ -34,14 +35,16 @@ public final class InMemoryPresenceStore implements PresenceStore {
     }
 
     void put(Participant p) {
-      Map<String, Participant> next = new HashMap<>(participants);
-      next.put(p.userId(), p);
-      participants = Map.copyOf(next);
+      replaceParticipants(next -> next.put(p.userId(), p));
     }
 
     void remove(String userId) {
+      replaceParticipants(next -> next.remove(userId));
+    }
+
+    private void replaceParticipants(Consumer<Map<String, Participant>> change) {
       Map<String, Participant> next = new HashMap<>(participants);
-      next.remove(userId);
+      change.accept(next);
       participants = Map.copyOf(next);
     }
   }
