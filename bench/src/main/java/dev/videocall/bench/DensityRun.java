@@ -39,6 +39,8 @@ final class DensityRun {
    * Our JVM: {@code jcmd GC.class_histogram} runs a full collection and totals the live objects;
    * {@code System.trim_native_heap} then hands freed malloc memory back (glibc malloc_trim).
    */
+  private static final String FILLER = "[Ljdk.internal.vm.FillerElement;";
+
   static Probe jvm(String jcmd, long pid, java.nio.file.Path histograms) {
     int[] n = {0};
     return () -> {
@@ -50,6 +52,15 @@ final class DensityRun {
         if (line.startsWith("Total")) {
           String[] f = line.trim().split("\\s+");
           heap = Long.parseLong(f[f.length - 1]);
+        }
+      }
+      // The JDK lists the heap's filler arrays (dead space kept walkable, often about 18 MB of it)
+      // among the classes and in the total; they are not live objects, and whether they are there
+      // changes from one histogram to the next, so they are taken out.
+      for (String line : histogram) {
+        if (line.contains(FILLER)) {
+          String[] f = line.trim().split("\\s+");
+          heap -= Long.parseLong(f[2]);
         }
       }
       ServerProcess.command(List.of(jcmd, Long.toString(pid), "System.trim_native_heap"));
