@@ -31,9 +31,11 @@ import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
-import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
-import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,16 +128,16 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     connector.setHost(host);
     server.addConnector(connector);
     ContextHandler context = new ContextHandler("/");
+    // Jetty's core WebSocket layer, not its WebSocket API: see FrameEndpoint.
     WebSocketUpgradeHandler websockets =
-        WebSocketUpgradeHandler.from(server, context, container -> {
-          // Frames reach GatewayConnection whole (Jetty gathers one that spans reads in a pooled
-          // buffer), and one over the limit is refused with 1009 before it is read; IncomingText
-          // makes the messages and holds a fragmented one to the same limit.
-          container.setAutoFragment(false);
-          container.setMaxFrameSize(config.maxFrameBytes());
-          container.setIdleTimeout(config.idleTimeout());
-          container.addMapping(WEBSOCKET_PATH, this::upgrade);
-        });
+        new WebSocketUpgradeHandler(WebSocketServerComponents.ensureWebSocketComponents(server, context),
+            handler -> handler.addMapping(WEBSOCKET_PATH, this::upgrade));
+    // Frames reach GatewayConnection whole (Jetty gathers one that spans reads in a pooled buffer),
+    // and one over the limit is refused with 1009 before it is read; IncomingText makes the
+    // messages and holds a fragmented one to the same limit.
+    websockets.getConfiguration().setAutoFragment(false);
+    websockets.getConfiguration().setMaxFrameSize(config.maxFrameBytes());
+    websockets.getConfiguration().setIdleTimeout(config.idleTimeout());
     websockets.setHandler(new Routes());
     context.setHandler(websockets);
     server.setHandler(context);
@@ -226,7 +228,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
    * and each socket that agrees to it holds zlib's native state for its life (docs/performance.md
    * measures both); a browser that offered it simply sends uncompressed frames.
    */
-  private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+  private FrameHandler upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
     response.setExtensions(List.of());
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     String host = request.getHeaders().get(HttpHeader.HOST);
@@ -286,7 +288,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     return new RefusedConnection(refused, timers);
   }
 
-  private Object refuse(
+  private FrameHandler refuse(
       ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback, int status, String why, String address) {
     log.atWarn()
         .addKeyValue("gatewayId", config.gatewayId())

@@ -7,19 +7,19 @@ import dev.videocall.contract.EnvelopeSink;
 import dev.videocall.contract.protocol.CloseCode;
 import dev.videocall.contract.protocol.ErrorCode;
 import dev.videocall.contract.protocol.ServerFrames;
-import java.nio.ByteBuffer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Frame;
-import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One browser's WebSocket (public only because Jetty invokes its callbacks reflectively): forwards open, each text frame and close to the ingress port, numbered in
- * order; sends what egress delivers. It never looks inside a frame.
+ * One browser's WebSocket: forwards open, each text message and close to the ingress port, numbered
+ * in order; sends what egress delivers. It never looks inside a message.
  *
  * <p>Once the server decides to end the connection (rate limit 4008, binary 1003, not UTF-8 1007,
  * too big 1009, slow reader 1013,
@@ -27,22 +27,19 @@ import org.slf4j.LoggerFactory;
  * sends is forwarded or logged, the decision is logged once, and if the client has not completed the
  * close handshake within {@link GatewayConfig#CLOSE_GRACE} the TCP connection is dropped.
  */
-public final class GatewayConnection implements Session.Listener.AutoDemanding {
+final class GatewayConnection extends FrameEndpoint {
   private static final Logger log = LoggerFactory.getLogger(GatewayConnection.class);
 
   /** Sent when a frame is dropped for exceeding the rate budget: a transport notice, not signaling. */
   static final String RATE_LIMITED_FRAME = ServerFrames.error(ErrorCode.RATE_LIMITED, "too many messages; slow down");
-
-  private static final byte OPCODE_CONTINUATION = 0x0;
-  private static final byte OPCODE_TEXT = 0x1;
-  private static final byte OPCODE_BINARY = 0x2;
 
   private final String connectionId;
   private final String gatewayId;
   private final String userId;
   private final String peerId;
   private final String token;
-  private final String userAgent;
+  /** Sent with the open, then let go: a browser's is a hundred bytes or more, kept for nothing. */
+  private String userAgent;
   private final EnvelopeSink ingress;
   private final ConnectionRegistry registry;
   private final FrameRateLimiter rateLimiter;
@@ -55,7 +52,6 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
   /** Set once, when the server decides to close; from then on the client is not heard. */
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
-  private volatile Session session;
   private volatile Outbound outbound;
 
   GatewayConnection(
@@ -97,8 +93,7 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
   }
 
   @Override
-  public void onWebSocketOpen(Session session) {
-    this.session = session;
+  void opened(CoreSession session) {
     this.outbound = new Outbound(session, maxQueuedFrames, maxQueuedBytes);
     // Registered before the open is forwarded: an in-process core answers at once.
     registry.add(this);
@@ -106,31 +101,26 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
   }
 
   /**
-   * Every frame, as Jetty parses it (control frames are Jetty's to answer). Text messages are made
-   * here ({@link IncomingText}) rather than by Jetty, which would copy each one twice more.
+   * Every data frame, as Jetty parses it (control frames are {@link FrameEndpoint}'s). Text messages
+   * are made here ({@link IncomingText}) from Jetty's buffer, in one copy.
    */
   @Override
-  public void onWebSocketFrame(Frame frame, Callback callback) {
-    try {
-      if (closing.get()) {
-        return;
-      }
-      // By opcode (RFC 6455, 5.2): Frame.getType() copies an array of every type for each frame.
-      switch (frame.getOpCode()) {
-        case OPCODE_CONTINUATION -> text(frame, false);
-        case OPCODE_TEXT -> text(frame, true);
-        case OPCODE_BINARY -> end(CloseCode.BINARY_NOT_ACCEPTED, "text frames only", "binary frame");
-        default -> { }
-      }
-    } finally {
-      callback.succeed();
+  void data(Frame frame) {
+    if (closing.get()) {
+      return;
+    }
+    switch (frame.getOpCode()) {
+      case OpCode.CONTINUATION -> text(frame, false);
+      case OpCode.TEXT -> text(frame, true);
+      case OpCode.BINARY -> end(CloseCode.BINARY_NOT_ACCEPTED, "text frames only", "binary frame");
+      default -> { }
     }
   }
 
   private void text(Frame frame, boolean first) {
     String message;
     try {
-      message = incoming.accept(frame.hasPayload() ? frame.getPayload() : null, first, frame.isFin());
+      message = incoming.accept(frame.getPayload(), first, frame.isFin());
     } catch (IncomingText.Refused refused) {
       end(refused.code(), refused.getMessage(), refused.getMessage());
       return;
@@ -146,16 +136,16 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
   }
 
   @Override
-  public void onWebSocketClose(int statusCode, String reason) {
+  void closed(int code, String reason) {
     closed = true;
     if (registry.remove(this)) {
-      forward(Event.CLOSE, null, statusCode);
+      forward(Event.CLOSE, null, code);
     }
-    log.atDebug().addKeyValue("connectionId", connectionId).addKeyValue("code", statusCode).log("closed");
+    log.atDebug().addKeyValue("connectionId", connectionId).addKeyValue("code", code).log("closed");
   }
 
   @Override
-  public void onWebSocketError(Throwable cause) {
+  void failed(Throwable cause) {
     log.atInfo()
         .addKeyValue("connectionId", connectionId)
         .addKeyValue("gatewayId", gatewayId)
@@ -180,9 +170,9 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
 
   /** Keeps proxies from cutting an idle socket; browsers answer pings by themselves. */
   void ping() {
-    Session s = session;
-    if (s != null && s.isOpen() && !closing.get()) {
-      s.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+    CoreSession s = session();
+    if (s != null && s.isOutputOpen() && !closing.get()) {
+      s.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
     }
   }
 
@@ -221,7 +211,7 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
           .log("closing: {}", why);
     }
     Outbound out = outbound;
-    Session s = session;
+    CoreSession s = session();
     if (out != null && s != null) {
       out.close(code, reason);
       CloseGrace.start(timers, s, () -> closed);
@@ -231,7 +221,11 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
   private void forward(Event event, String payload, Integer closeCode) {
     long n = seq.getAndIncrement();
     Envelope envelope = switch (event) {
-      case OPEN -> Envelope.open(connectionId, gatewayId, userId, peerId, token, userAgent);
+      case OPEN -> {
+        Envelope open = Envelope.open(connectionId, gatewayId, userId, peerId, token, userAgent);
+        userAgent = null;
+        yield open;
+      }
       case FRAME -> Envelope.frame(connectionId, gatewayId, n, userId, peerId, token, payload);
       case CLOSE -> Envelope.close(connectionId, gatewayId, n, userId, peerId, token, closeCode);
     };

@@ -51,7 +51,8 @@ final class IncomingText {
 
   /**
    * Takes one frame of a text message: {@code first} for its TEXT frame, false for a CONTINUATION.
-   * Returns the message when {@code fin} completes it, null while more is to come.
+   * Returns the message when {@code fin} completes it, null while more is to come. The payload is
+   * Jetty's buffer: it is read, never moved.
    */
   String accept(ByteBuffer payload, boolean first, boolean fin) throws Refused {
     int length = payload == null ? 0 : payload.remaining();
@@ -65,7 +66,7 @@ final class IncomingText {
     if (first && fin) {
       byte[] scratch = scratch(length);
       if (length > 0) {
-        payload.get(scratch, 0, length);
+        payload.get(payload.position(), scratch, 0, length);
       }
       return decode(scratch, length);
     }
@@ -91,7 +92,7 @@ final class IncomingText {
       partial = Arrays.copyOf(partial, Math.min(maxBytes, Math.max(partialLength + length, 2 * partial.length)));
     }
     if (length > 0) {
-      payload.get(partial, partialLength, length);
+      payload.get(payload.position(), partial, partialLength, length);
       partialLength += length;
     }
   }

@@ -1,9 +1,18 @@
 package dev.videocall.gateway;
 
 import dev.videocall.contract.protocol.CloseCode;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
  * One connection's outgoing frames, sent one at a time in order (Jetty wants a message's send to
@@ -12,9 +21,9 @@ import org.eclipse.jetty.websocket.api.Session;
  *
  * <p>A frame's bytes are counted as two per {@code char}: the most a queued {@link String} occupies
  * on the heap (Java keeps at most two bytes per char, one when the text is Latin-1), known without
- * scanning the text. The frame being written counts until Jetty has finished with it; the bytes
- * Jetty encodes it to (UTF-8, one frame at a time) and what the kernel's socket buffer holds are not
- * ours to count.
+ * scanning the text. The frame being written counts until Jetty has finished with it; its UTF-8
+ * bytes (one frame at a time, in a buffer borrowed from Jetty's pool and given back once written)
+ * and what the kernel's socket buffer holds are not counted.
  */
 final class Outbound {
 
@@ -28,29 +37,42 @@ final class Outbound {
 
   private record Close(int code, String reason) implements Item {}
 
-  private final Session session;
+  /** UTF-8 at most three bytes per char: a surrogate pair, two chars, makes four. */
+  private static final int MAX_BYTES_PER_CHAR = 3;
+
+  /** Encoders keep state while they work, so each thread has its own; a lone surrogate becomes '?'. */
+  private static final ThreadLocal<CharsetEncoder> ENCODERS = ThreadLocal.withInitial(() ->
+      StandardCharsets.UTF_8.newEncoder()
+          .onMalformedInput(CodingErrorAction.REPLACE)
+          .onUnmappableCharacter(CodingErrorAction.REPLACE));
+
+  private final CoreSession session;
   private final int maxFrames;
   private final long maxBytes;
-  private final ArrayDeque<Item> queue = new ArrayDeque<>();
+  /** Usually empty: sized small (it grows when needed) since every idle connection holds one. */
+  private final ArrayDeque<Item> queue = new ArrayDeque<>(3);
   /** Queued frames plus the one being written. */
   private long queuedBytes;
   private long inFlightBytes;
   private boolean sending;
   private boolean closed;
+  /** The bytes of the frame being written, until Jetty has written them. */
+  private RetainableByteBuffer inFlight;
   /** One frame is written at a time, so one callback serves them all (none made per frame). */
   private final Callback whenWritten = new Callback() {
     @Override
-    public void succeed() {
+    public void succeeded() {
       written();
     }
 
     @Override
-    public void fail(Throwable failure) {
-      session.disconnect();
+    public void failed(Throwable failure) {
+      release();
+      session.abort();
     }
   };
 
-  Outbound(Session session, int maxFrames, long maxBytes) {
+  Outbound(CoreSession session, int maxFrames, long maxBytes) {
     this.session = session;
     this.maxFrames = maxFrames;
     this.maxBytes = maxBytes;
@@ -117,16 +139,46 @@ final class Outbound {
       inFlightBytes = next instanceof Text t ? t.bytes() : 0;
     }
     switch (next) {
-      case Text t -> session.sendText(t.text(), whenWritten);
+      case Text t -> session.sendFrame(new Frame(OpCode.TEXT, true, encode(t.text())), whenWritten, false);
       case Close c -> session.close(c.code(), c.reason(), Callback.NOOP);
     }
   }
 
+  /**
+   * The frame's UTF-8 bytes, written straight into a pooled direct buffer: no byte array made per
+   * frame, and the socket writes from the buffer without the JDK copying it first.
+   */
+  private ByteBuffer encode(String text) {
+    RetainableByteBuffer buffer = session.getByteBufferPool().acquire(MAX_BYTES_PER_CHAR * text.length(), true);
+    ByteBuffer bytes = buffer.getByteBuffer();
+    int start = BufferUtil.flipToFill(bytes);
+    CharsetEncoder encoder = ENCODERS.get().reset();
+    encoder.encode(CharBuffer.wrap(text), bytes, true);
+    encoder.flush(bytes);
+    BufferUtil.flipToFlush(bytes, start);
+    synchronized (this) {
+      inFlight = buffer;
+    }
+    return bytes;
+  }
+
   private void written() {
+    release();
     synchronized (this) {
       queuedBytes -= inFlightBytes;
       inFlightBytes = 0;
     }
     pump();
+  }
+
+  private void release() {
+    RetainableByteBuffer buffer;
+    synchronized (this) {
+      buffer = inFlight;
+      inFlight = null;
+    }
+    if (buffer != null) {
+      buffer.release();
+    }
   }
 }

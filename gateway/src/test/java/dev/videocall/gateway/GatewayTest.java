@@ -226,6 +226,43 @@ class GatewayTest {
   }
 
   @Test
+  void relayedTextLeavesAsUtf8WhateverItsCharacters() throws Exception {
+    start(Map.of());
+    try (RawWebSocket c = RawWebSocket.open(gateway.port(), "userID=utf", origin)) {
+      String id = connectionIdOf("utf");
+      ConnectionRef to = new ConnectionRef("gw-test", id);
+      String ascii = "{\"type\":\"candidate\"}";
+      String wide = "{\"chat\":\"gr\u00fc\u00df dich \u2603 \ud83d\ude00 \u65e5\u672c\"}";
+      String big = "{\"sdp\":\"" + "\u00e9".repeat(30_000) + "\"}"; // 60,000 bytes once encoded
+      String loneSurrogate = "{\"bad\":\"\ud83d\"}";
+      gateway.deliver(List.of(
+          Delivery.frame(to, ascii, "x", 1, 0),
+          Delivery.frame(to, wide, "x", 1, 1),
+          Delivery.frame(to, big, "x", 1, 2),
+          Delivery.frame(to, loneSurrogate, "x", 1, 3)));
+      assertEquals(ascii, c.readUntil(RawWebSocket.TEXT, Duration.ofSeconds(5)).text());
+      assertEquals(wide, c.readUntil(RawWebSocket.TEXT, Duration.ofSeconds(5)).text());
+      assertEquals(big, c.readUntil(RawWebSocket.TEXT, Duration.ofSeconds(5)).text());
+      // A String that is not valid UTF-16 cannot be sent as is; as the JDK does, the half becomes '?'.
+      assertEquals("{\"bad\":\"?\"}", c.readUntil(RawWebSocket.TEXT, Duration.ofSeconds(5)).text());
+    }
+  }
+
+  @Test
+  void pingsAreAnsweredAndIdleSocketsArePinged() throws Exception {
+    start(Map.of("PING_INTERVAL_SECONDS", "1"));
+    try (RawWebSocket c = RawWebSocket.open(gateway.port(), "userID=pinger", origin)) {
+      String id = connectionIdOf("pinger");
+      c.send(RawWebSocket.PING, "are you there".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals("are you there", c.readUntil(RawWebSocket.PONG, Duration.ofSeconds(5)).text(), "a pong carries the ping's payload");
+      assertEquals(RawWebSocket.PING, c.readUntil(RawWebSocket.PING, Duration.ofSeconds(5)).opcode(), "the gateway's keep-alive");
+      c.sendText("{\"after\":\"pings\"}");
+      await(() -> of(id).stream().anyMatch(e -> e.event() == Event.FRAME), "a frame after the pings");
+      assertEquals(1, of(id).stream().filter(e -> e.event() == Event.FRAME).count(), "pings and pongs are not forwarded");
+    }
+  }
+
+  @Test
   void binaryFramesAreRefusedWith1003() throws Exception {
     start(Map.of());
     WsClient c = connect("userID=bin");

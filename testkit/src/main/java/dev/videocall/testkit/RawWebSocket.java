@@ -26,6 +26,7 @@ public final class RawWebSocket implements AutoCloseable {
   public static final int BINARY = 0x2;
   public static final int CLOSE = 0x8;
   public static final int PING = 0x9;
+  public static final int PONG = 0xA;
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
