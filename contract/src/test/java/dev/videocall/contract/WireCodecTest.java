@@ -2,6 +2,7 @@ package dev.videocall.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videocall.contract.Envelope.Event;
 import dev.videocall.contract.WireCodec.MalformedWireMessageException;
@@ -32,6 +33,17 @@ class WireCodecTest {
     for (String bad : new String[] {"[]", "[null]", "{}", "[{\"gatewayId\":\"g\"}]", "nope"}) {
       assertThrows(MalformedWireMessageException.class, () -> WireCodec.decodeDeliveries(bad), bad);
     }
+  }
+
+  @Test
+  void aFrameGivenAsAnyTextTravelsAsAJsonStringAndComesBackAsAString() {
+    ConnectionRef to = new ConnectionRef("gw-b", "c2");
+    CharSequence view = new StringBuilder("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\u00e9\"}");
+    String json = WireCodec.encode(java.util.List.of(Delivery.frame(to, view, "c1", 3, 0)));
+    assertTrue(json.contains("\"frame\":\"{\\\"type\\\":\\\"offer\\\""), json);
+    Delivery back = WireCodec.decodeDeliveries(json).get(0);
+    assertEquals(view.toString(), back.frame());
+    assertEquals(String.class, back.frame().getClass());
   }
 
   @Test

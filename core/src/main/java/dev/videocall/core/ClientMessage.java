@@ -3,6 +3,8 @@ package dev.videocall.core;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import dev.videocall.contract.protocol.MessageType;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * A validated message from a browser, reduced to its known fields. {@link #relayed(String)} is what
@@ -26,29 +28,31 @@ public record ClientMessage(MessageType type, CharSequence members) {
     return new ClientMessage(type, object.substring(1, object.length() - 1));
   }
 
-  /**
-   * Where each thread writes the frames it relays, so that a frame is copied once, into its String,
-   * instead of into a new builder first (docs/performance.md). It keeps the capacity of the largest
-   * frame the thread relayed: at most the gateway's frame limit plus a few bytes, twice that if the
-   * frame was not Latin-1.
-   */
-  private static final ThreadLocal<StringBuilder> BUILDER = ThreadLocal.withInitial(() -> new StringBuilder(1024));
+  /** Each type's opening, made once: before known fields (with their comma), and alone. */
+  private static final Map<MessageType, String> OPENING = openings(",");
+  private static final Map<MessageType, String> OPENING_ALONE = openings("");
+
+  private static Map<MessageType, String> openings(String after) {
+    Map<MessageType, String> openings = new EnumMap<>(MessageType.class);
+    for (MessageType t : MessageType.values()) {
+      openings.put(t, "{\"type\":\"" + t.wireName() + "\"" + after);
+    }
+    return openings;
+  }
 
   /** The frame the peer receives: type, known fields, and {@code from} set by the server. */
   public String relayed(String fromUserId) {
-    StringBuilder b = BUILDER.get();
-    b.setLength(0);
-    b.append("{\"type\":\"").append(type.wireName()).append('"');
-    if (!members.isEmpty()) {
-      b.append(',').append(members);
-    }
-    b.append(",\"from\":");
-    if (plain(fromUserId)) {
-      b.append('"').append(fromUserId).append('"');
-    } else {
-      b.append(new JsonPrimitive(fromUserId));
-    }
-    return b.append('}').toString();
+    return relayedFrame(fromUserId).toString();
+  }
+
+  /**
+   * The same frame as {@link #relayed}, as a view over its parts ({@link RelayedFrame}): what the
+   * relay sends, so that the known fields are copied once, into the socket's buffer.
+   */
+  CharSequence relayedFrame(String fromUserId) {
+    String head = (members.isEmpty() ? OPENING_ALONE : OPENING).get(type);
+    String from = plain(fromUserId) ? "\"" + fromUserId + "\"" : new JsonPrimitive(fromUserId).toString();
+    return new RelayedFrame(head, members, ",\"from\":" + from + "}");
   }
 
   /** No character Gson's writer would escape: written the same either way. */

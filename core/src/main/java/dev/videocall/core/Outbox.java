@@ -9,26 +9,48 @@ import java.util.List;
 /**
  * Collects the deliveries caused by one envelope, numbering them so a gateway can drop the copies a
  * retried or redelivered envelope produces again.
+ *
+ * <p>Nearly every envelope causes one delivery (a relayed frame) or none, so the first is kept on
+ * its own and a list is made only for a second: the relay makes one of these per message.
  */
 final class Outbox {
   private final Envelope origin;
-  private final List<Delivery> deliveries = new ArrayList<>(2);
+  private Delivery first;
+  private List<Delivery> all;
 
   Outbox(Envelope origin) {
     this.origin = origin;
   }
 
-  void send(ConnectionRef target, String frame) {
-    deliveries.add(Delivery.frame(target, frame, origin.connectionId(), origin.seq(), deliveries.size()));
+  void send(ConnectionRef target, CharSequence frame) {
+    add(Delivery.frame(target, frame, origin.connectionId(), origin.seq(), size()));
   }
 
   void sendAndClose(ConnectionRef target, String frame, int closeCode, String reason) {
-    deliveries.add(
-        Delivery.close(target, frame, closeCode, reason, origin.connectionId(), origin.seq(), deliveries.size()));
+    add(Delivery.close(target, frame, closeCode, reason, origin.connectionId(), origin.seq(), size()));
+  }
+
+  private int size() {
+    return all != null ? all.size() : first != null ? 1 : 0;
+  }
+
+  private void add(Delivery d) {
+    if (first == null) {
+      first = d;
+      return;
+    }
+    if (all == null) {
+      all = new ArrayList<>(4);
+      all.add(first);
+    }
+    all.add(d);
   }
 
   /** What to deliver, in order. */
   List<Delivery> deliveries() {
-    return List.copyOf(deliveries);
+    if (all != null) {
+      return List.copyOf(all);
+    }
+    return first == null ? List.of() : List.of(first);
   }
 }

@@ -137,7 +137,10 @@ public final class SignalingRouter {
     Map<String, Participant> participants = null;
     boolean hungUp = false;
     Instant now = clock.instant();
-    for (String text : e.frames()) {
+    List<String> frames = e.frames();
+    // By index: a packed envelope's list is a List.of, and this runs for every relayed message.
+    for (int i = 0; i < frames.size(); i++) {
+      String text = frames.get(i);
       FrameValidator.Result validation = FrameValidator.validate(text);
       if (validation instanceof Refused refused) {
         refuse(e, out, refused.code(), refused.message());
@@ -171,7 +174,7 @@ public final class SignalingRouter {
         refuse(e, out, ErrorCode.PEER_ABSENT, id.peerId() + " is not connected; message dropped");
         continue;
       }
-      out.send(peer.connection(), message.relayed(id.userId()));
+      out.send(peer.connection(), message.relayedFrame(id.userId()));
     }
   }
 

@@ -83,7 +83,7 @@ final class CallHarness {
 
   /** The JSON frames sent to one connection. */
   List<JsonObject> framesTo(String conn) {
-    return to(conn).stream().filter(d -> d.frame() != null).map(d -> JsonParser.parseString(d.frame()).getAsJsonObject()).toList();
+    return to(conn).stream().filter(d -> d.frame() != null).map(d -> JsonParser.parseString(d.frame().toString()).getAsJsonObject()).toList();
   }
 
   JsonObject lastFrameTo(String conn) {

@@ -33,7 +33,7 @@ class GhostSweeperTest {
     Delivery d = sweep.deliveries().get(0);
     assertEquals("b1", d.connectionId());
     assertEquals("gw-b", d.gatewayId());
-    JsonObject frame = JsonParser.parseString(d.frame()).getAsJsonObject();
+    JsonObject frame = JsonParser.parseString(d.frame().toString()).getAsJsonObject();
     assertEquals("peer-left", frame.get("type").getAsString());
     assertEquals("alice", frame.get("peerID").getAsString());
     assertEquals("timeout", frame.get("reason").getAsString());

@@ -100,6 +100,15 @@ class ParserFuzzTest {
       ClientMessage m = ((FrameValidator.Accepted) r).message();
       // Whatever is accepted is relayed as well-formed JSON naming the bound sender.
       assertEquals("alice", JsonParser.parseString(m.relayed("alice")).getAsJsonObject().get("from").getAsString());
+      // What the relay sends is the view; read char by char, as the gateway encodes it, it is that frame.
+      for (String from : List.of("alice", "o\"brien\u2028")) {
+        CharSequence view = m.relayedFrame(from);
+        StringBuilder read = new StringBuilder();
+        for (int i = 0; i < view.length(); i++) {
+          read.append(view.charAt(i));
+        }
+        assertEquals(m.relayed(from), read.toString(), frame);
+      }
     }
   }
 

@@ -170,7 +170,9 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   /** Sends each delivery to its connection here; one for a connection that is gone is dropped. */
   @Override
   public void deliver(List<Delivery> deliveries) {
-    for (Delivery d : deliveries) {
+    // By index: the list is the core's List.of, and this runs for every relayed message.
+    for (int i = 0; i < deliveries.size(); i++) {
+      Delivery d = deliveries.get(i);
       GatewayConnection c = registry.get(d.connectionId());
       if (c == null) {
         log.atDebug().addKeyValue("connectionId", d.connectionId()).log("delivery for a connection not here; dropped");

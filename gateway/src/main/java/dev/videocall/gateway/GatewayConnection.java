@@ -181,7 +181,7 @@ final class GatewayConnection extends FrameEndpoint {
     end(code, reason, null);
   }
 
-  private void send(String frame) {
+  private void send(CharSequence frame) {
     Outbound out = outbound;
     if (out != null && !out.send(frame)) {
       // Outbound has queued its own 1013 close; this records the decision and starts the grace.

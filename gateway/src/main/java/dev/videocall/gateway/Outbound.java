@@ -19,7 +19,7 @@ import org.eclipse.jetty.websocket.core.OpCode;
  * complete before the next). Bounded in frames and in bytes: a client that stops reading is closed
  * with 1013 instead of buffered.
  *
- * <p>A frame's bytes are counted as two per {@code char}: the most a queued {@link String} occupies
+ * <p>A frame's bytes are counted as two per {@code char}: the most queued text occupies
  * on the heap (Java keeps at most two bytes per char, one when the text is Latin-1), known without
  * scanning the text. The frame being written counts until Jetty has finished with it; its UTF-8
  * bytes (one frame at a time, in a buffer borrowed from Jetty's pool and given back once written)
@@ -29,16 +29,13 @@ final class Outbound {
 
   private sealed interface Item {}
 
-  private record Text(String text) implements Item {
+  private record Text(CharSequence text) implements Item {
     long bytes() {
       return 2L * text.length();
     }
   }
 
   private record Close(int code, String reason) implements Item {}
-
-  /** UTF-8 at most three bytes per char: a surrogate pair, two chars, makes four. */
-  private static final int MAX_BYTES_PER_CHAR = 3;
 
   /** Encoders keep state while they work, so each thread has its own; a lone surrogate becomes '?'. */
   private static final ThreadLocal<CharsetEncoder> ENCODERS = ThreadLocal.withInitial(() ->
@@ -83,7 +80,7 @@ final class Outbound {
    * always fits an empty queue): the queue is then dropped and a close with 1013 takes its place. A
    * frame sent after any close is dropped silently (and true).
    */
-  boolean send(String text) {
+  boolean send(CharSequence text) {
     return enqueue(new Text(text));
   }
 
@@ -148,16 +145,49 @@ final class Outbound {
    * The frame's UTF-8 bytes, written straight into a pooled direct buffer: no byte array made per
    * frame, and the socket writes from the buffer without the JDK copying it first.
    */
-  private ByteBuffer encode(String text) {
-    RetainableByteBuffer buffer = session.getByteBufferPool().acquire(MAX_BYTES_PER_CHAR * text.length(), true);
+  private ByteBuffer encode(CharSequence text) {
+    RetainableByteBuffer buffer = session.getByteBufferPool().acquire(utf8Length(text), true);
     ByteBuffer bytes = buffer.getByteBuffer();
     int start = BufferUtil.flipToFill(bytes);
-    CharsetEncoder encoder = ENCODERS.get().reset();
-    encoder.encode(CharBuffer.wrap(text), bytes, true);
-    encoder.flush(bytes);
+    // Signaling is ASCII: those chars are their own bytes. The JDK's encoder takes the rest from the
+    // first char that is not.
+    int length = text.length();
+    int i = 0;
+    for (char c; i < length && (c = text.charAt(i)) < 0x80; i++) {
+      bytes.put((byte) c);
+    }
+    if (i < length) {
+      CharsetEncoder encoder = ENCODERS.get().reset();
+      encoder.encode(CharBuffer.wrap(text, i, length), bytes, true);
+      encoder.flush(bytes);
+    }
     BufferUtil.flipToFlush(bytes, start);
     synchronized (this) {
       inFlight = buffer;
+    }
+    return bytes;
+  }
+
+  /**
+   * The length of {@code text} in UTF-8, as the encoder above writes it (a lone surrogate as '?'):
+   * the buffer is borrowed at its exact size, so frames share the pool's small buffers.
+   */
+  static int utf8Length(CharSequence text) {
+    int length = text.length();
+    int bytes = length;
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        continue;
+      }
+      if (c < 0x800) {
+        bytes += 1;
+      } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 2; // four bytes for the two chars of the pair
+        i++;
+      } else if (!Character.isSurrogate(c)) {
+        bytes += 2;
+      }
     }
     return bytes;
   }

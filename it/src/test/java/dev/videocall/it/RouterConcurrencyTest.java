@@ -99,8 +99,8 @@ class RouterConcurrencyTest {
             for (ReceivedMessage m : admin.pull(sub, 1000).getReceivedMessagesList()) {
               acks.add(m.getAckId());
               for (Delivery d : WireCodec.decodeDeliveries(m.getMessage().getData().toStringUtf8())) {
-                if (d.frame() != null && d.frame().contains("\"from\"")) {
-                  relayed.computeIfAbsent(d.connectionId(), k -> new ArrayList<>()).add(d.frame());
+                if (d.frame() != null && d.frame().toString().contains("\"from\"")) {
+                  relayed.computeIfAbsent(d.connectionId(), k -> new ArrayList<>()).add(d.frame().toString());
                   seen++;
                 }
               }

@@ -138,7 +138,7 @@ class CallProfileTest {
       }
       Map<String, Long> atEnd = writes.snapshot();
 
-      assertEquals(22, deliveries.stream().filter(d -> d.frame() != null && d.frame().contains("\"from\"")).count(), "every relay delivered");
+      assertEquals(22, deliveries.stream().filter(d -> d.frame() != null && d.frame().toString().contains("\"from\"")).count(), "every relay delivered");
       assertEquals(afterJoins, afterRelays, "relaying writes nothing to Firestore");
       String sessionDoc = "sessions/" + session;
       assertEquals(4, atEnd.get(sessionDoc), "the call's document is written at each join and leave, nothing else: " + atEnd);
