@@ -1,7 +1,6 @@
 package dev.videocall.core;
 
 import dev.videocall.contract.protocol.MessageType;
-import java.nio.CharBuffer;
 
 /**
  * The frames browsers send, read in one pass over the text: {@code JSON.stringify} of an offer,
@@ -72,11 +71,11 @@ final class FastFrame {
       }
       return switch (type) {
         case OFFER, ANSWER -> seen == (TYPE | SDP) && sdpEnd - sdpStart > 2
-            ? new ClientMessage(type, CharBuffer.wrap(s, sdpStart - "\"sdp\":".length(), sdpEnd))
+            ? new ClientMessage(type, new Span(s, sdpStart - "\"sdp\":".length(), sdpEnd))
             : null;
         case CANDIDATE -> seen == (seen & (TYPE | ICE | CANDIDATE | MID | INDEX | UFRAG)) && (seen & (TYPE | ICE | CANDIDATE)) == (TYPE | ICE | CANDIDATE)
             && (midPresent() || indexPresent)
-            ? new ClientMessage(type, iceAsWritten() ? CharBuffer.wrap(s, iceStart - "\"ice\":".length(), iceEnd) : candidateMembers())
+            ? new ClientMessage(type, iceAsWritten() ? new Span(s, iceStart - "\"ice\":".length(), iceEnd) : candidateMembers())
             : null;
         case BYE -> seen == TYPE ? new ClientMessage(type, "") : null;
         default -> null;

@@ -10,13 +10,25 @@ package dev.videocall.core;
  */
 final class RelayedFrame implements CharSequence {
   private final String head;
-  private final CharSequence members;
+  /** The known fields: {@code source} from {@code start}, as long as {@code membersEnd} allows. */
+  private final String source;
+  private final int start;
   private final String tail;
   private final int membersEnd;
 
+  /**
+   * Every part is read through String (a {@link Span}'s own String, or the text itself), so the
+   * char-by-char loops that encode a frame see one receiver type whatever path validated it.
+   */
   RelayedFrame(String head, CharSequence members, String tail) {
     this.head = head;
-    this.members = members;
+    if (members instanceof Span span) {
+      this.source = span.source();
+      this.start = span.start();
+    } else {
+      this.source = members.toString();
+      this.start = 0;
+    }
     this.tail = tail;
     this.membersEnd = head.length() + members.length();
   }
@@ -32,7 +44,7 @@ final class RelayedFrame implements CharSequence {
       return head.charAt(index);
     }
     if (index < membersEnd) {
-      return members.charAt(index - head.length());
+      return source.charAt(start + index - head.length());
     }
     return tail.charAt(index - membersEnd);
   }
@@ -44,6 +56,10 @@ final class RelayedFrame implements CharSequence {
 
   @Override
   public String toString() {
-    return new StringBuilder(length()).append(head).append(members).append(tail).toString();
+    return new StringBuilder(length())
+        .append(head)
+        .append(source, start, start + membersEnd - head.length())
+        .append(tail)
+        .toString();
   }
 }
