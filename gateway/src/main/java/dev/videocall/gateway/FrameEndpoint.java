@@ -37,14 +37,17 @@ abstract class FrameEndpoint implements FrameHandler {
     return session;
   }
 
+  /** A failure here is a bug of ours: failing the callback has Jetty close the socket with 1011. */
   @Override
   public final void onOpen(CoreSession coreSession, Callback callback) {
     session = coreSession;
     try {
       opened(coreSession);
-    } finally {
-      callback.succeeded();
+    } catch (RuntimeException bug) {
+      callback.failed(bug);
+      return;
     }
+    callback.succeeded();
     coreSession.demand();
   }
 
@@ -62,9 +65,11 @@ abstract class FrameEndpoint implements FrameHandler {
       default -> {
         try {
           data(frame);
-        } finally {
-          next(callback);
+        } catch (RuntimeException bug) {
+          callback.failed(bug);
+          return;
         }
+        next(callback);
       }
     }
   }
