@@ -13,6 +13,11 @@ record Span(String source, int start, int end) implements CharSequence {
     }
   }
 
+  /** All of {@code text}. */
+  static Span of(String text) {
+    return new Span(text, 0, text.length());
+  }
+
   @Override
   public int length() {
     return end - start;

@@ -2,13 +2,8 @@ package dev.videocall.gateway;
 
 import dev.videocall.contract.protocol.CloseCode;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import org.eclipse.jetty.io.RetainableByteBuffer;
-import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
@@ -36,15 +31,6 @@ final class Outbound {
   }
 
   private record Close(int code, String reason) implements Item {}
-
-  /** Encoders keep state while they work, so each thread has its own; a lone surrogate becomes '?'. */
-  private static final ThreadLocal<CharsetEncoder> ENCODERS = ThreadLocal.withInitial(() ->
-      StandardCharsets.UTF_8.newEncoder()
-          .onMalformedInput(CodingErrorAction.REPLACE)
-          .onUnmappableCharacter(CodingErrorAction.REPLACE));
-
-  /** Each thread's chars of the frame it is encoding; as large as the largest frame it encoded. */
-  private static final ThreadLocal<char[]> SCRATCH = ThreadLocal.withInitial(() -> new char[4096]);
 
   private final CoreSession session;
   private final int maxFrames;
@@ -144,80 +130,13 @@ final class Outbound {
     }
   }
 
-  /**
-   * The frame's UTF-8 bytes, written straight into a pooled direct buffer: no byte array made per
-   * frame, and the socket writes from the buffer without the JDK copying it first.
-   */
+  /** Encodes the frame into a buffer from Jetty's pool, held until Jetty has written it. */
   private ByteBuffer encode(CharSequence text) {
-    int length = text.length();
-    char[] chars = chars(text, length);
-    RetainableByteBuffer buffer = session.getByteBufferPool().acquire(utf8Length(chars, length), true);
-    ByteBuffer bytes = buffer.getByteBuffer();
-    int start = BufferUtil.flipToFill(bytes);
-    // Signaling is ASCII: those chars are their own bytes. The JDK's encoder takes the rest from the
-    // first char that is not.
-    int i = 0;
-    for (char c; i < length && (c = chars[i]) < 0x80; i++) {
-      bytes.put((byte) c);
-    }
-    if (i < length) {
-      CharsetEncoder encoder = ENCODERS.get().reset();
-      encoder.encode(CharBuffer.wrap(chars, i, length - i), bytes, true);
-      encoder.flush(bytes);
-    }
-    BufferUtil.flipToFlush(bytes, start);
+    RetainableByteBuffer buffer = FrameBytes.of(text, session.getByteBufferPool());
     synchronized (this) {
       inFlight = buffer;
     }
-    return bytes;
-  }
-
-  /**
-   * The text's chars in this thread's scratch array, so the loops above run over an array: a String
-   * is copied in bulk, and the relayed frame's view (the only other text) is read once, char by char.
-   */
-  private static char[] chars(CharSequence text, int length) {
-    char[] chars = SCRATCH.get();
-    if (chars.length < length) {
-      chars = new char[Math.max(length, 2 * chars.length)];
-      SCRATCH.set(chars);
-    }
-    if (text instanceof String s) {
-      s.getChars(0, length, chars, 0);
-    } else {
-      for (int i = 0; i < length; i++) {
-        chars[i] = text.charAt(i);
-      }
-    }
-    return chars;
-  }
-
-  /** The length of {@code text} in UTF-8, as {@link #encode} writes it. */
-  static int utf8Length(CharSequence text) {
-    return utf8Length(chars(text, text.length()), text.length());
-  }
-
-  /**
-   * The UTF-8 length of the first {@code length} chars, as the encoder writes them (a lone surrogate
-   * as '?'): the buffer is borrowed at its exact size, so frames share the pool's small buffers.
-   */
-  private static int utf8Length(char[] chars, int length) {
-    int bytes = length;
-    for (int i = 0; i < length; i++) {
-      char c = chars[i];
-      if (c < 0x80) {
-        continue;
-      }
-      if (c < 0x800) {
-        bytes += 1;
-      } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(chars[i + 1])) {
-        bytes += 2; // four bytes for the two chars of the pair
-        i++;
-      } else if (!Character.isSurrogate(c)) {
-        bytes += 2;
-      }
-    }
-    return bytes;
+    return buffer.getByteBuffer();
   }
 
   private void written() {
