@@ -19,13 +19,16 @@
 //                           "result {json}" with one entry per window and one for the whole span
 //   quit
 import readline from 'node:readline';
-import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
 const TARGET = process.env.TARGET ?? 'videocall';
 const PORT = Number(process.env.PORT);
 const DEFLATE = (process.env.DEFLATE ?? '1') !== '0';
+// SAMPLES_OUT=path: each measured run also writes its samples there (one "arrival latency" line per
+// message: arrival as Unix time in ms, latency in µs), to line the tail up against the server's logs.
+const SAMPLES_OUT = process.env.SAMPLES_OUT;
 const IN_FLIGHT = 100;
 const CANDIDATES_EACH_WAY = 10;
 const MESSAGES_PER_ROUND = 2 + 2 * CANDIDATES_EACH_WAY;
@@ -168,6 +171,13 @@ class Samples {
     this.at[this.n] = at;
     this.us[this.n++] = us;
   }
+  /** Writes the samples that arrived in [from, to) ms as "unixMs latencyUs" lines; t0 is the run's start. */
+  write(path, from, to, t0) {
+    const lines = [];
+    const origin = performance.timeOrigin + t0;
+    for (let i = 0; i < this.n; i++) if (this.at[i] >= from && this.at[i] < to) lines.push(`${(origin + this.at[i]).toFixed(3)} ${Math.round(this.us[i])}`);
+    writeFileSync(path, lines.join('\n') + '\n');
+  }
   /** Percentiles (ms) and count of the samples that arrived in [from, to) ms. */
   summary(from, to, offersOnly) {
     const picked = [];
@@ -218,25 +228,59 @@ async function relay(periodMs, warmupS, measureS, measureFrom) {
     p.timer = setTimeout(() => startRound(p), periodMs === 0 ? 0 : Math.random() * periodMs);
   }
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  const stalls = SAMPLES_OUT ? recordStalls() : null;
+  let collections = 0;
+  const gcCount = new PerformanceObserver((list) => (collections += list.getEntries().length));
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   await sleep(measureFrom);
   loopDelay.enable();
+  gcCount.observe({ entryTypes: ['gc'] });
   const cpu = process.cpuUsage();
   const wallStart = performance.now();
   await sleep((warmupS + measureS) * 1000 - measureFrom);
   const cpuUsed = process.cpuUsage(cpu);
   const wall = performance.now() - wallStart;
   loopDelay.disable();
+  gcCount.disconnect();
+  if (stalls) stalls.stop(`${SAMPLES_OUT}.client`);
   running = false;
   pairs.forEach((p) => clearTimeout(p.timer));
   await sleep(1000); // let the rounds in flight finish before the sockets are reused or closed
   onFrame = () => {};
   return {
     samples,
+    t0,
     client: {
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loopDelayMaxMs: loopDelay.max / 1e6,
       cpuShare: (cpuUsed.user + cpuUsed.system) / 1000 / wall,
+      collections,
+    },
+  };
+}
+
+/**
+ * The load generator's own stalls, for SAMPLES_OUT: its collector's pauses and the gaps of more than
+ * 2 ms in a 1 ms timer (its event loop busy or descheduled). stop(path) writes "kind startUnixMs endUnixMs".
+ */
+function recordStalls() {
+  const lines = [];
+  const unix = (t) => (performance.timeOrigin + t).toFixed(3);
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) lines.push(`gc ${unix(e.startTime)} ${unix(e.startTime + e.duration)}`);
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  let last = performance.now();
+  const tick = setInterval(() => {
+    const now = performance.now();
+    if (now - last > 2) lines.push(`gap ${unix(last)} ${unix(now)}`);
+    last = now;
+  }, 1);
+  return {
+    stop(path) {
+      clearInterval(tick);
+      gc.disconnect();
+      writeFileSync(path, lines.join('\n') + '\n');
     },
   };
 }
@@ -254,8 +298,9 @@ async function command(line) {
     case 'relay': {
       const [periodMs, warmupS, measureS] = args.map(Number);
       const before = unexpected;
-      const { samples, client } = await relay(periodMs, warmupS, measureS, warmupS * 1000);
+      const { samples, t0, client } = await relay(periodMs, warmupS, measureS, warmupS * 1000);
       const s = samples.summary(warmupS * 1000, (warmupS + measureS) * 1000);
+      if (SAMPLES_OUT) samples.write(SAMPLES_OUT, warmupS * 1000, (warmupS + measureS) * 1000, t0);
       return `result ${JSON.stringify({ ...s, seconds: measureS, messagesPerSecond: s.count / measureS, unexpected: unexpected - before, deflate: deflateAgreed(), client })}`;
     }
     case 'startup': {

@@ -25,13 +25,13 @@ final class AllocRun {
     }
   }
 
-  static Result run(NodeLoad load, ServerProcess server, Path jdkBin, Path work, int pairs, long period, int warmup, int measure)
+  static Result run(LoadGenerator load, ServerProcess server, Path jdkBin, Path work, int pairs, long period, int warmup, int measure)
       throws Exception {
     String jcmd = jdkBin.resolve("jcmd").toString();
     Path jfr = work.resolve("alloc-" + server.pid() + ".jfr").toAbsolutePath();
     Files.deleteIfExists(jfr);
     load.open(2 * pairs);
-    CompletableFuture<NodeLoad.Relay> relay = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<LoadGenerator.Relay> relay = CompletableFuture.supplyAsync(() -> {
       try {
         return load.relay(period, warmup, measure);
       } catch (Exception e) {
@@ -43,7 +43,7 @@ final class AllocRun {
         "jdk.ThreadAllocationStatistics#period=1s"));
     Thread.sleep(measure * 1000L);
     ServerProcess.command(List.of(jcmd, Long.toString(server.pid()), "JFR.stop", "name=alloc", "filename=" + jfr));
-    NodeLoad.Relay r = relay.get();
+    LoadGenerator.Relay r = relay.get();
     load.closeAll();
     String json = String.join("\n", ServerProcess.command(List.of(jdkBin.resolve("jfr").toString(), "print", "--json", "--events", "jdk.ThreadAllocationStatistics", jfr.toString())));
     Map<Long, long[]> byThread = new HashMap<>(); // thread id → first, last

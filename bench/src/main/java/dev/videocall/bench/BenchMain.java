@@ -28,7 +28,8 @@ import java.util.concurrent.Executors;
  * two points, after the server once held the larger number), BENCH_TAIL_PAIRS (1000), BENCH_TAIL_RUNS (3),
  * BENCH_STARTUP_RUNS (5), BENCH_CLOUD_PAIRS (2), BENCH_SECTIONS (relay,alloc,tail,density,startup,cloud), BENCH_ALLOC_PAIRS (300),
  * BENCH_PIN (1:0, the server's CPU and the load generator's; "none" runs both unpinned), BENCH_DEFLATE (1: the
- * load generator offers permessage-deflate as browsers do; 0 does not),
+ * load generator offers permessage-deflate as browsers do; 0 does not), BENCH_LOAD (go: the latency sections'
+ * load generator, bench/go; node: bench/node/relay-load.mjs, for comparison; the idle sockets always use Node's),
  * BENCH_OUT (docs/benchmarks). The cloud section needs the emulators (PUBSUB_EMULATOR_HOST,
  * FIRESTORE_EMULATOR_HOST) and the jars a build leaves in this repository (emulated-cloud/Deployables).
  */
@@ -73,7 +74,12 @@ public final class BenchMain {
     String serverCpu = pin.equals("none") ? null : pin.split(":")[0];
     String loadCpu = pin.equals("none") ? null : pin.split(":")[1];
     boolean deflate = !"0".equals(env.getOrDefault("BENCH_DEFLATE", "1"));
-    Path loadScript = root.resolve("bench/node/relay-load.mjs");
+    // Latency is measured with the Go generator (no collector while it measures; BENCH_LOAD=node: the Node
+    // one, for comparison), idle sockets with the Node one (a browser's permessage-deflate offer).
+    boolean measuresLatency = sections.stream().anyMatch(List.of("relay", "alloc", "tail")::contains);
+    List<String> latencyLoad = !measuresLatency ? List.of()
+        : "node".equals(env.get("BENCH_LOAD")) ? LoadGenerator.node(root) : LoadGenerator.go(root);
+    List<String> densityLoad = LoadGenerator.node(root);
     Path work = root.resolve("bench/target/load");
     List<String> oursCommand = new ArrayList<>(List.of(java));
     oursCommand.addAll(EmbeddedOptions.read(root));
@@ -81,17 +87,17 @@ public final class BenchMain {
     List<String> peerCommand = List.of("node", "--expose-gc", peerjsScript.toString());
     System.out.printf("pinning: %s; the load generator offers permessage-deflate: %s; our JVM options: %s%n",
         serverCpu == null ? "none" : "server on CPU " + serverCpu + ", load generator on CPU " + loadCpu, deflate, EmbeddedOptions.read(root));
-    report.method(serverCpu, loadCpu, deflate, EmbeddedOptions.read(root));
+    report.method(serverCpu, loadCpu, deflate, EmbeddedOptions.read(root), latencyLoad.size() == 1);
 
     if (sections.contains("relay")) {
       int most = pairCounts.stream().mapToInt(Integer::intValue).max().orElseThrow();
-      Map<String, List<NodeLoad.Relay>> relay = new LinkedHashMap<>();
-      List<NodeLoad.Relay> saturation = new ArrayList<>();
+      Map<String, List<LoadGenerator.Relay>> relay = new LinkedHashMap<>();
+      List<LoadGenerator.Relay> saturation = new ArrayList<>();
       try (Servers s = Servers.start(oursCommand, oursEnv, peerCommand, serverCpu, logs);
-          NodeLoad toOurs = NodeLoad.start(loadScript, "videocall", s.ours.port, deflate, loadCpu, tokens, work);
-          NodeLoad toPeer = NodeLoad.start(loadScript, "peerjs-server", s.peer.port, deflate, loadCpu, tokens, work)) {
+          LoadGenerator toOurs = LoadGenerator.start(latencyLoad, "videocall", s.ours.port, deflate, loadCpu, tokens, work);
+          LoadGenerator toPeer = LoadGenerator.start(latencyLoad, "peerjs-server", s.peer.port, deflate, loadCpu, tokens, work)) {
         // One unmeasured run per server at the largest load, so neither is measured cold.
-        for (NodeLoad load : "1".equals(env.get("BENCH_ONLY_OURS")) ? List.of(toOurs) : List.of(toPeer, toOurs)) {
+        for (LoadGenerator load : "1".equals(env.get("BENCH_ONLY_OURS")) ? List.of(toOurs) : List.of(toPeer, toOurs)) {
           load.open(2 * most);
           load.relay(period, warmup, 0);
           load.closeAll();
@@ -102,13 +108,13 @@ public final class BenchMain {
           List<String> order = "1".equals(env.get("BENCH_ONLY_OURS")) ? List.of("videocall")
               : List.of("peerjs-server (before)", "videocall", "peerjs-server (after)");
           for (String who : order) {
-            NodeLoad load = who.equals("videocall") ? toOurs : toPeer;
+            LoadGenerator load = who.equals("videocall") ? toOurs : toPeer;
             load.open(2 * pairs);
-            NodeLoad.Relay r = named(who, load.relay(period, warmup, measure));
+            LoadGenerator.Relay r = named(who, load.relay(period, warmup, measure));
             print(r);
             relay.computeIfAbsent(who, k -> new ArrayList<>()).add(r);
             if (pairs == 1000 && !who.endsWith("(after)") && !"0".equals(env.get("BENCH_CLOSED_LOOP"))) {
-              NodeLoad.Relay closed = named(who.replace(" (before)", ""), load.relay(0, warmup, measure));
+              LoadGenerator.Relay closed = named(who.replace(" (before)", ""), load.relay(0, warmup, measure));
               print(closed);
               saturation.add(closed);
             }
@@ -131,7 +137,7 @@ public final class BenchMain {
       // Allocation per relayed message in our server, at a load where it is not saturated.
       int allocPairs = Integer.parseInt(env.getOrDefault("BENCH_ALLOC_PAIRS", "300"));
       try (Servers s = Servers.start(oursCommand, oursEnv, peerCommand, serverCpu, logs);
-          NodeLoad toOurs = NodeLoad.start(loadScript, "videocall", s.ours.port, deflate, loadCpu, tokens, work)) {
+          LoadGenerator toOurs = LoadGenerator.start(latencyLoad, "videocall", s.ours.port, deflate, loadCpu, tokens, work)) {
         AllocRun.Result a = AllocRun.run(toOurs, s.ours, Path.of(System.getProperty("java.home"), "bin"), work, allocPairs, period, warmup, measure);
         System.out.printf("allocation: %,d pairs, %,.0f messages/s, %,.0f bytes/s, %,.0f bytes per relayed message%n%s%n", a.pairs(),
             a.messages() / a.seconds(), a.bytesPerSecond(), a.perMessage(), a.sites());
@@ -143,7 +149,7 @@ public final class BenchMain {
       // A server just started, 1,000 pairs at once: the first seconds are JIT warm-up and class loading.
       int tailPairs = Integer.parseInt(env.getOrDefault("BENCH_TAIL_PAIRS", "1000"));
       int tailRuns = Integer.parseInt(env.getOrDefault("BENCH_TAIL_RUNS", "3"));
-      Map<String, List<List<NodeLoad.Relay>>> tail = new LinkedHashMap<>();
+      Map<String, List<List<LoadGenerator.Relay>>> tail = new LinkedHashMap<>();
       writeArchiveIfAny(oursCommand, oursEnv, logs, serverCpu);
       for (int run = 0; run < tailRuns; run++) {
         for (String who : List.of("videocall", "peerjs-server")) {
@@ -153,9 +159,9 @@ public final class BenchMain {
           serverEnv.put("PORT", Integer.toString(port));
           try (ServerProcess server = ServerProcess.start("tail-" + who, ours ? oursCommand : peerCommand, serverEnv, port, logs, serverCpu)
                   .awaitHttp("/", 60);
-              NodeLoad load = NodeLoad.start(loadScript, who, port, deflate, loadCpu, tokens, work)) {
+              LoadGenerator load = LoadGenerator.start(latencyLoad, who, port, deflate, loadCpu, tokens, work)) {
             load.open(2 * tailPairs);
-            List<NodeLoad.Relay> windows = load.startup(period, 10, 2);
+            List<LoadGenerator.Relay> windows = load.startup(period, 10, 2);
             windows.forEach(BenchMain::print);
             tail.computeIfAbsent(who, k -> new ArrayList<>()).add(windows);
           }
@@ -170,8 +176,8 @@ public final class BenchMain {
       int high = Integer.parseInt(lowHigh[1].trim());
       List<DensityRun.Result> density = new ArrayList<>();
       try (Servers s = Servers.start(oursCommand, oursEnv, peerCommand, serverCpu, logs);
-          NodeLoad toOurs = NodeLoad.start(loadScript, "videocall", s.ours.port, deflate, loadCpu, tokens, work);
-          NodeLoad toPeer = NodeLoad.start(loadScript, "peerjs-server", s.peer.port, deflate, loadCpu, tokens, work)) {
+          LoadGenerator toOurs = LoadGenerator.start(densityLoad, "videocall", s.ours.port, deflate, loadCpu, tokens, work);
+          LoadGenerator toPeer = LoadGenerator.start(densityLoad, "peerjs-server", s.peer.port, deflate, loadCpu, tokens, work)) {
         density.add(DensityRun.run("videocall", toOurs, s.ours, DensityRun.jvm(jcmd, s.ours.pid(), work), low, high));
         density.add(DensityRun.run("peerjs-server", toPeer, s.peer, DensityRun.node(s.controlPort), low, high));
       }
@@ -230,16 +236,17 @@ public final class BenchMain {
     }
   }
 
-  private static NodeLoad.Relay named(String who, NodeLoad.Relay r) {
-    return new NodeLoad.Relay(who, r.mode(), r.pairs(), r.count(), r.p50(), r.p90(), r.p99(), r.p999(), r.max(), r.messagesPerSecond(),
-        r.unexpected(), r.deflate(), r.clientLoopDelayP99(), r.clientLoopDelayMax(), r.clientCpuShare());
+  private static LoadGenerator.Relay named(String who, LoadGenerator.Relay r) {
+    return new LoadGenerator.Relay(who, r.mode(), r.pairs(), r.count(), r.p50(), r.p90(), r.p99(), r.p999(), r.max(), r.messagesPerSecond(),
+        r.unexpected(), r.deflate(), r.clientLoopDelayP99(), r.clientLoopDelayMax(), r.clientCpuShare(),
+        r.clientCollections());
   }
 
-  private static void print(NodeLoad.Relay r) {
+  private static void print(LoadGenerator.Relay r) {
     System.out.printf("relay %-22s %-16s %,6d pairs: p50 %7.3f ms  p99 %7.3f ms  p99.9 %7.3f ms  max %8.3f ms  %,9.0f msg/s  "
-            + "unexpected %d  deflate %s  client loop delay p99 %.1f ms, cpu %.0f%%%n",
+            + "unexpected %d  deflate %s  client loop delay p99 %.1f ms, cpu %.0f%%, collections %.0f%n",
         r.target(), r.mode(), r.pairs(), r.p50(), r.p99(), r.p999(), r.max(), r.messagesPerSecond(), r.unexpected(), r.deflate(),
-        r.clientLoopDelayP99(), 100 * r.clientCpuShare());
+        r.clientLoopDelayP99(), 100 * r.clientCpuShare(), r.clientCollections());
   }
 
   /** Our embedded stack and peerjs-server, each in its own process (pinned to {@code cpu} when given). */

@@ -79,7 +79,7 @@ final class DensityRun {
     };
   }
 
-  static Result run(String target, NodeLoad load, ServerProcess server, Probe probe, int low, int high) throws Exception {
+  static Result run(String target, LoadGenerator load, ServerProcess server, Probe probe, int low, int high) throws Exception {
     load.open(high);
     Thread.sleep(2000);
     load.closeAll();
@@ -90,7 +90,7 @@ final class DensityRun {
     return new Result(target, lowPoint, highPoint);
   }
 
-  private static Point point(String target, NodeLoad load, ServerProcess server, Probe probe, int connections) throws Exception {
+  private static Point point(String target, LoadGenerator load, ServerProcess server, Probe probe, int connections) throws Exception {
     int open = load.open(connections);
     Thread.sleep(2000); // let the accept bursts settle
     probe.fullGcThenHeapBytes();

@@ -18,32 +18,34 @@ final class Report {
         .append("Machine: ").append(machine).append(".\n");
   }
 
-  void method(String serverCpu, String loadCpu, boolean deflate, List<String> ourOptions) {
-    md.append("\nLoad generator: bench/node/relay-load.mjs (Node, `ws`), ")
+  void method(String serverCpu, String loadCpu, boolean deflate, List<String> ourOptions, boolean goForLatency) {
+    md.append("\nLoad generators: ")
+        .append(goForLatency ? "bench/go (Go, gorilla/websocket, its collector off while it measures) for latency and allocation, " : "")
+        .append("bench/node/relay-load.mjs (Node, `ws`) for ").append(goForLatency ? "idle sockets" : "everything").append("; ")
         .append(serverCpu == null ? "unpinned" : "pinned with taskset to CPU " + loadCpu + ", each server to CPU " + serverCpu)
         .append("; it ").append(deflate ? "offers" : "does not offer").append(" permessage-deflate. ")
         .append("Our server: `java ").append(String.join(" ", ourOptions).replaceAll("/\\S*/local/target", "local/target"))
         .append(ourOptions.isEmpty() ? "" : " ").append("-jar videocall-local.jar` (local/jvm.options, as scripts/run).\n");
   }
 
-  void relay(Map<String, List<NodeLoad.Relay>> paced, List<NodeLoad.Relay> closedLoop) {
+  void relay(Map<String, List<LoadGenerator.Relay>> paced, List<LoadGenerator.Relay> closedLoop) {
     md.append("\n## Relay latency (send → peer's receive, over loopback)\n\n")
         .append("Each server warmed up by one unmeasured run first; peerjs-server measured before and after ours at each load. ")
-        .append("*client loop p99* is the load generator's own event-loop delay while measuring, *client CPU* its share of its core.\n\n")
-        .append("| server | pairs | pacing | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | messages/s | deflate | client loop p99 ms | client CPU | unexpected |\n")
-        .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
+        .append("*client loop p99* is the load generator's own delay while measuring (how late a 1 ms timer fires), *client CPU* its share of its core, *client GCs* its collections while measuring.\n\n")
+        .append("| server | pairs | pacing | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | messages/s | deflate | client loop p99 ms | client CPU | client GCs | unexpected |\n")
+        .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
     paced.values().forEach(results -> results.forEach(this::relayRow));
     closedLoop.forEach(this::relayRow);
-    List<NodeLoad.Relay> ours = paced.get("videocall");
-    List<NodeLoad.Relay> before = paced.get("peerjs-server (before)");
-    List<NodeLoad.Relay> after = paced.get("peerjs-server (after)");
+    List<LoadGenerator.Relay> ours = paced.get("videocall");
+    List<LoadGenerator.Relay> before = paced.get("peerjs-server (before)");
+    List<LoadGenerator.Relay> after = paced.get("peerjs-server (after)");
     if (ours != null && before != null && after != null) {
       md.append("\nRatio videocall / peerjs-server, against the better of its two runs (below 1: we are faster):\n\n")
           .append("| pairs | p50 | p99 | p99.9 |\n|---:|---:|---:|---:|\n");
       for (int i = 0; i < ours.size(); i++) {
-        NodeLoad.Relay a = ours.get(i);
-        NodeLoad.Relay b = before.get(i);
-        NodeLoad.Relay c = after.get(i);
+        LoadGenerator.Relay a = ours.get(i);
+        LoadGenerator.Relay b = before.get(i);
+        LoadGenerator.Relay c = after.get(i);
         md.append(String.format("| %,d | %.2f | %.2f | %.2f |%n", a.pairs(), a.p50() / Math.min(b.p50(), c.p50()),
             a.p99() / Math.min(b.p99(), c.p99()), a.p999() / Math.min(b.p999(), c.p999())));
       }
@@ -51,10 +53,10 @@ final class Report {
     md.append("\n![Relay latency against pairs](relay-latency.png)\n");
   }
 
-  private void relayRow(NodeLoad.Relay r) {
-    md.append(String.format("| %s | %,d | %s | %.3f | %.3f | %.3f | %.3f | %.1f | %,.0f | %s | %.1f | %.0f%% | %d |%n", r.target(), r.pairs(), r.mode(),
+  private void relayRow(LoadGenerator.Relay r) {
+    md.append(String.format("| %s | %,d | %s | %.3f | %.3f | %.3f | %.3f | %.1f | %,.0f | %s | %.1f | %.0f%% | %s | %d |%n", r.target(), r.pairs(), r.mode(),
         r.p50(), r.p90(), r.p99(), r.p999(), r.max(), r.messagesPerSecond(), r.deflate() ? "agreed" : "no", r.clientLoopDelayP99(),
-        100 * r.clientCpuShare(), r.unexpected()));
+        100 * r.clientCpuShare(), Double.isNaN(r.clientCollections()) ? "—" : String.format("%.0f", r.clientCollections()), r.unexpected()));
   }
 
   void allocation(AllocRun.Result a) {
@@ -71,14 +73,14 @@ final class Report {
             + "not included: **%,.0f bytes allocated and %,.2f µs per frame**.%n", r.bytesPerFrame(), r.nanosPerFrame() / 1000));
   }
 
-  void startupTail(Map<String, List<List<NodeLoad.Relay>>> runs) {
+  void startupTail(Map<String, List<List<LoadGenerator.Relay>>> runs) {
     md.append("\n## Just started: the first ten seconds at 1,000 pairs\n\n")
         .append("A fresh server process; the load generator opens the pairs as soon as it answers, then every pair starts a round ")
         .append("every second at once. Latencies by when they arrived, counted from the first round.\n\n")
         .append("| server | run | window | messages | p50 ms | p99 ms | p99.9 ms | max ms |\n|---|---:|---|---:|---:|---:|---:|---:|\n");
     runs.forEach((who, list) -> {
       for (int run = 0; run < list.size(); run++) {
-        for (NodeLoad.Relay w : list.get(run)) {
+        for (LoadGenerator.Relay w : list.get(run)) {
           md.append(String.format("| %s | %d | %s | %,d | %.3f | %.3f | %.3f | %.1f |%n", who, run + 1, w.mode(), w.count(), w.p50(), w.p99(),
               w.p999(), w.max()));
         }

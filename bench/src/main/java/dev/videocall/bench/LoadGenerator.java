@@ -18,17 +18,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The load generator for the relay, idle-connection and start-up-tail benchmarks:
- * {@code bench/node/relay-load.mjs} in its own Node process (no JVM pauses in the client), pinned to
- * its own core when the server under test is pinned to the other. One instance speaks to one server;
- * commands go one at a time over its stdin (see the script's header).
+ * A load generator in its own process, pinned to its own core when the server under test is pinned to
+ * the other; one instance speaks to one server, commands going one at a time over its stdin (see
+ * bench/node/relay-load.mjs's header). Two generators speak that protocol: {@link #go} for latency
+ * (bench/go: no collector runs while it measures) and {@link #node} for the idle sockets (the `ws`
+ * client offers permessage-deflate exactly as browsers do).
  */
-final class NodeLoad implements AutoCloseable {
+final class LoadGenerator implements AutoCloseable {
   /** One measured relay run: exact percentiles of every message received in the window. */
   record Relay(
       String target, String mode, int pairs, long count, double p50, double p90, double p99, double p999, double max,
       double messagesPerSecond, long unexpected, boolean deflate, double clientLoopDelayP99, double clientLoopDelayMax,
-      double clientCpuShare) implements LatencyPoint {
+      double clientCpuShare, double clientCollections) implements LatencyPoint {
     @Override
     public double millis(double percentile) {
       return percentile == 50 ? p50 : percentile == 90 ? p90 : percentile == 99 ? p99 : percentile == 99.9 ? p999 : max;
@@ -45,7 +46,7 @@ final class NodeLoad implements AutoCloseable {
   private int linkFiles;
   private int open;
 
-  private NodeLoad(String target, Process process, InviteTokens tokens, int port, Path work) {
+  private LoadGenerator(String target, Process process, InviteTokens tokens, int port, Path work) {
     this.target = target;
     this.process = process;
     this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
@@ -55,24 +56,39 @@ final class NodeLoad implements AutoCloseable {
     this.work = work;
   }
 
+  /** The Go generator, built by scripts/bench to {@code bench/target/relay-load}. */
+  static List<String> go(Path root) {
+    Path binary = root.resolve("bench/target/relay-load");
+    if (!Files.isExecutable(binary)) {
+      throw new IllegalStateException(binary + " is missing: scripts/bench builds it (cd bench/go && go build -o ../target/relay-load .)");
+    }
+    return List.of(binary.toString());
+  }
+
+  /** The Node generator. */
+  static List<String> node(Path root) {
+    return List.of("node", root.resolve("bench/node/relay-load.mjs").toString());
+  }
+
   /**
+   * @param generator {@link #go} or {@link #node}
    * @param target "videocall" (links minted with {@code tokens}) or "peerjs"
    * @param pin CPU list for taskset, or null to run unpinned
    */
-  static NodeLoad start(Path script, String target, int port, boolean deflate, String pin, InviteTokens tokens, Path work)
-      throws IOException {
+  static LoadGenerator start(List<String> generator, String target, int port, boolean deflate, String pin, InviteTokens tokens,
+      Path work) throws IOException {
     Files.createDirectories(work);
     List<String> command = new ArrayList<>();
     if (pin != null) {
       command.addAll(List.of("taskset", "-c", pin));
     }
-    command.addAll(List.of("node", script.toString()));
+    command.addAll(generator);
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("TARGET", target.equals("videocall") ? "videocall" : "peerjs");
     pb.environment().put("PORT", Integer.toString(port));
     pb.environment().put("DEFLATE", deflate ? "1" : "0");
     pb.redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("relay-load.log").toFile()));
-    return new NodeLoad(target, pb.start(), tokens, port, work);
+    return new LoadGenerator(target, pb.start(), tokens, port, work);
   }
 
   /** Opens joined pairs until {@code sockets} sockets are open. */
@@ -130,7 +146,7 @@ final class NodeLoad implements AutoCloseable {
     JsonObject client = r.getAsJsonObject("client");
     return new Relay(target, mode, open / 2, r.get("count").getAsLong(), d(r, "p50"), d(r, "p90"), d(r, "p99"), d(r, "p999"), d(r, "max"),
         d(r, "messagesPerSecond"), r.get("unexpected").getAsLong(), r.get("deflate").getAsBoolean(), d(client, "loopDelayP99Ms"),
-        d(client, "loopDelayMaxMs"), d(client, "cpuShare"));
+        d(client, "loopDelayMaxMs"), d(client, "cpuShare"), client.has("collections") ? d(client, "collections") : Double.NaN);
   }
 
   private static double d(JsonObject o, String name) {
