@@ -79,8 +79,10 @@ final class RelayWarmUp {
         complete = true;
       } catch (TimeoutException e) {
         log.atWarn().addKeyValue("relayed", relayed.get()).log("warm-up cut short after {}", LIMIT);
+      } finally {
+        // Also when a call failed: the client's close waits for every socket it still holds.
+        pairs.forEach(Pair::abort);
       }
-      pairs.forEach(Pair::abort);
     } finally {
       ours.setLevel(level);
     }
