@@ -152,7 +152,7 @@ public final class BenchMain {
       Map<String, List<List<LoadGenerator.Relay>>> tail = new LinkedHashMap<>();
       writeArchiveIfAny(oursCommand, oursEnv, logs, serverCpu);
       for (int run = 0; run < tailRuns; run++) {
-        for (String who : List.of("videocall", "peerjs-server")) {
+        for (String who : "1".equals(env.get("BENCH_ONLY_OURS")) ? List.of("videocall") : List.of("videocall", "peerjs-server")) {
           boolean ours = who.equals("videocall");
           int port = ServerProcess.freePort();
           Map<String, String> serverEnv = new HashMap<>(ours ? oursEnv : Map.of());
