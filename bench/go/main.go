@@ -87,35 +87,50 @@ func appendBody(b []byte, kind byte, chars int) []byte {
 
 // appendFrame appends one signaling message in the target's own protocol, as the Node generator does.
 func appendFrame(b []byte, kind byte, self, peer string) []byte {
-	chars := sdpChars
-	if kind == 'C' {
-		chars = candidateChars
-	}
 	if target == "peerjs" {
-		typ := map[byte]string{'O': "OFFER", 'A': "ANSWER", 'C': "CANDIDATE"}[kind]
-		b = append(b, `{"type":"`+typ+`","dst":"`+peer+`","payload":{"connectionId":"mc_`+self+`","type":"media",`...)
-		if kind == 'C' {
+		b = append(b, `{"type":"`...)
+		b = append(b, peerjsType(kind)...)
+		b = append(b, `","dst":"`...)
+		b = append(b, peer...)
+		b = append(b, `","payload":{"connectionId":"mc_`...)
+		b = append(b, self...)
+		b = append(b, `","type":"media",`...)
+		switch kind {
+		case 'C':
 			b = append(b, `"candidate":{"candidate":"`...)
-			b = appendBody(b, kind, chars)
+			b = appendBody(b, kind, candidateChars)
 			return append(b, `","sdpMid":"0","sdpMLineIndex":0}}}`...)
+		case 'O':
+			b = append(b, `"sdp":{"type":"offer","sdp":"`...)
+		default:
+			b = append(b, `"sdp":{"type":"answer","sdp":"`...)
 		}
-		sdpType := map[byte]string{'O': "offer", 'A': "answer"}[kind]
-		b = append(b, `"sdp":{"type":"`+sdpType+`","sdp":"`...)
-		b = appendBody(b, kind, chars)
+		b = appendBody(b, kind, sdpChars)
 		return append(b, `"}}}`...)
 	}
 	switch kind {
 	case 'C':
 		b = append(b, `{"type":"candidate","ice":{"candidate":"`...)
-		b = appendBody(b, kind, chars)
+		b = appendBody(b, kind, candidateChars)
 		return append(b, `","sdpMid":"0","sdpMLineIndex":0}}`...)
 	case 'O':
 		b = append(b, `{"type":"offer","sdp":"`...)
 	default:
 		b = append(b, `{"type":"answer","sdp":"`...)
 	}
-	b = appendBody(b, kind, chars)
+	b = appendBody(b, kind, sdpChars)
 	return append(b, `"}`...)
+}
+
+// peerjsType is the message type peerjs-server's clients give each kind.
+func peerjsType(kind byte) string {
+	switch kind {
+	case 'O':
+		return "OFFER"
+	case 'A':
+		return "ANSWER"
+	}
+	return "CANDIDATE"
 }
 
 // stamp reads the kind and send time (µs) a relayed frame carries; ok is false for any other frame.

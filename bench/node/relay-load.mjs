@@ -228,20 +228,25 @@ async function relay(periodMs, warmupS, measureS, measureFrom) {
     p.timer = setTimeout(() => startRound(p), periodMs === 0 ? 0 : Math.random() * periodMs);
   }
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
-  const stalls = SAMPLES_OUT ? recordStalls() : null;
-  let collections = 0;
-  const gcCount = new PerformanceObserver((list) => (collections += list.getEntries().length));
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   await sleep(measureFrom);
   loopDelay.enable();
-  gcCount.observe({ entryTypes: ['gc'] });
+  const stalls = SAMPLES_OUT ? recordStalls() : null;
+  let collections = 0;
+  const gcs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      collections++;
+      if (stalls) stalls.collected(e);
+    }
+  });
+  gcs.observe({ entryTypes: ['gc'] });
   const cpu = process.cpuUsage();
   const wallStart = performance.now();
   await sleep((warmupS + measureS) * 1000 - measureFrom);
   const cpuUsed = process.cpuUsage(cpu);
   const wall = performance.now() - wallStart;
   loopDelay.disable();
-  gcCount.disconnect();
+  gcs.disconnect();
   if (stalls) stalls.stop(`${SAMPLES_OUT}.client`);
   running = false;
   pairs.forEach((p) => clearTimeout(p.timer));
@@ -260,16 +265,13 @@ async function relay(periodMs, warmupS, measureS, measureFrom) {
 }
 
 /**
- * The load generator's own stalls, for SAMPLES_OUT: its collector's pauses and the gaps of more than
- * 2 ms in a 1 ms timer (its event loop busy or descheduled). stop(path) writes "kind startUnixMs endUnixMs".
+ * The load generator's own stalls, for SAMPLES_OUT: its collector's pauses (collected(entry)) and the
+ * gaps of more than 2 ms in a 1 ms timer (its event loop busy or descheduled). stop(path) writes
+ * "kind startUnixMs endUnixMs" lines.
  */
 function recordStalls() {
   const lines = [];
   const unix = (t) => (performance.timeOrigin + t).toFixed(3);
-  const gc = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) lines.push(`gc ${unix(e.startTime)} ${unix(e.startTime + e.duration)}`);
-  });
-  gc.observe({ entryTypes: ['gc'] });
   let last = performance.now();
   const tick = setInterval(() => {
     const now = performance.now();
@@ -277,9 +279,11 @@ function recordStalls() {
     last = now;
   }, 1);
   return {
+    collected(e) {
+      lines.push(`gc ${unix(e.startTime)} ${unix(e.startTime + e.duration)}`);
+    },
     stop(path) {
       clearInterval(tick);
-      gc.disconnect();
       writeFileSync(path, lines.join('\n') + '\n');
     },
   };

@@ -77,8 +77,8 @@ public final class BenchMain {
     // Latency is measured with the Go generator (no collector while it measures; BENCH_LOAD=node: the Node
     // one, for comparison), idle sockets with the Node one (a browser's permessage-deflate offer).
     boolean measuresLatency = sections.stream().anyMatch(List.of("relay", "alloc", "tail")::contains);
-    List<String> latencyLoad = !measuresLatency ? List.of()
-        : "node".equals(env.get("BENCH_LOAD")) ? LoadGenerator.node(root) : LoadGenerator.go(root);
+    boolean goForLatency = measuresLatency && !"node".equals(env.get("BENCH_LOAD"));
+    List<String> latencyLoad = goForLatency ? LoadGenerator.go(root) : LoadGenerator.node(root);
     List<String> densityLoad = LoadGenerator.node(root);
     Path work = root.resolve("bench/target/load");
     List<String> oursCommand = new ArrayList<>(List.of(java));
@@ -87,7 +87,7 @@ public final class BenchMain {
     List<String> peerCommand = List.of("node", "--expose-gc", peerjsScript.toString());
     System.out.printf("pinning: %s; the load generator offers permessage-deflate: %s; our JVM options: %s%n",
         serverCpu == null ? "none" : "server on CPU " + serverCpu + ", load generator on CPU " + loadCpu, deflate, EmbeddedOptions.read(root));
-    report.method(serverCpu, loadCpu, deflate, EmbeddedOptions.read(root), latencyLoad.size() == 1);
+    report.method(serverCpu, loadCpu, deflate, EmbeddedOptions.read(root), goForLatency);
 
     if (sections.contains("relay")) {
       int most = pairCounts.stream().mapToInt(Integer::intValue).max().orElseThrow();
