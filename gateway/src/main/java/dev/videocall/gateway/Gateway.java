@@ -122,6 +122,10 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
+    // Reads land in heap buffers, like the buffer Jetty gathers a frame in when it spans two reads.
+    // With direct read buffers the frame code saw one buffer class during warm-up and a second when
+    // the first spanning frame came, and the JIT threw that code away under load (docs/performance.md).
+    http.setUseInputDirectByteBuffers(false);
     connector = new ServerConnector(server, new HttpConnectionFactory(http));
     server.setErrorHandler(new PlainErrors(headers));
     connector.setPort(config.port());
