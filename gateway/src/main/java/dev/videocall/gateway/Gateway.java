@@ -143,7 +143,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     websockets.getConfiguration().setMaxFrameSize(config.maxFrameBytes());
     websockets.getConfiguration().setIdleTimeout(config.idleTimeout());
     websockets.setHandler(new Routes());
-    context.setHandler(websockets);
+    context.setHandler(new QueryFreeUpgrade(WEBSOCKET_PATH, websockets));
     server.setHandler(context);
     server.setStopTimeout(config.shutdownGrace().toMillis());
     server.start();
@@ -248,7 +248,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     if (!addressLimiter.tryAcquire(address, System.currentTimeMillis())) {
       return refuse(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429, "too many new connections", address);
     }
-    Fields query = Request.extractQueryParameters(request);
+    Fields query = QueryFreeUpgrade.parameters(request);
     String userId = query.getValue("userID");
     String peerId = query.getValue("peerID");
     // The page offers videocall.v1 and token.<token>; a browser fails the connection unless one of
