@@ -16,8 +16,9 @@ import java.util.Map;
  *   <li>{@code CALL_USERS}: the two names of the starter call printed at start-up (default alice,bob)
  *   <li>{@code OWNER_KEY}: the key that lets the owner create calls from another device (requests
  *       from this machine's loopback need none); generated for the run and printed once when unset
- *   <li>{@code WARM_UP_MESSAGES}: how many messages {@link RelayWarmUp} relays through a throwaway
- *       copy of the stack before the port opens (default {@value #DEFAULT_WARM_UP_MESSAGES}; 0: none)
+ *   <li>{@code WARM_UP_MESSAGES}: how many messages {@link RelayWarmUp} relays at least through a
+ *       throwaway copy of the stack before the port opens, going on until the JIT has settled (default
+ *       {@value #DEFAULT_WARM_UP_MESSAGES}; 0: no warm-up)
  * </ul>
  *
  * The gateway checks links at the door with the core's own signing keys (generated for the run when
@@ -32,7 +33,7 @@ public record LocalConfig(
     boolean ownerKeyGenerated,
     int warmUpMessages) {
 
-  /** How many messages {@link RelayWarmUp} relays before the port opens, unless WARM_UP_MESSAGES says otherwise. */
+  /** How many messages {@link RelayWarmUp} relays at least before the port opens, unless WARM_UP_MESSAGES says otherwise. */
   public static final int DEFAULT_WARM_UP_MESSAGES = 20_000;
 
   public static LocalConfig fromEnv(Map<String, String> env) {

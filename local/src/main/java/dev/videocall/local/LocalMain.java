@@ -59,6 +59,7 @@ public final class LocalMain {
           .addKeyValue("messages", r.messages())
           .addKeyValue("millis", r.took().toMillis())
           .addKeyValue("complete", r.complete())
+          .addKeyValue("settled", r.settled())
           .log("relay warmed up");
     } catch (Exception e) {
       log.atWarn().setCause(e).log("relay warm-up failed; starting without it");

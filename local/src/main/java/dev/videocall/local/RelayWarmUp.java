@@ -3,6 +3,8 @@ package dev.videocall.local;
 import ch.qos.logback.classic.Level;
 import dev.videocall.contract.invite.PresentedToken;
 import dev.videocall.core.CallCreator;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -16,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -27,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * candidates each way, over and over) through a throwaway copy of the stack on loopback. The JIT
  * compiles per method, not per object, so the real stack starts with its relay path compiled; without
  * this, the first seconds of a busy start wait for the compiler on the cores the relay needs
- * (docs/performance.md, "The first ten seconds"). It costs start-up time, measured there too.
+ * (docs/performance.md, "The first ten seconds"). It relays a set number of messages and then goes on
+ * until the JIT has settled ({@link JitSettling}): a count alone left the hottest methods waiting in
+ * the optimising compiler's queue when the port opened. It costs start-up time, measured there too.
  *
  * <p>The copy is a separate stack with its own signing key, presence and limits (lifted: all its
  * traffic is ours, from 127.0.0.1); it is gone before the real one starts, and nothing of it is
@@ -43,6 +48,15 @@ final class RelayWarmUp {
   private static final int MESSAGES_PER_ROUND = 2 + 2 * CANDIDATES_EACH_WAY;
   /** The port opens after this long whatever happened: a warm-up must never keep the server from starting. */
   private static final Duration LIMIT = Duration.ofSeconds(10);
+  /** How long the calls may take to end the rounds they are in once told to stop. */
+  private static final Duration ROUND_GRACE = Duration.ofSeconds(2);
+  /**
+   * The warm-up ends after QUIET_WINDOWS windows of traffic in a row in which the JIT compiled for no
+   * longer than QUIET_COMPILE each (JitSettling): a second of relaying with the compilers at rest.
+   */
+  private static final Duration SETTLE_WINDOW = Duration.ofMillis(250);
+  private static final Duration QUIET_COMPILE = Duration.ofMillis(25);
+  private static final int QUIET_WINDOWS = 4;
 
   /** About the size of a browser's offer with one audio and one video section. */
   private static final String SDP = sdp(4000);
@@ -54,28 +68,39 @@ final class RelayWarmUp {
   private RelayWarmUp() {}
 
   /** What a warm-up did, for the start-up log line. */
-  record Result(long messages, Duration took, boolean complete) {}
+  record Result(long messages, Duration took, boolean complete, boolean settled) {}
 
-  /** Relays about {@code messages} messages (whole rounds) and tears the copy down again. */
+  /**
+   * Relays at least {@code messages} messages, then goes on until the JIT has settled (at most until
+   * {@link #LIMIT}), ends every call's round and tears the copy down again.
+   */
   static Result run(int messages) throws Exception {
     long start = System.nanoTime();
+    long deadline = start + LIMIT.toNanos();
     ch.qos.logback.classic.Logger ours = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.videocall");
     Level level = ours.getLevel();
     // The copy's calls are not anyone's: their joins and leaves would only bury the start-up lines.
     ours.setLevel(Level.WARN);
     AtomicLong relayed = new AtomicLong();
+    AtomicBoolean enough = new AtomicBoolean();
     boolean complete = false;
+    boolean settled = false;
     try (LocalStack copy = LocalStack.startOnLoopback(copyConfig());
         HttpClient http = HttpClient.newHttpClient()) {
       List<Pair> pairs = new ArrayList<>();
       for (int i = 0; i < PAIRS; i++) {
-        pairs.add(Pair.open(http, copy, i, messages, relayed));
+        pairs.add(Pair.open(http, copy, i, enough, relayed));
       }
+      CompletableFuture<Void> allDone = CompletableFuture.allOf(pairs.stream().map(p -> p.done).toArray(CompletableFuture[]::new));
       pairs.forEach(Pair::startRound);
+      try {
+        settled = relayUntilSettled(relayed, messages, allDone, deadline);
+      } finally {
+        enough.set(true);
+      }
       // Every call ends its last round before the sockets go: nothing is in flight when they do.
       try {
-        CompletableFuture.allOf(pairs.stream().map(p -> p.done).toArray(CompletableFuture[]::new))
-            .get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        allDone.get(Math.max(ROUND_GRACE.toNanos(), deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         complete = true;
       } catch (TimeoutException e) {
         log.atWarn().addKeyValue("relayed", relayed.get()).log("warm-up cut short after {}", LIMIT);
@@ -86,7 +111,27 @@ final class RelayWarmUp {
     } finally {
       ours.setLevel(level);
     }
-    return new Result(relayed.get(), Duration.ofNanos(System.nanoTime() - start), complete);
+    return new Result(relayed.get(), Duration.ofNanos(System.nanoTime() - start), complete, settled);
+  }
+
+  /**
+   * Lets the calls relay, window by window, until at least {@code messages} have gone and the JIT has
+   * settled; false when the deadline came first or a call ended early. Where the JVM does not measure
+   * compile time, the message count alone decides.
+   */
+  private static boolean relayUntilSettled(AtomicLong relayed, int messages, CompletableFuture<Void> allDone, long deadline)
+      throws InterruptedException {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
+    JitSettling settling = new JitSettling(SETTLE_WINDOW.toMillis(), QUIET_COMPILE.toMillis(), QUIET_WINDOWS);
+    while (System.nanoTime() < deadline && !allDone.isDone()) {
+      Thread.sleep(settling.windowMillis());
+      boolean settled = !measurable || settling.settledAfter(jit.getTotalCompilationTime());
+      if (settled && relayed.get() >= messages) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static LocalConfig copyConfig() {
@@ -101,23 +146,23 @@ final class RelayWarmUp {
         "WARM_UP_MESSAGES", "0"));
   }
 
-  /** One call of the copy: its two sockets, and the rounds it relays until the total is reached. */
+  /** One call of the copy: its two sockets, and the rounds it relays until it has relayed enough. */
   private static final class Pair {
     private final Side offerer = new Side();
     private final Side answerer = new Side();
     private final AtomicInteger round = new AtomicInteger();
-    private final int target;
+    private final AtomicBoolean enough;
     private final AtomicLong relayed;
     /** Completed when this call has ended its last round. */
     final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    private Pair(int target, AtomicLong relayed) {
-      this.target = target;
+    private Pair(AtomicBoolean enough, AtomicLong relayed) {
+      this.enough = enough;
       this.relayed = relayed;
     }
 
-    static Pair open(HttpClient http, LocalStack copy, int index, int target, AtomicLong relayed) throws Exception {
-      Pair pair = new Pair(target, relayed);
+    static Pair open(HttpClient http, LocalStack copy, int index, AtomicBoolean enough, AtomicLong relayed) throws Exception {
+      Pair pair = new Pair(enough, relayed);
       CallCreator.CreatedCall call = copy.callCreator().create(List.of("w" + index + "a", "w" + index + "b"), "http://127.0.0.1");
       List<String> links = List.copyOf(call.links().values());
       pair.offerer.connect(http, copy.port(), links.get(0), pair::onOffererMessage);
@@ -126,7 +171,7 @@ final class RelayWarmUp {
     }
 
     void startRound() {
-      if (relayed.get() >= target) {
+      if (enough.get()) {
         done.complete(null);
         return;
       }

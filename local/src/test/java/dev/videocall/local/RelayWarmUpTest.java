@@ -17,10 +17,11 @@ class RelayWarmUpTest {
     assertNull(ours.getLevel(), "inherits the root's level before");
     try (LogCapture logs = LogCapture.start()) {
       RelayWarmUp.Result r = RelayWarmUp.run(2_000);
-      assertTrue(r.complete(), "finished before its time limit");
+      assertTrue(r.complete(), "every call ended its round before the copy went");
       assertTrue(r.messages() >= 2_000, "relayed at least what was asked: " + r.messages());
-      // Each of the 8 calls ends the round it is in once the total is reached, and starts no other.
-      assertTrue(r.messages() < 2_000 + 8 * 22, "no call starts a round after that: " + r.messages());
+      // It goes on until the JIT settles, or until its time limit: never past the limit and the grace.
+      assertTrue(r.settled() || r.took().toSeconds() >= 10, "stopped early without settling: " + r);
+      assertTrue(r.took().toSeconds() < 13, "kept the port closed too long: " + r);
       assertEquals(0, r.messages() % 22, "whole rounds of 22 messages, none cut off: " + r.messages());
       assertTrue(logs.lines().stream().noneMatch(l -> l.contains("joined call") || l.contains("gateway started") || l.contains("refused")),
           "the copy's calls are not logged, and it refused nothing: " + logs.lines());
