@@ -17,7 +17,7 @@ public final class LocalMain {
 
   public static void main(String[] args) throws Exception {
     LocalConfig config = LocalConfig.fromEnv(System.getenv());
-    warmUp(config.warmUpMessages());
+    warmUp(config.warmUpMessages(), config.gateway().port());
     LocalStack stack = LocalStack.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "shutdown"));
 
@@ -49,12 +49,12 @@ public final class LocalMain {
   }
 
   /** Compiles the relay path before the port opens (RelayWarmUp); a failure costs only the warm-up. */
-  private static void warmUp(int messages) {
+  private static void warmUp(int messages, int realPort) {
     if (messages <= 0) {
       return;
     }
     try {
-      RelayWarmUp.Result r = RelayWarmUp.run(messages);
+      RelayWarmUp.Result r = RelayWarmUp.run(messages, realPort);
       log.atInfo()
           .addKeyValue("messages", r.messages())
           .addKeyValue("millis", r.took().toMillis())

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,9 +74,10 @@ final class RelayWarmUp {
 
   /**
    * Relays at least {@code messages} messages, then goes on until the JIT has settled (at most until
-   * {@link #LIMIT}), ends every call's round and tears the copy down again.
+   * {@link #LIMIT}), ends every call's round and tears the copy down again. The copy never listens on
+   * {@code realPort}, the port the real stack opens next (0: any port will do).
    */
-  static Result run(int messages) throws Exception {
+  static Result run(int messages, int realPort) throws Exception {
     long start = System.nanoTime();
     long deadline = start + LIMIT.toNanos();
     ch.qos.logback.classic.Logger ours = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.videocall");
@@ -85,7 +88,7 @@ final class RelayWarmUp {
     AtomicBoolean enough = new AtomicBoolean();
     boolean complete = false;
     boolean settled = false;
-    try (LocalStack copy = LocalStack.startOnLoopback(copyConfig());
+    try (LocalStack copy = awayFrom(realPort, () -> LocalStack.startOnLoopback(copyConfig()), LocalStack::port);
         HttpClient http = HttpClient.newHttpClient()) {
       List<Pair> pairs = new ArrayList<>();
       for (int i = 0; i < PAIRS; i++) {
@@ -132,6 +135,23 @@ final class RelayWarmUp {
       }
     }
     return false;
+  }
+
+  /**
+   * Starts a server on a port of the system's choosing that is not {@code avoid}. Whoever starts this
+   * process may have picked its port by letting the system choose one and closing it again (tests
+   * and the bench do); the copy's own choice can then be that very port, and while the copy warms up,
+   * a readiness check would find its page and send its clients to it. The first start, when it took
+   * that port, holds it while the second chooses.
+   */
+  static <T extends AutoCloseable> T awayFrom(int avoid, Callable<T> start, ToIntFunction<T> portOf) throws Exception {
+    T first = start.call();
+    if (avoid == 0 || portOf.applyAsInt(first) != avoid) {
+      return first;
+    }
+    try (first) {
+      return start.call();
+    }
   }
 
   private static LocalConfig copyConfig() {
