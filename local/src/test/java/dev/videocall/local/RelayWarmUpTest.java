@@ -23,9 +23,10 @@ class RelayWarmUpTest {
       RelayWarmUp.Result r = RelayWarmUp.run(2_000, 0);
       assertTrue(r.complete(), "every call ended its round before the copy went");
       assertTrue(r.messages() >= 2_000, "relayed at least what was asked: " + r.messages());
-      // It goes on until the JIT settles, or until its time limit: never past the limit and the grace.
+      // It goes on until the JIT settles, or until its time limit.
       assertTrue(r.settled() || r.took().toSeconds() >= 10, "stopped early without settling: " + r);
-      assertTrue(r.took().toSeconds() < 13, "kept the port closed too long: " + r);
+      // The limit, the grace for the last rounds, and closing the copy (its shutdown grace is 1 s).
+      assertTrue(r.took().toSeconds() < 16, "kept the port closed too long: " + r);
       assertEquals(0, r.messages() % 22, "whole rounds of 22 messages, none cut off: " + r.messages());
       assertTrue(logs.lines().stream().noneMatch(l -> l.contains("joined call") || l.contains("gateway started") || l.contains("refused")),
           "the copy's calls are not logged, and it refused nothing: " + logs.lines());
