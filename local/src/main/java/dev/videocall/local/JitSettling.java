@@ -8,30 +8,22 @@ package dev.videocall.local;
  * message count but a window in which the compilers had little left to do.
  */
 final class JitSettling {
-  private final long windowMillis;
   private final long quietMillis;
   private final int quietWindowsNeeded;
   private long lastTotal = -1;
   private int quietWindows;
 
   /**
-   * @param windowMillis how long each window of traffic lasts
    * @param quietMillis compile time within one window that still counts as quiet
    * @param quietWindowsNeeded quiet windows in a row that make the JIT settled: the total grows only
    *     when a compilation ends, so one long compilation can hide behind a single quiet window
    */
-  JitSettling(long windowMillis, long quietMillis, int quietWindowsNeeded) {
-    if (windowMillis <= 0 || quietMillis < 0 || quietMillis >= windowMillis || quietWindowsNeeded < 1) {
-      throw new IllegalArgumentException(
-          "need 0 <= quiet < window and at least one window: " + quietMillis + ", " + windowMillis + ", " + quietWindowsNeeded);
+  JitSettling(long quietMillis, int quietWindowsNeeded) {
+    if (quietMillis < 0 || quietWindowsNeeded < 1) {
+      throw new IllegalArgumentException("need a quiet allowance >= 0 and at least one window: " + quietMillis + ", " + quietWindowsNeeded);
     }
-    this.windowMillis = windowMillis;
     this.quietMillis = quietMillis;
     this.quietWindowsNeeded = quietWindowsNeeded;
-  }
-
-  long windowMillis() {
-    return windowMillis;
   }
 
   /**

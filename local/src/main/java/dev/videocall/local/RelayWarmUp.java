@@ -103,10 +103,10 @@ final class RelayWarmUp {
       }
       // Every call ends its last round before the sockets go: nothing is in flight when they do.
       try {
-        allDone.get(Math.max(ROUND_GRACE.toNanos(), deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        allDone.get(ROUND_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         complete = true;
       } catch (TimeoutException e) {
-        log.atWarn().addKeyValue("relayed", relayed.get()).log("warm-up cut short after {}", LIMIT);
+        log.atWarn().addKeyValue("relayed", relayed.get()).log("warm-up's calls did not end their rounds within {}", ROUND_GRACE);
       } finally {
         // Also when a call failed: the client's close waits for every socket it still holds.
         pairs.forEach(Pair::abort);
@@ -126,9 +126,9 @@ final class RelayWarmUp {
       throws InterruptedException {
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
-    JitSettling settling = new JitSettling(SETTLE_WINDOW.toMillis(), QUIET_COMPILE.toMillis(), QUIET_WINDOWS);
+    JitSettling settling = new JitSettling(QUIET_COMPILE.toMillis(), QUIET_WINDOWS);
     while (System.nanoTime() < deadline && !allDone.isDone()) {
-      Thread.sleep(settling.windowMillis());
+      Thread.sleep(SETTLE_WINDOW.toMillis());
       boolean settled = !measurable || settling.settledAfter(jit.getTotalCompilationTime());
       if (settled && relayed.get() >= messages) {
         return true;
