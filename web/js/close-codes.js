@@ -4,6 +4,7 @@
 import { CLOSE, FINAL_CLOSE_CODES } from './wire.js';
 
 const FINAL_MESSAGES = Object.freeze({
+  [CLOSE.PROTOCOL_ERROR]: 'The server could not follow what this browser sent. Reload the page to try again.',
   [CLOSE.BINARY_NOT_ACCEPTED]: 'The server refused a message from this page. Reload the page to try again.',
   [CLOSE.INVALID_TEXT]: 'This page sent the server text it could not read. Reload the page to try again.',
   [CLOSE.MESSAGE_TOO_BIG]: 'A message was too large for the server. Reload the page to try again.',

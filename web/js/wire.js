@@ -42,6 +42,7 @@ export const ERROR = Object.freeze({
 export const CLOSE = Object.freeze({
   NORMAL: 1000,
   GOING_AWAY: 1001,
+  PROTOCOL_ERROR: 1002,
   BINARY_NOT_ACCEPTED: 1003,
   INVALID_TEXT: 1007,
   MESSAGE_TOO_BIG: 1009,
@@ -61,6 +62,7 @@ export const CLOSE = Object.freeze({
 
 // Closes after which reconnecting with the same link cannot help: the page stops and explains.
 export const FINAL_CLOSE_CODES = new Set([
+  CLOSE.PROTOCOL_ERROR,
   CLOSE.BINARY_NOT_ACCEPTED,
   CLOSE.INVALID_TEXT,
   CLOSE.MESSAGE_TOO_BIG,

@@ -4,7 +4,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.eclipse.jetty.websocket.core.CoreSession;
 
 /**
  * After the server has sent its close frame, the client has {@link GatewayConfig#CLOSE_GRACE} to
@@ -13,12 +12,12 @@ import org.eclipse.jetty.websocket.core.CoreSession;
 final class CloseGrace {
   private CloseGrace() {}
 
-  /** Drops {@code session} after the grace unless {@code closed} says the handshake finished. */
-  static void start(ScheduledExecutorService timers, CoreSession session, BooleanSupplier closed) {
+  /** Drops {@code socket} after the grace unless {@code closed} says the handshake finished. */
+  static void start(ScheduledExecutorService timers, WebSocket socket, BooleanSupplier closed) {
     try {
       timers.schedule(() -> {
         if (!closed.getAsBoolean()) {
-          session.abort();
+          socket.abort();
         }
       }, GatewayConfig.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException stopping) {

@@ -10,10 +10,10 @@ import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.util.BufferUtil;
 
 /**
- * A text frame's UTF-8 bytes, written straight into a direct buffer borrowed from Jetty's pool at
- * its exact length: no byte array is made per frame, the socket writes from the buffer without the
- * JDK copying it first, and frames of a few KB share the pool's small buffers. The caller gives the
- * buffer back once it is written.
+ * The frames the server sends (RFC 6455, 5.2: unmasked), each written whole, header and payload,
+ * straight into a direct buffer borrowed from Jetty's pool at its exact length: no byte array is
+ * made per frame, the socket writes from the buffer without the JDK copying it first, and frames of
+ * a few KB share the pool's small buffers. The caller gives the buffer back once it is written.
  *
  * <p>The loops run over an array, never through {@code CharSequence}: when they called {@code
  * charAt} on whatever text came, the JIT threw them away each time a new kind of text showed up,
@@ -31,13 +31,17 @@ final class FrameBytes {
   /** Each thread's chars of the frame it is encoding; as large as the largest frame it encoded. */
   private static final ThreadLocal<char[]> SCRATCH = ThreadLocal.withInitial(() -> new char[4096]);
 
-  /** The text's UTF-8 in a pooled buffer, ready to write (flush mode). */
-  static RetainableByteBuffer of(CharSequence text, ByteBufferPool pool) {
+  private static final int FIN = 0x80;
+
+  /** A final TEXT frame of the text's UTF-8 in a pooled buffer, ready to write (flush mode). */
+  static RetainableByteBuffer text(CharSequence text, ByteBufferPool pool) {
     int length = text.length();
     char[] chars = chars(text, length);
-    RetainableByteBuffer buffer = pool.acquire(utf8Length(chars, length), true);
+    int payloadLength = utf8Length(chars, length);
+    RetainableByteBuffer buffer = pool.acquire(headerLength(payloadLength) + payloadLength, true);
     ByteBuffer bytes = buffer.getByteBuffer();
     int start = BufferUtil.flipToFill(bytes);
+    header(bytes, ClientFrame.TEXT, payloadLength);
     // Signaling is ASCII: those chars are their own bytes. The JDK's encoder takes the rest from the
     // first char that is not.
     int i = 0;
@@ -53,7 +57,52 @@ final class FrameBytes {
     return buffer;
   }
 
-  /** The length of {@code text} in UTF-8, as {@link #of} writes it. */
+  /** A PING or PONG frame with this payload (at most 125 bytes). */
+  static RetainableByteBuffer control(int opcode, byte[] payload, ByteBufferPool pool) {
+    RetainableByteBuffer buffer = pool.acquire(2 + payload.length, true);
+    ByteBuffer bytes = buffer.getByteBuffer();
+    int start = BufferUtil.flipToFill(bytes);
+    header(bytes, opcode, payload.length);
+    bytes.put(payload);
+    BufferUtil.flipToFlush(bytes, start);
+    return buffer;
+  }
+
+  /**
+   * A CLOSE frame with this code and reason; the reason is cut to the 123 bytes a close frame has
+   * room for (the server's reasons are short ASCII phrases). A code of 1005 sends an empty payload.
+   */
+  static RetainableByteBuffer close(int code, String reason, ByteBufferPool pool) {
+    byte[] text = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    int reasonLength = Math.min(text.length, ClientFrame.MAX_CONTROL_PAYLOAD - 2);
+    int payloadLength = code == PeerClose.NO_STATUS ? 0 : 2 + reasonLength;
+    RetainableByteBuffer buffer = pool.acquire(2 + payloadLength, true);
+    ByteBuffer bytes = buffer.getByteBuffer();
+    int start = BufferUtil.flipToFill(bytes);
+    header(bytes, ClientFrame.CLOSE, payloadLength);
+    if (payloadLength > 0) {
+      bytes.putShort((short) code).put(text, 0, reasonLength);
+    }
+    BufferUtil.flipToFlush(bytes, start);
+    return buffer;
+  }
+
+  private static int headerLength(int payloadLength) {
+    return payloadLength < 126 ? 2 : payloadLength < 65536 ? 4 : 10;
+  }
+
+  private static void header(ByteBuffer bytes, int opcode, int payloadLength) {
+    bytes.put((byte) (FIN | opcode));
+    if (payloadLength < 126) {
+      bytes.put((byte) payloadLength);
+    } else if (payloadLength < 65536) {
+      bytes.put((byte) 126).putShort((short) payloadLength);
+    } else {
+      bytes.put((byte) 127).putLong(payloadLength);
+    }
+  }
+
+  /** The length of {@code text} in UTF-8, as {@link #text} writes it. */
   static int utf8Length(CharSequence text) {
     return utf8Length(chars(text, text.length()), text.length());
   }

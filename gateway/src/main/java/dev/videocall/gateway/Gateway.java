@@ -31,11 +31,6 @@ import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.websocket.core.FrameHandler;
-import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
-import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
-import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
-import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,30 +121,29 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     // With direct read buffers the frame code saw one buffer class during warm-up and a second when
     // the first spanning frame came, and the JIT threw that code away under load (docs/performance.md).
     http.setUseInputDirectByteBuffers(false);
-    connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector = new AdaptorFreeConnector(server, new HttpConnectionFactory(http));
     server.setErrorHandler(new PlainErrors(headers));
     connector.setPort(config.port());
     connector.setHost(host);
     server.addConnector(connector);
     ContextHandler context = new ContextHandler("/");
-    // Jetty's core WebSocket layer, not its WebSocket API: see FrameEndpoint.
-    WebSocketUpgradeHandler websockets =
-        new WebSocketUpgradeHandler(WebSocketServerComponents.ensureWebSocketComponents(server, context),
-            handler -> handler.addMapping(WEBSOCKET_PATH, this::upgrade));
-    // Frames reach GatewayConnection whole (Jetty gathers one that spans reads in a pooled buffer),
-    // and one over the limit is refused with 1009 before it is read; IncomingText makes the
-    // messages and holds a fragmented one to the same limit.
-    websockets.getConfiguration().setAutoFragment(false);
-    websockets.getConfiguration().setMaxFrameSize(config.maxFrameBytes());
-    websockets.getConfiguration().setIdleTimeout(config.idleTimeout());
-    websockets.setHandler(new Routes());
-    context.setHandler(new QueryFreeUpgrade(WEBSOCKET_PATH, websockets));
+    // Our own WebSocket layer on Jetty's connections (WebSocket, docs/architecture.md): frames reach
+    // GatewayConnection whole, one over the limit is refused with 1009 before it is read, and
+    // IncomingText makes the messages and holds a fragmented one to the same limit.
+    context.setHandler(new WebSocketUpgrade(WEBSOCKET_PATH, this::upgrade, this::newSocket, new Routes()));
     server.setHandler(context);
     server.setStopTimeout(config.shutdownGrace().toMillis());
     server.start();
     long pingMillis = config.pingInterval().toMillis();
     timers.scheduleAtFixedRate(
         () -> registry.snapshot().forEach(GatewayConnection::ping), pingMillis, pingMillis, TimeUnit.MILLISECONDS);
+    // A socket is idle-timed out within a quarter of the timeout of its last byte.
+    long idleNanos = config.idleTimeout().toNanos();
+    long sweepMillis = Math.max(100, config.idleTimeout().toMillis() / 4);
+    timers.scheduleAtFixedRate(() -> {
+      long now = System.nanoTime();
+      registry.snapshot().forEach(c -> c.expireIfIdle(now, idleNanos));
+    }, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     log.atInfo().addKeyValue("gatewayId", config.gatewayId()).addKeyValue("port", port()).log("gateway started");
   }
 
@@ -234,8 +228,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
    * and each socket that agrees to it holds zlib's native state for its life (docs/performance.md
    * measures both); a browser that offered it simply sends uncompressed frames.
    */
-  private FrameHandler upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
-    response.setExtensions(List.of());
+  private WebSocketUpgrade.Accepted upgrade(Request request, Response response, Callback callback) {
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     String host = request.getHeaders().get(HttpHeader.HOST);
     String address = ClientAddress.of(request, config.trustForwardedFor());
@@ -248,27 +241,24 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     if (!addressLimiter.tryAcquire(address, System.currentTimeMillis())) {
       return refuse(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429, "too many new connections", address);
     }
-    Fields query = QueryFreeUpgrade.parameters(request);
+    Fields query = Request.extractQueryParameters(request);
     String userId = query.getValue("userID");
     String peerId = query.getValue("peerID");
     // The page offers videocall.v1 and token.<token>; a browser fails the connection unless one of
     // the offered protocols is selected, refusals included (they need the socket for their close code).
-    List<String> offered = request.getSubProtocols();
-    String accepted = PresentedToken.accepted(offered);
-    if (accepted != null) {
-      response.setAcceptedSubProtocol(accepted);
-    }
+    List<String> offered = request.getHeaders().getCSV(HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL, false);
+    String subprotocol = PresentedToken.accepted(offered);
     PresentedToken.Result presented = PresentedToken.of(query.getValue("token"), offered);
     if (presented instanceof PresentedToken.Conflicting conflicting) {
-      return refuseLink(conflicting.refused(), address);
+      return new WebSocketUpgrade.Accepted(refuseLink(conflicting.refused(), address), subprotocol);
     }
     String token = ((PresentedToken.Found) presented).token();
     if (links != null
         && links.check(userId, peerId, token, java.time.Instant.now(), true) instanceof InviteLinks.Refused refused) {
       // A bad link costs nothing downstream: no envelope, no publish, no presence write.
-      return refuseLink(refused, address);
+      return new WebSocketUpgrade.Accepted(refuseLink(refused, address), subprotocol);
     }
-    return new GatewayConnection(
+    return new WebSocketUpgrade.Accepted(new GatewayConnection(
         newConnectionId(),
         config.gatewayId(),
         userId,
@@ -279,9 +269,18 @@ public final class Gateway implements DeliverySink, AutoCloseable {
         registry,
         frameBudgets.of(userId, peerId, token, System.nanoTime()),
         config.maxFrameBytes(),
+        timers), subprotocol);
+  }
+
+  /** A socket with the gateway's limits, on the connection the upgrade came on. */
+  private WebSocket newSocket(Request request, SocketListener listener) {
+    return new WebSocket(
+        request.getConnectionMetaData().getConnection().getEndPoint(),
+        request.getComponents().getByteBufferPool(),
+        listener,
+        config.maxFrameBytes(),
         config.maxQueuedFramesPerConnection(),
-        config.maxQueuedBytesPerConnection(),
-        timers);
+        config.maxQueuedBytesPerConnection());
   }
 
   /** Logged without the link: its token is a credential, and the detail never contains it. */
@@ -294,8 +293,8 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     return new RefusedConnection(refused, timers);
   }
 
-  private FrameHandler refuse(
-      ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback, int status, String why, String address) {
+  private WebSocketUpgrade.Accepted refuse(
+      Request request, Response response, Callback callback, int status, String why, String address) {
     log.atWarn()
         .addKeyValue("gatewayId", config.gatewayId())
         .addKeyValue("status", status)

@@ -8,12 +8,8 @@ import dev.videocall.contract.protocol.CloseCode;
 import dev.videocall.contract.protocol.ErrorCode;
 import dev.videocall.contract.protocol.ServerFrames;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.OpCode;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * sends is forwarded or logged, the decision is logged once, and if the client has not completed the
  * close handshake within {@link GatewayConfig#CLOSE_GRACE} the TCP connection is dropped.
  */
-final class GatewayConnection extends FrameEndpoint {
+final class GatewayConnection implements SocketListener {
   private static final Logger log = LoggerFactory.getLogger(GatewayConnection.class);
 
   /** Sent when a frame is dropped for exceeding the rate budget: a transport notice, not signaling. */
@@ -44,15 +40,21 @@ final class GatewayConnection extends FrameEndpoint {
   private final ConnectionRegistry registry;
   private final FrameRateLimiter rateLimiter;
   private final DeliveryDeduplicator dedup = new DeliveryDeduplicator();
-  private final IncomingText incoming;
-  private final int maxQueuedFrames;
-  private final int maxQueuedBytes;
+  private final int maxMessageBytes;
+  /** A fragmented message being gathered; null otherwise (browsers send every message in one frame). */
+  private IncomingText fragmented;
   private final ScheduledExecutorService timers;
-  private final AtomicLong seq = new AtomicLong();
+  // Field updaters rather than AtomicLong and AtomicBoolean: two objects fewer per connection.
+  private static final AtomicLongFieldUpdater<GatewayConnection> SEQ =
+      AtomicLongFieldUpdater.newUpdater(GatewayConnection.class, "seq");
+  private static final AtomicIntegerFieldUpdater<GatewayConnection> CLOSING =
+      AtomicIntegerFieldUpdater.newUpdater(GatewayConnection.class, "closing");
+  private volatile long seq;
   /** Set once, when the server decides to close; from then on the client is not heard. */
-  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile int closing;
   private volatile boolean closed;
-  private volatile Outbound outbound;
+  /** Set when the socket opens, before any frame arrives. */
+  private volatile WebSocket socket;
 
   GatewayConnection(
       String connectionId,
@@ -65,8 +67,6 @@ final class GatewayConnection extends FrameEndpoint {
       ConnectionRegistry registry,
       FrameRateLimiter rateLimiter,
       int maxMessageBytes,
-      int maxQueuedFrames,
-      int maxQueuedBytes,
       ScheduledExecutorService timers) {
     this.connectionId = connectionId;
     this.gatewayId = gatewayId;
@@ -77,9 +77,7 @@ final class GatewayConnection extends FrameEndpoint {
     this.ingress = ingress;
     this.registry = registry;
     this.rateLimiter = rateLimiter;
-    this.incoming = new IncomingText(maxMessageBytes);
-    this.maxQueuedFrames = maxQueuedFrames;
-    this.maxQueuedBytes = maxQueuedBytes;
+    this.maxMessageBytes = maxMessageBytes;
     this.timers = timers;
   }
 
@@ -88,41 +86,57 @@ final class GatewayConnection extends FrameEndpoint {
   }
 
   long queuedBytes() {
-    Outbound out = outbound;
-    return out == null ? 0 : out.queuedBytes();
+    WebSocket s = socket;
+    return s == null ? 0 : s.queuedBytes();
   }
 
   @Override
-  void opened(CoreSession session) {
-    this.outbound = new Outbound(session, maxQueuedFrames, maxQueuedBytes);
+  public void opened(WebSocket socket) {
+    this.socket = socket;
     // Registered before the open is forwarded: an in-process core answers at once.
     registry.add(this);
     forward(Event.OPEN, null, null);
   }
 
   /**
-   * Every data frame, as Jetty parses it (control frames are {@link FrameEndpoint}'s). Text messages
-   * are made here ({@link IncomingText}) from Jetty's buffer, in one copy.
+   * Every data frame (control frames are {@link WebSocket}'s). Text messages are made here
+   * ({@link IncomingText}) from the read buffer, in one copy.
    */
   @Override
-  void data(Frame frame) {
-    if (closing.get()) {
+  public void data(int opcode, byte[] bytes, int offset, int length, boolean fin) {
+    if (closing != 0) {
       return;
     }
-    switch (frame.getOpCode()) {
-      case OpCode.CONTINUATION -> text(frame, false);
-      case OpCode.TEXT -> text(frame, true);
-      case OpCode.BINARY -> end(CloseCode.BINARY_NOT_ACCEPTED, "text frames only", "binary frame");
+    switch (opcode) {
+      case ClientFrame.CONTINUATION -> text(bytes, offset, length, false, fin);
+      case ClientFrame.TEXT -> text(bytes, offset, length, true, fin);
+      case ClientFrame.BINARY -> end(CloseCode.BINARY_NOT_ACCEPTED, "text frames only", "binary frame");
       default -> { }
     }
   }
 
-  private void text(Frame frame, boolean first) {
+  @Override
+  public void refused(Refusal refusal) {
+    end(refusal.code(), refusal.getMessage(), refusal.getMessage());
+  }
+
+  private void text(byte[] bytes, int offset, int length, boolean first, boolean fin) {
     String message;
     try {
-      message = incoming.accept(frame.getPayload(), first, frame.isFin());
-    } catch (IncomingText.Refused refused) {
-      end(refused.code(), refused.getMessage(), refused.getMessage());
+      if (first && fin) {
+        // One frame, already held to the size limit by WebSocket.
+        message = IncomingText.whole(bytes, offset, length);
+      } else {
+        if (fragmented == null) {
+          fragmented = new IncomingText(maxMessageBytes);
+        }
+        message = fragmented.accept(bytes, offset, length, first, fin);
+        if (message != null) {
+          fragmented = null;
+        }
+      }
+    } catch (Refusal refusal) {
+      refused(refusal);
       return;
     }
     if (message == null) {
@@ -136,7 +150,7 @@ final class GatewayConnection extends FrameEndpoint {
   }
 
   @Override
-  void closed(int code, String reason) {
+  public void closed(int code, String reason) {
     closed = true;
     if (registry.remove(this)) {
       forward(Event.CLOSE, null, code);
@@ -144,19 +158,9 @@ final class GatewayConnection extends FrameEndpoint {
     log.atDebug().addKeyValue("connectionId", connectionId).addKeyValue("code", code).log("closed");
   }
 
-  @Override
-  void failed(Throwable cause) {
-    log.atInfo()
-        .addKeyValue("connectionId", connectionId)
-        .addKeyValue("gatewayId", gatewayId)
-        .addKeyValue("error", String.valueOf(cause.getMessage()))
-        .log("websocket error");
-  }
-
   /** Sends what egress delivered, once, in order; closes when asked. */
   void deliver(Delivery d) {
-    Outbound out = outbound;
-    if (out == null || !dedup.firstTime(d)) {
+    if (socket == null || !dedup.firstTime(d)) {
       return;
     }
     if (d.frame() != null) {
@@ -170,9 +174,17 @@ final class GatewayConnection extends FrameEndpoint {
 
   /** Keeps proxies from cutting an idle socket; browsers answer pings by themselves. */
   void ping() {
-    CoreSession s = session();
-    if (s != null && s.isOutputOpen() && !closing.get()) {
-      s.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
+    WebSocket s = socket;
+    if (s != null && closing == 0) {
+      s.ping();
+    }
+  }
+
+  /** Ends the connection if its client has been silent for {@code idleNanos} (WebSocket#expireIfIdle). */
+  void expireIfIdle(long nowNanos, long idleNanos) {
+    WebSocket s = socket;
+    if (s != null) {
+      s.expireIfIdle(nowNanos, idleNanos);
     }
   }
 
@@ -182,9 +194,9 @@ final class GatewayConnection extends FrameEndpoint {
   }
 
   private void send(CharSequence frame) {
-    Outbound out = outbound;
-    if (out != null && !out.send(frame)) {
-      // Outbound has queued its own 1013 close; this records the decision and starts the grace.
+    WebSocket s = socket;
+    if (s != null && !s.send(frame)) {
+      // The socket has queued its own 1013 close; this records the decision and starts the grace.
       end(CloseCode.TRY_AGAIN_LATER, "not reading", "client does not read what it is sent");
     }
   }
@@ -200,7 +212,7 @@ final class GatewayConnection extends FrameEndpoint {
    * decided has logged it already.
    */
   private void end(int code, String reason, String why) {
-    if (!closing.compareAndSet(false, true)) {
+    if (!CLOSING.compareAndSet(this, 0, 1)) {
       return;
     }
     if (why != null) {
@@ -210,16 +222,15 @@ final class GatewayConnection extends FrameEndpoint {
           .addKeyValue("code", code)
           .log("closing: {}", why);
     }
-    Outbound out = outbound;
-    CoreSession s = session();
-    if (out != null && s != null) {
-      out.close(code, reason);
+    WebSocket s = socket;
+    if (s != null) {
+      s.close(code, reason);
       CloseGrace.start(timers, s, () -> closed);
     }
   }
 
   private void forward(Event event, String payload, Integer closeCode) {
-    long n = seq.getAndIncrement();
+    long n = SEQ.getAndIncrement(this);
     Envelope envelope = switch (event) {
       case OPEN -> {
         Envelope open = Envelope.open(connectionId, gatewayId, userId, peerId, token, userAgent);

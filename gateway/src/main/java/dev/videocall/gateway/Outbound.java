@@ -1,81 +1,99 @@
 package dev.videocall.gateway;
 
 import dev.videocall.contract.protocol.CloseCode;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
- * One connection's outgoing frames, sent one at a time in order (Jetty wants a message's send to
- * complete before the next). Bounded in frames and in bytes: a client that stops reading is closed
- * with 1013 instead of buffered.
+ * One socket's outgoing frames, written one at a time in order (a Jetty endpoint takes one write at
+ * a time): relayed text, pings, pongs, and last the close. Bounded in frames and in bytes: a client
+ * that stops reading is closed with 1013 instead of buffered.
  *
- * <p>A frame's bytes are counted as two per {@code char}: the most queued text occupies
- * on the heap (Java keeps at most two bytes per char, one when the text is Latin-1), known without
- * scanning the text. The frame being written counts until Jetty has finished with it; its UTF-8
- * bytes (one frame at a time, in a buffer borrowed from Jetty's pool and given back once written)
- * and what the kernel's socket buffer holds are not counted.
+ * <p>A text frame's bytes are counted as two per {@code char}: the most queued text occupies on the
+ * heap (Java keeps at most two bytes per char, one when the text is Latin-1), known without
+ * scanning the text. The frame being written counts until it is written; its UTF-8 bytes (one frame
+ * at a time, in a buffer borrowed from Jetty's pool and given back once written) and what the
+ * kernel's socket buffer holds are not counted.
  */
-final class Outbound {
+final class Outbound implements Callback {
 
-  private sealed interface Item {}
+  private sealed interface Item {
+    long bytes();
+  }
 
   private record Text(CharSequence text) implements Item {
-    long bytes() {
+    @Override
+    public long bytes() {
       return 2L * text.length();
     }
   }
 
-  private record Close(int code, String reason) implements Item {}
+  private record Control(int opcode, byte[] payload) implements Item {
+    @Override
+    public long bytes() {
+      return payload.length;
+    }
+  }
 
-  private final CoreSession session;
+  private record Close(int code, String reason) implements Item {
+    @Override
+    public long bytes() {
+      return 0;
+    }
+  }
+
+  /** Where a write stands, so that a write that completes at once does not nest the next in its callback. */
+  private static final int IDLE = 0;
+  private static final int WRITING = 1;
+  private static final int DONE_AT_ONCE = 2;
+  private static final int PENDING = 3;
+
+  private final WebSocket socket;
   private final int maxFrames;
   private final long maxBytes;
-  /** Usually empty: sized small (it grows when needed) since every idle connection holds one. */
-  private final ArrayDeque<Item> queue = new ArrayDeque<>(3);
+  /** Frames waiting while another is written; made when first needed, so most idle sockets hold none. */
+  private ArrayDeque<Item> queue;
   /** Queued frames plus the one being written. */
   private long queuedBytes;
   private long inFlightBytes;
   private boolean sending;
   private boolean closed;
-  /** The bytes of the frame being written, until Jetty has written them. */
+  /** The code of the close queued, whoever queued it; 0 before. */
+  private int closeCode;
+  private int writeState = IDLE;
+  /** The bytes of the frame being written, until they are written. */
   private RetainableByteBuffer inFlight;
-  /** One frame is written at a time, so one callback serves them all (none made per frame). */
-  private final Callback whenWritten = new Callback() {
-    @Override
-    public void succeeded() {
-      written();
-    }
+  private boolean inFlightIsClose;
 
-    @Override
-    public void failed(Throwable failure) {
-      release();
-      session.abort();
-    }
-  };
-
-  Outbound(CoreSession session, int maxFrames, long maxBytes) {
-    this.session = session;
+  Outbound(WebSocket socket, int maxFrames, long maxBytes) {
+    this.socket = socket;
     this.maxFrames = maxFrames;
     this.maxBytes = maxBytes;
   }
 
   /**
-   * Queues a frame. False when this frame found the queue full (in frames, or in bytes: a frame
-   * always fits an empty queue): the queue is then dropped and a close with 1013 takes its place. A
-   * frame sent after any close is dropped silently (and true).
+   * Queues a text frame. False when this frame found the queue full (in frames, or in bytes: a
+   * frame always fits an empty queue): the queue is then dropped and a close with 1013 takes its
+   * place. A frame sent after the close is dropped silently (and true).
    */
   boolean send(CharSequence text) {
     return enqueue(new Text(text));
   }
 
-  /** Sends everything queued so far, then closes. */
+  /** Queues a PING or PONG, under the same bounds as text (a client that floods pings and reads nothing is closed). */
+  void control(int opcode, byte[] payload) {
+    enqueue(new Control(opcode, payload));
+  }
+
+  /** Sends everything queued so far, then the close frame; the first close wins, later ones are ignored. */
   void close(int code, String reason) {
     enqueue(new Close(code, reason));
+  }
+
+  /** The code of the close queued (by a caller, or for 1013 by this queue itself); 0 while none is. */
+  synchronized int closeCode() {
+    return closeCode;
   }
 
   /** What this connection holds now, in the bytes counted above. */
@@ -89,63 +107,105 @@ final class Outbound {
       if (closed) {
         return true;
       }
-      if (item instanceof Close) {
+      if (item instanceof Close c) {
         closed = true;
-      } else if (full(((Text) item).bytes())) {
+        closeCode = c.code();
+      } else if (full(item.bytes())) {
         closed = true;
         overflowed = true;
-        queue.clear();
+        queue = null;
         queuedBytes = inFlightBytes;
         item = new Close(CloseCode.TRY_AGAIN_LATER.code(), "not reading");
+        closeCode = CloseCode.TRY_AGAIN_LATER.code();
       } else {
-        queuedBytes += ((Text) item).bytes();
+        queuedBytes += item.bytes();
       }
-      queue.add(item);
       if (sending) {
+        if (queue == null) {
+          queue = new ArrayDeque<>(4);
+        }
+        queue.add(item);
         return !overflowed;
       }
       sending = true;
     }
-    pump();
+    pump(item);
     return !overflowed;
   }
 
   private boolean full(long bytes) {
-    return queue.size() >= maxFrames || (queuedBytes > 0 && queuedBytes + bytes > maxBytes);
+    return waiting() >= maxFrames || (queuedBytes > 0 && queuedBytes + bytes > maxBytes);
   }
 
-  private void pump() {
-    Item next;
-    synchronized (this) {
-      next = queue.poll();
-      if (next == null) {
-        sending = false;
-        return;
+  private int waiting() {
+    return queue == null ? 0 : queue.size();
+  }
+
+  /**
+   * Writes {@code next}, then what has queued meanwhile, one frame at a time, until nothing waits or
+   * a write is under way (its callback carries on). Null: start with the queue.
+   */
+  private void pump(Item next) {
+    while (true) {
+      synchronized (this) {
+        if (next == null) {
+          next = queue == null ? null : queue.poll();
+        }
+        if (next == null) {
+          sending = false;
+          queue = null; // an idle socket holds no queue
+          return;
+        }
+        inFlightBytes = next.bytes();
+        inFlightIsClose = next instanceof Close;
+        writeState = WRITING;
       }
-      inFlightBytes = next instanceof Text t ? t.bytes() : 0;
-    }
-    switch (next) {
-      case Text t -> session.sendFrame(new Frame(OpCode.TEXT, true, encode(t.text())), whenWritten, false);
-      case Close c -> session.close(c.code(), c.reason(), Callback.NOOP);
+      RetainableByteBuffer bytes = switch (next) {
+        case Text t -> FrameBytes.text(t.text(), socket.pool());
+        case Control c -> FrameBytes.control(c.opcode(), c.payload(), socket.pool());
+        case Close c -> FrameBytes.close(c.code(), c.reason(), socket.pool());
+      };
+      synchronized (this) {
+        inFlight = bytes;
+      }
+      socket.write(bytes.getByteBuffer(), this);
+      synchronized (this) {
+        if (writeState == WRITING) {
+          // Still being written: the callback carries on.
+          writeState = PENDING;
+          return;
+        }
+        writeState = IDLE;
+      }
+      next = null;
     }
   }
 
-  /** Encodes the frame into a buffer from Jetty's pool, held until Jetty has written it. */
-  private ByteBuffer encode(CharSequence text) {
-    RetainableByteBuffer buffer = FrameBytes.of(text, session.getByteBufferPool());
-    synchronized (this) {
-      inFlight = buffer;
-    }
-    return buffer.getByteBuffer();
-  }
-
-  private void written() {
+  /** One frame is written at a time, so this serves as every write's callback (none made per frame). */
+  @Override
+  public void succeeded() {
     release();
+    boolean closeWritten;
+    boolean carryOn;
     synchronized (this) {
       queuedBytes -= inFlightBytes;
       inFlightBytes = 0;
+      closeWritten = inFlightIsClose;
+      carryOn = writeState == PENDING;
+      writeState = carryOn ? IDLE : DONE_AT_ONCE;
     }
-    pump();
+    if (closeWritten) {
+      socket.closeWritten();
+    }
+    if (carryOn) {
+      pump(null);
+    }
+  }
+
+  @Override
+  public void failed(Throwable failure) {
+    release();
+    socket.abort();
   }
 
   private void release() {

@@ -4,10 +4,6 @@ import dev.videocall.contract.invite.InviteLinks;
 import dev.videocall.contract.protocol.ErrorCode;
 import dev.videocall.contract.protocol.ServerFrames;
 import java.util.concurrent.ScheduledExecutorService;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
  * A WebSocket opened only to be told why it cannot join: the documented error frame, then the close
@@ -15,7 +11,7 @@ import org.eclipse.jetty.websocket.core.OpCode;
  * Nothing it sends is forwarded, and a client that ignores the close loses the TCP connection after
  * the close grace.
  */
-final class RefusedConnection extends FrameEndpoint {
+final class RefusedConnection implements SocketListener {
   private final InviteLinks.Refused refused;
   private final ScheduledExecutorService timers;
   private volatile boolean closed;
@@ -26,27 +22,26 @@ final class RefusedConnection extends FrameEndpoint {
   }
 
   @Override
-  void opened(CoreSession session) {
+  public void opened(WebSocket socket) {
     ErrorCode code = refused.code();
     int close = code.closeCode().orElseThrow(() -> new IllegalStateException(code + " does not close")).code();
-    session.sendFrame(new Frame(OpCode.TEXT, ServerFrames.error(code, refused.message())), Callback.from(
-        () -> session.close(close, code.wireCode(), Callback.NOOP),
-        failure -> session.abort()), false);
-    CloseGrace.start(timers, session, () -> closed);
+    socket.send(ServerFrames.error(code, refused.message()));
+    socket.close(close, code.wireCode());
+    CloseGrace.start(timers, socket, () -> closed);
   }
 
   @Override
-  void data(Frame frame) {
+  public void data(int opcode, byte[] bytes, int offset, int length, boolean fin) {
     // Not heard: the socket is only open to carry the refusal.
   }
 
   @Override
-  void closed(int code, String reason) {
-    closed = true;
+  public void refused(Refusal refusal) {
+    // Closing already; the close grace ends the socket.
   }
 
   @Override
-  void failed(Throwable cause) {
-    // The close grace, or Jetty itself, ends the socket; nothing to forward.
+  public void closed(int code, String reason) {
+    closed = true;
   }
 }

@@ -30,4 +30,17 @@ class DeliveryDeduplicatorTest {
     assertTrue(dedup.firstTime(from("a2", 0, 0)), "a new connection of the peer starts at 0");
     assertTrue(dedup.firstTime(from("sweeper-for-a1", Long.MAX_VALUE, 0)));
   }
+
+  @Test
+  void theThreeOriginsHeardFromMostRecentlyAreRemembered() {
+    assertTrue(dedup.firstTime(from("self", 1, 0)));
+    assertTrue(dedup.firstTime(from("peer", 1, 0)));
+    assertTrue(dedup.firstTime(from("sweeper", 1, 0)));
+    assertTrue(dedup.firstTime(from("self", 2, 0)), "heard from most recently: self, sweeper, then peer");
+    assertTrue(dedup.firstTime(from("peer-next", 0, 0)), "a fourth origin takes the least recent's place");
+    assertFalse(dedup.firstTime(from("self", 2, 0)));
+    assertFalse(dedup.firstTime(from("sweeper", 1, 0)));
+    assertFalse(dedup.firstTime(from("peer-next", 0, 0)));
+    assertTrue(dedup.firstTime(from("peer", 1, 0)), "forgotten: it was the least recent of four");
+  }
 }

@@ -5,14 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.videocall.contract.protocol.CloseCode;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class IncomingTextTest {
-  private static ByteBuffer direct(byte[] bytes) {
-    ByteBuffer b = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
-    return b.asReadOnlyBuffer(); // as Jetty's API hands a frame over
+  /** Takes the whole array as one frame's payload, placed in the middle of a larger read buffer as WebSocket hands it over. */
+  private static String accept(IncomingText in, byte[] payload, boolean first, boolean fin) throws Refusal {
+    byte[] buffer = new byte[payload.length + 20];
+    java.util.Arrays.fill(buffer, (byte) 'x');
+    System.arraycopy(payload, 0, buffer, 7, payload.length);
+    return in.accept(buffer, 7, payload.length, first, fin);
   }
 
   private static byte[] utf8(String s) {
@@ -23,10 +25,10 @@ class IncomingTextTest {
   void aWholeFrameIsOneMessageAndALongerOneAfterAShortOneIsNotMixedWithIt() throws Exception {
     IncomingText in = new IncomingText(64 * 1024);
     String big = "{\"sdp\":\"" + "v=0\\r\\n".repeat(2000) + "\"}";
-    assertEquals("{\"a\":1}", in.accept(direct(utf8("{\"a\":1}")), true, true));
-    assertEquals(big, in.accept(direct(utf8(big)), true, true));
-    assertEquals("{}", in.accept(direct(utf8("{}")), true, true));
-    assertEquals("", in.accept(null, true, true), "an empty frame is an empty message (the core refuses it)");
+    assertEquals("{\"a\":1}", accept(in, utf8("{\"a\":1}"), true, true));
+    assertEquals(big, accept(in, utf8(big), true, true));
+    assertEquals("{}", accept(in, utf8("{}"), true, true));
+    assertEquals("", accept(in, new byte[0], true, true), "an empty frame is an empty message (the core refuses it)");
   }
 
   @Test
@@ -34,27 +36,27 @@ class IncomingTextTest {
     IncomingText in = new IncomingText(64 * 1024);
     byte[] bytes = utf8("caf\u00e9 \ud83d\ude00!");
     // Cut inside the two-byte é and inside the four-byte emoji.
-    assertNull(in.accept(direct(java.util.Arrays.copyOfRange(bytes, 0, 4)), true, false));
-    assertNull(in.accept(direct(java.util.Arrays.copyOfRange(bytes, 4, 8)), false, false));
-    assertNull(in.accept(null, false, false));
-    assertEquals("caf\u00e9 \ud83d\ude00!", in.accept(direct(java.util.Arrays.copyOfRange(bytes, 8, bytes.length)), false, true));
-    assertEquals("next", in.accept(direct(utf8("next")), true, true), "nothing of the last message left over");
+    assertNull(accept(in, java.util.Arrays.copyOfRange(bytes, 0, 4), true, false));
+    assertNull(accept(in, java.util.Arrays.copyOfRange(bytes, 4, 8), false, false));
+    assertNull(accept(in, new byte[0], false, false));
+    assertEquals("caf\u00e9 \ud83d\ude00!", accept(in, java.util.Arrays.copyOfRange(bytes, 8, bytes.length), false, true));
+    assertEquals("next", accept(in, utf8("next"), true, true), "nothing of the last message left over");
   }
 
   @Test
   void aMessageOverTheLimitIsRefusedWith1009AsSoonAsItPassesIt() throws Exception {
     IncomingText in = new IncomingText(10);
-    assertEquals("0123456789", in.accept(direct(utf8("0123456789")), true, true), "exactly the limit passes");
-    assertNull(in.accept(direct(utf8("012345")), true, false));
-    IncomingText.Refused r = assertThrows(IncomingText.Refused.class, () -> in.accept(direct(utf8("67890")), false, false));
+    assertEquals("0123456789", accept(in, utf8("0123456789"), true, true), "exactly the limit passes");
+    assertNull(accept(in, utf8("012345"), true, false));
+    Refusal r = assertThrows(Refusal.class, () -> accept(in, utf8("67890"), false, false));
     assertEquals(CloseCode.MESSAGE_TOO_BIG, r.code());
-    assertThrows(IncomingText.Refused.class, () -> in.accept(direct(utf8("0123456789A")), true, true));
+    assertThrows(Refusal.class, () -> accept(in, utf8("0123456789A"), true, true));
   }
 
   @Test
   void textThatIsNotUtf8IsRefusedWith1007WhileAGenuineReplacementCharacterPasses() throws Exception {
     IncomingText in = new IncomingText(1024);
-    assertEquals("\ufffd ok", in.accept(direct(utf8("\ufffd ok")), true, true));
+    assertEquals("\ufffd ok", accept(in, utf8("\ufffd ok"), true, true));
     for (byte[] bad : new byte[][] {
         {(byte) 0xC3, 0x28}, // lead byte, no continuation
         {(byte) 0x80}, // continuation without a lead
@@ -62,7 +64,7 @@ class IncomingTextTest {
         {(byte) 0xC0, (byte) 0xAF}, // overlong '/'
         {(byte) 0xF0, (byte) 0x9F, (byte) 0x98}, // a four-byte character cut short at the end
     }) {
-      IncomingText.Refused r = assertThrows(IncomingText.Refused.class, () -> in.accept(direct(bad), true, true));
+      Refusal r = assertThrows(Refusal.class, () -> accept(in, bad, true, true));
       assertEquals(CloseCode.INVALID_TEXT, r.code());
     }
   }

@@ -106,13 +106,14 @@ public final class RawWebSocket implements AutoCloseable {
     send(BINARY, payload);
   }
 
-  /** One final, masked frame. */
-  public void send(int opcode, byte[] payload) throws IOException {
-    send(opcode, payload, true);
+  /** Bytes as they are, for frames no well-behaved client would send (or a frame cut in parts). */
+  public synchronized void sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
   }
 
-  /** One masked frame; {@code fin} false leaves its message open for CONTINUATION frames. */
-  public synchronized void send(int opcode, byte[] payload, boolean fin) throws IOException {
+  /** One frame exactly as {@link #send(int, byte[], boolean)} writes it, returned instead of sent. */
+  public static byte[] maskedFrame(int opcode, byte[] payload, boolean fin) {
     ByteBuffer frame = ByteBuffer.allocate(14 + payload.length);
     frame.put((byte) ((fin ? 0x80 : 0) | opcode));
     if (payload.length < 126) {
@@ -128,7 +129,22 @@ public final class RawWebSocket implements AutoCloseable {
     for (int i = 0; i < payload.length; i++) {
       frame.put((byte) (payload[i] ^ mask[i % 4]));
     }
-    out.write(frame.array(), 0, frame.position());
+    return java.util.Arrays.copyOf(frame.array(), frame.position());
+  }
+
+  /** The socket once the server has upgraded it, with whatever the server sent after its 101 unread. */
+  public static RawWebSocket over(Socket socket, InputStream in) throws IOException {
+    return new RawWebSocket(socket, in);
+  }
+
+  /** One final, masked frame. */
+  public void send(int opcode, byte[] payload) throws IOException {
+    send(opcode, payload, true);
+  }
+
+  /** One masked frame; {@code fin} false leaves its message open for CONTINUATION frames. */
+  public synchronized void send(int opcode, byte[] payload, boolean fin) throws IOException {
+    out.write(maskedFrame(opcode, payload, fin));
     out.flush();
   }
 

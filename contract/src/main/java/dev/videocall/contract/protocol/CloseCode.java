@@ -9,6 +9,8 @@ package dev.videocall.contract.protocol;
 public enum CloseCode {
   NORMAL(1000, false),
   GOING_AWAY(1001, false),
+  /** A frame that breaks RFC 6455 (unmasked, a reserved bit, a torn control frame): the client is broken. */
+  PROTOCOL_ERROR(1002, true),
   /** A binary frame: the protocol is text only, so the client is broken. */
   BINARY_NOT_ACCEPTED(1003, true),
   /** A text message that is not UTF-8: the client is broken. */

@@ -1,0 +1,240 @@
+package dev.videocall.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.videocall.contract.Envelope;
+import dev.videocall.contract.Envelope.Event;
+import dev.videocall.testkit.RawHttp;
+import dev.videocall.testkit.RawWebSocket;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway's own WebSocket layer (WebSocket, WebSocketUpgrade) held to RFC 6455 over real
+ * sockets: the handshake's refusals, frames that break the protocol (1002, the connection then
+ * ends), the close handshake both ways, frames cut across reads or sent with the upgrade, and the
+ * idle timeout. A neighbour's socket is checked to go on each time.
+ */
+class WebSocketProtocolTest {
+  static final Duration WAIT = Duration.ofSeconds(5);
+  final List<Envelope> received = new CopyOnWriteArrayList<>();
+  Gateway gateway;
+  String origin;
+
+  void start(Map<String, String> overrides) throws Exception {
+    Map<String, String> env = new HashMap<>(Map.of("PORT", "0", "GATEWAY_ID", "gw-ws"));
+    env.putAll(overrides);
+    gateway = new Gateway(GatewayConfig.fromEnv(env), received::add, Map.of());
+    gateway.start();
+    origin = "http://localhost:" + gateway.port();
+  }
+
+  @AfterEach
+  void stop() {
+    if (gateway != null) {
+      gateway.shutdown();
+    }
+  }
+
+  RawWebSocket open(String user) throws Exception {
+    return RawWebSocket.open(gateway.port(), "userID=" + user + "&peerID=someone", origin);
+  }
+
+  List<Envelope> of(String user) {
+    return received.stream().filter(e -> user.equals(e.userId())).toList();
+  }
+
+  List<String> framesOf(String user) {
+    return of(user).stream().filter(e -> e.event() == Event.FRAME).map(e -> e.frames().get(0)).toList();
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The server ends the TCP connection: the stream ends (after any frames still on their way). */
+  static void assertHungUp(RawWebSocket c) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        c.read(Duration.ofMillis(200));
+      } catch (EOFException | java.net.SocketException ended) {
+        return;
+      }
+    }
+    throw new AssertionError("the server kept the connection open");
+  }
+
+  void assertNeighbourGoesOn(RawWebSocket neighbour, String user, String text) throws Exception {
+    neighbour.sendText(text);
+    GatewayTest.await(() -> framesOf(user).contains(text), "the neighbour's frame");
+  }
+
+  @Test
+  void framesThatBreakTheProtocolAreRefusedWith1002ThenTheConnectionEndsAndTheNeighbourGoesOn() throws Exception {
+    start(Map.of());
+    RawWebSocket neighbour = open("neighbour");
+    Map<String, byte[]> broken = new java.util.LinkedHashMap<>();
+    broken.put("unmasked", ClientFrameTest.frame(0x81, utf8("{}"), false));
+    broken.put("reserved bit", ClientFrameTest.frame(0xC1, utf8("{}"), true));
+    broken.put("reserved opcode", ClientFrameTest.frame(0x83, utf8("{}"), true));
+    broken.put("fragmented ping", ClientFrameTest.frame(0x09, utf8("p"), true));
+    broken.put("continuation first", RawWebSocket.maskedFrame(RawWebSocket.CONTINUATION, utf8("{}"), true));
+    broken.put("close of one byte", RawWebSocket.maskedFrame(RawWebSocket.CLOSE, new byte[] {3}, true));
+    broken.put("close code 1006", RawWebSocket.maskedFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xEE}, true));
+    byte[] interleaved = new ByteArrayOutputStream() {{
+      writeBytes(RawWebSocket.maskedFrame(RawWebSocket.TEXT, utf8("{\"a\":"), false));
+      writeBytes(RawWebSocket.maskedFrame(RawWebSocket.TEXT, utf8("{}"), true));
+    }}.toByteArray();
+    broken.put("a message inside another", interleaved);
+    int n = 0;
+    for (var e : broken.entrySet()) {
+      String user = "breaker" + n++;
+      try (RawWebSocket c = open(user)) {
+        c.sendText("{\"before\":1}");
+        GatewayTest.await(() -> framesOf(user).size() == 1, "the frame before, " + e.getKey());
+        c.sendRaw(e.getValue());
+        RawWebSocket.Frame close = c.readUntil(RawWebSocket.CLOSE, WAIT);
+        assertNotNull(close, e.getKey());
+        assertEquals(1002, close.closeCode(), e.getKey());
+        assertHungUp(c);
+        GatewayTest.await(() -> of(user).stream().anyMatch(x -> x.event() == Event.CLOSE), "the close envelope, " + e.getKey());
+        assertEquals(List.of("{\"before\":1}"), framesOf(user), "nothing after the breach is forwarded, " + e.getKey());
+      }
+      assertNeighbourGoesOn(neighbour, "neighbour", "{\"after\":\"" + e.getKey() + "\"}");
+    }
+    neighbour.close();
+  }
+
+  @Test
+  void aClientsCloseIsAnsweredWithItsCodeTheServerHangsUpAndTheCodeIsForwarded() throws Exception {
+    start(Map.of());
+    try (RawWebSocket c = open("parker")) {
+      GatewayTest.await(() -> of("parker").size() == 1, "the open");
+      c.send(RawWebSocket.CLOSE, new byte[] {0x10, 0x04, 'p', 'a', 'r', 'k'}); // 4100 PARKED
+      assertEquals(4100, c.readUntil(RawWebSocket.CLOSE, WAIT).closeCode(), "the close is echoed");
+      assertHungUp(c);
+    }
+    GatewayTest.await(() -> of("parker").size() == 2, "the close envelope");
+    assertEquals(Event.CLOSE, of("parker").get(1).event());
+    assertEquals(4100, of("parker").get(1).closeCode());
+  }
+
+  @Test
+  void aCloseWithoutACodeIsAnsweredWithoutOne() throws Exception {
+    start(Map.of());
+    try (RawWebSocket c = open("quiet")) {
+      c.send(RawWebSocket.CLOSE, new byte[0]);
+      RawWebSocket.Frame close = c.readUntil(RawWebSocket.CLOSE, WAIT);
+      assertEquals(0, close.payload().length);
+      assertHungUp(c);
+    }
+    GatewayTest.await(() -> of("quiet").size() == 2, "the close envelope");
+    assertEquals(1005, of("quiet").get(1).closeCode(), "1005: no status received");
+  }
+
+  @Test
+  void framesCutAcrossReadsAndFramesSentWithTheUpgradeArriveWholeAndInOrder() throws Exception {
+    start(Map.of());
+    // A 40 KB frame sent a few bytes at a time, then two small frames in one write.
+    try (RawWebSocket c = open("trickle")) {
+      String big = "{\"sdp\":\"" + "v=0 ".repeat(10_000) + "\"}";
+      byte[] frame = RawWebSocket.maskedFrame(RawWebSocket.TEXT, utf8(big), true);
+      for (int at = 0; at < frame.length; at += 7_000) {
+        c.sendRaw(java.util.Arrays.copyOfRange(frame, at, Math.min(frame.length, at + 7_000)));
+        Thread.sleep(5);
+      }
+      byte[] header = java.util.Arrays.copyOf(RawWebSocket.maskedFrame(RawWebSocket.TEXT, utf8("{\"n\":1}"), true), 1);
+      byte[] rest = RawWebSocket.maskedFrame(RawWebSocket.TEXT, utf8("{\"n\":1}"), true);
+      c.sendRaw(header); // one byte of a header alone
+      Thread.sleep(50);
+      c.sendRaw(java.util.Arrays.copyOfRange(rest, 1, rest.length));
+      GatewayTest.await(() -> framesOf("trickle").size() == 2, "both frames");
+      assertEquals(List.of(big, "{\"n\":1}"), framesOf("trickle"));
+    }
+    // Frames in the same write as the upgrade request: Jetty has read them with it.
+    try (Socket socket = new Socket("localhost", gateway.port())) {
+      socket.setSoTimeout(10_000);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      out.writeBytes(("GET /video/connections?userID=eager&peerID=someone HTTP/1.1\r\nHost: localhost:" + gateway.port() + "\r\n"
+          + "Upgrade: WebSocket\r\nConnection: keep-alive, Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\nOrigin: " + origin + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.writeBytes(RawWebSocket.maskedFrame(RawWebSocket.TEXT, utf8("{\"early\":1}"), true));
+      out.writeBytes(RawWebSocket.maskedFrame(RawWebSocket.TEXT, utf8("{\"early\":2}"), true));
+      socket.getOutputStream().write(out.toByteArray());
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      RawHttp.Answer answer = RawHttp.readAnswer(in);
+      assertEquals(101, answer.status());
+      assertEquals("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", answer.header("Sec-WebSocket-Accept"), "RFC 6455's own example");
+      assertNull(answer.header("Sec-WebSocket-Extensions"), "no extension agreed");
+      GatewayTest.await(() -> framesOf("eager").size() == 2, "the frames sent with the upgrade");
+      assertEquals(List.of("{\"early\":1}", "{\"early\":2}"), framesOf("eager"));
+    }
+  }
+
+  @Test
+  void handshakesTheRfcDoesNotAllowAreRefusedWithTheirStatus() throws Exception {
+    start(Map.of());
+    String head = "Host: localhost\r\nOrigin: " + origin + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
+    String key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    String path = "/video/connections?userID=x&peerID=y";
+    RawHttp.Answer noKey = RawHttp.exchange(gateway.port(), "GET " + path + " HTTP/1.1\r\n" + head + "Sec-WebSocket-Version: 13\r\n\r\n");
+    assertEquals(400, noKey.status(), "no key");
+    RawHttp.Answer shortKey = RawHttp.exchange(gateway.port(),
+        "GET " + path + " HTTP/1.1\r\n" + head + "Sec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    assertEquals(400, shortKey.status(), "a key that is not 16 bytes");
+    RawHttp.Answer oldVersion = RawHttp.exchange(gateway.port(), "GET " + path + " HTTP/1.1\r\n" + head + key + "Sec-WebSocket-Version: 8\r\n\r\n");
+    assertEquals(426, oldVersion.status(), "version 8");
+    assertEquals("13", oldVersion.header("Sec-WebSocket-Version"), "the version we speak");
+    RawHttp.Answer post = RawHttp.exchange(gateway.port(),
+        "POST " + path + " HTTP/1.1\r\n" + head + key + "Sec-WebSocket-Version: 13\r\nContent-Length: 0\r\n\r\n");
+    assertEquals(400, post.status(), "POST");
+    RawHttp.Answer http10 = RawHttp.exchange(gateway.port(), "GET " + path + " HTTP/1.0\r\n" + head + key + "Sec-WebSocket-Version: 13\r\n\r\n");
+    assertEquals(400, http10.status(), "HTTP/1.0");
+    RawHttp.Answer plain = RawHttp.exchange(gateway.port(), "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    assertEquals(404, plain.status(), "not an upgrade: the path serves nothing else");
+    assertTrue(received.isEmpty(), "nothing was forwarded: " + received);
+  }
+
+  @Test
+  void aSocketSilentPastTheIdleTimeoutIsToldWith1001AndEnded() throws Exception {
+    start(Map.of("IDLE_TIMEOUT_SECONDS", "1", "PING_INTERVAL_SECONDS", "60"));
+    try (RawWebSocket c = open("sleeper")) {
+      RawWebSocket.Frame close = c.readUntil(RawWebSocket.CLOSE, WAIT);
+      assertNotNull(close, "a close within a few seconds");
+      assertEquals(1001, close.closeCode());
+      assertHungUp(c);
+    }
+    GatewayTest.await(() -> of("sleeper").size() == 2, "the close envelope");
+    assertEquals(1001, of("sleeper").get(1).closeCode());
+  }
+
+  @Test
+  void aClientThatVanishesMidFrameIsClosedAsAbnormalAndItsHalfFrameGoesNowhere() throws Exception {
+    start(Map.of());
+    RawWebSocket c = open("vanisher");
+    byte[] frame = RawWebSocket.maskedFrame(RawWebSocket.TEXT, utf8("{\"half\":\"" + "x".repeat(1000) + "\"}"), true);
+    c.sendRaw(java.util.Arrays.copyOf(frame, frame.length / 2));
+    Thread.sleep(50);
+    c.close();
+    GatewayTest.await(() -> of("vanisher").size() == 2, "the close envelope");
+    assertEquals(1006, of("vanisher").get(1).closeCode());
+    assertTrue(framesOf("vanisher").isEmpty());
+    assertThrows(Exception.class, () -> c.sendText("{}"), "the socket is gone");
+  }
+}
