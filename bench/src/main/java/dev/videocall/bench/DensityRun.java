@@ -13,16 +13,31 @@ import java.util.List;
  * Node load generator (offering permessage-deflate as browsers do, unless BENCH_DEFLATE=0). The server
  * first holds the larger number once and drops it, so what a pool or arena keeps after a busy spell is
  * in both points; then it holds the smaller number and the larger. At each point, after 2 s of quiet,
- * the server runs a full collection and we read its live heap and its resident set; the slopes between
+ * the server runs a full collection and we read its live heap, its native memory (our JVM: Native
+ * Memory Tracking's committed memory outside the Java heap) and its resident set; the slopes between
  * the two points are the cost of one more idle connection.
  */
 final class DensityRun {
-  /** Live heap after a full collection, and resident set after it (and, for the JVM, malloc_trim). */
-  record Point(int connections, long heapBytes, long residentKib) {}
+  /**
+   * Live heap after a full collection; native memory outside the heap (-1 where not known); resident
+   * set after it (and, for the JVM, malloc_trim).
+   */
+  record Point(int connections, long heapBytes, long nativeBytes, long residentKib) {}
+
+  /** What a probe reads after its full collection. */
+  record Reading(long heapBytes, long nativeBytes) {}
 
   record Result(String target, Point low, Point high) {
     double heapSlopeBytes() {
       return (double) (high.heapBytes() - low.heapBytes()) / (high.connections() - low.connections());
+    }
+
+    /** NaN where the server's native memory is not known apart from its heap. */
+    double nativeSlopeBytes() {
+      if (low.nativeBytes() < 0 || high.nativeBytes() < 0) {
+        return Double.NaN;
+      }
+      return (double) (high.nativeBytes() - low.nativeBytes()) / (high.connections() - low.connections());
     }
 
     double residentSlopeBytes() {
@@ -30,9 +45,9 @@ final class DensityRun {
     }
   }
 
-  /** Runs a full collection in the server and returns its live heap in bytes. */
+  /** Runs a full collection in the server and reads its live heap (and native memory if it can). */
   interface Probe {
-    long fullGcThenHeapBytes() throws Exception;
+    Reading fullGcThenRead() throws Exception;
   }
 
   /**
@@ -64,8 +79,37 @@ final class DensityRun {
         }
       }
       ServerProcess.command(List.of(jcmd, Long.toString(pid), "System.trim_native_heap"));
-      return heap;
+      return new Reading(heap, nativeOutsideHeap(ServerProcess.command(List.of(jcmd, Long.toString(pid), "VM.native_memory", "summary", "scale=b"))));
     };
+  }
+
+  /** The JVM option that has it track its native memory (for {@link #nativeOutsideHeap}). */
+  static final String TRACK_NATIVE_MEMORY = "-XX:NativeMemoryTracking=summary";
+
+  /**
+   * From {@code jcmd VM.native_memory summary scale=b}: committed memory in total, less the Java
+   * heap's (measured live, above) and the tracking's own; -1 if the JVM does not track it.
+   */
+  static long nativeOutsideHeap(List<String> summary) {
+    long total = -1;
+    long heap = 0;
+    long tracking = 0;
+    for (String line : summary) {
+      String l = line.trim();
+      if (l.startsWith("Total:")) {
+        total = committed(l);
+      } else if (l.startsWith("- ") && l.contains("Java Heap (")) {
+        heap = committed(l);
+      } else if (l.startsWith("- ") && l.contains("Native Memory Tracking (")) {
+        tracking = committed(l);
+      }
+    }
+    return total < 0 ? -1 : total - heap - tracking;
+  }
+
+  private static long committed(String line) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("committed=(\\d+)").matcher(line);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 
   /** peerjs-server: its control port runs {@code global.gc()} and reports V8's used heap. */
@@ -75,7 +119,7 @@ final class DensityRun {
       String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controlPort + "/gc")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       JsonObject o = JsonParser.parseString(body).getAsJsonObject();
-      return o.get("heapUsed").getAsLong() + o.get("external").getAsLong();
+      return new Reading(o.get("heapUsed").getAsLong() + o.get("external").getAsLong(), -1);
     };
   }
 
@@ -93,11 +137,12 @@ final class DensityRun {
   private static Point point(String target, LoadGenerator load, ServerProcess server, Probe probe, int connections) throws Exception {
     int open = load.open(connections);
     Thread.sleep(2000); // let the accept bursts settle
-    probe.fullGcThenHeapBytes();
-    long heap = probe.fullGcThenHeapBytes();
+    probe.fullGcThenRead();
+    Reading reading = probe.fullGcThenRead();
     Thread.sleep(1000);
-    Point p = new Point(open, heap, server.residentKib());
-    System.out.printf("  %s: %,d idle connections, live heap %,d KiB, resident %,d KiB%n", target, open, p.heapBytes() / 1024, p.residentKib());
+    Point p = new Point(open, reading.heapBytes(), reading.nativeBytes(), server.residentKib());
+    System.out.printf("  %s: %,d idle connections, live heap %,d KiB, native outside the heap %s, resident %,d KiB%n", target, open,
+        p.heapBytes() / 1024, p.nativeBytes() < 0 ? "not tracked" : String.format("%,d KiB", p.nativeBytes() / 1024), p.residentKib());
     return p;
   }
 }

@@ -89,13 +89,19 @@ final class Report {
   }
 
   void density(List<DensityRun.Result> results) {
-    md.append("\n## Idle connections: live heap and resident memory after a full collection\n\n")
-        .append("| server | connections | live heap KiB | resident KiB | heap bytes per connection | resident bytes per connection |\n")
-        .append("|---|---|---|---|---:|---:|\n");
+    md.append("\n## Idle connections: live heap, native memory and resident memory after a full collection\n\n")
+        .append("Native: our JVM's Native Memory Tracking, committed memory outside the Java heap (peerjs-server: not tracked).\n\n")
+        .append("| server | connections | live heap KiB | native KiB | resident KiB | heap bytes per connection | native bytes per connection | heap + native | resident bytes per connection |\n")
+        .append("|---|---|---|---|---|---:|---:|---:|---:|\n");
     for (DensityRun.Result r : results) {
-      md.append(String.format("| %s | %,d → %,d | %,d → %,d | %,d → %,d | %,.0f | %,.0f |%n", r.target(), r.low().connections(),
-          r.high().connections(), r.low().heapBytes() / 1024, r.high().heapBytes() / 1024, r.low().residentKib(), r.high().residentKib(),
-          r.heapSlopeBytes(), r.residentSlopeBytes()));
+      boolean tracked = !Double.isNaN(r.nativeSlopeBytes());
+      md.append(String.format("| %s | %,d → %,d | %,d → %,d | %s | %,d → %,d | %,.0f | %s | %s | %,.0f |%n", r.target(), r.low().connections(),
+          r.high().connections(), r.low().heapBytes() / 1024, r.high().heapBytes() / 1024,
+          tracked ? String.format("%,d → %,d", r.low().nativeBytes() / 1024, r.high().nativeBytes() / 1024) : "—",
+          r.low().residentKib(), r.high().residentKib(), r.heapSlopeBytes(),
+          tracked ? String.format("%,.0f", r.nativeSlopeBytes()) : "—",
+          tracked ? String.format("%,.0f", r.heapSlopeBytes() + r.nativeSlopeBytes()) : "—",
+          r.residentSlopeBytes()));
     }
   }
 
