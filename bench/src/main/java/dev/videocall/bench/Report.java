@@ -90,7 +90,7 @@ final class Report {
 
   void density(List<DensityRun.Result> results) {
     md.append("\n## Idle connections: live heap, native memory and resident memory after a full collection\n\n")
-        .append("Native: our JVM's Native Memory Tracking, committed memory outside the Java heap (peerjs-server: not tracked).\n\n")
+        .append("Native: our JVM's Native Memory Tracking, committed memory outside the Java heap and outside the JIT's (compiled code, the compiler, its arena chunks: they grow and shrink with compilation, by megabytes between two readings); the files beside the histograms in bench/target/load have every category. peerjs-server: not tracked.\n\n")
         .append("| server | connections | live heap KiB | native KiB | resident KiB | heap bytes per connection | native bytes per connection | heap + native | resident bytes per connection |\n")
         .append("|---|---|---|---|---|---:|---:|---:|---:|\n");
     for (DensityRun.Result r : results) {

@@ -14,15 +14,11 @@ import java.util.Locale;
 final class FrameBudgets {
   private static final long PRUNE_EVERY_NANOS = 1_000_000_000L;
 
-  private final double perSecond;
-  private final int burst;
-  private final int maxDrops;
+  private final FrameRateLimiter.Policy policy;
   private final BoundedTable<FrameRateLimiter> budgets;
 
   FrameBudgets(double perSecond, int burst, int maxDrops, int maxTracked) {
-    this.perSecond = perSecond;
-    this.burst = burst;
-    this.maxDrops = maxDrops;
+    this.policy = FrameRateLimiter.Policy.of(perSecond, burst, maxDrops);
     this.budgets = new BoundedTable<>(maxTracked, PRUNE_EVERY_NANOS, FrameRateLimiter::isFresh);
   }
 
@@ -31,7 +27,7 @@ final class FrameBudgets {
     // A made-up token could spell another link's key; it only shares (never refills) that budget,
     // and the link is refused at the door or by the core anyway.
     String person = token != null ? token : lower(userId) + '\n' + lower(peerId) + '\n';
-    return budgets.compute(person, (k, old) -> old != null ? old : new FrameRateLimiter(perSecond, burst, maxDrops, nowNanos), nowNanos);
+    return budgets.compute(person, (k, old) -> old != null ? old : new FrameRateLimiter(policy, nowNanos), nowNanos);
   }
 
   int tracked() {

@@ -15,25 +15,32 @@ final class FrameRateLimiter {
 
   private static final long DROP_WINDOW_NANOS = 10_000_000_000L;
 
-  private final double ratePerNano;
-  private final double burst;
-  private final int maxDropsPerWindow;
+  /** The limits, the same for every budget of a gateway: kept once, not in each budget. */
+  record Policy(double ratePerNano, double burst, int maxDropsPerWindow) {
+    static Policy of(double perSecond, int burst, int maxDropsPerWindow) {
+      return new Policy(perSecond / 1e9, burst, maxDropsPerWindow);
+    }
+  }
+
+  private final Policy policy;
   private double tokens;
   private long lastRefill;
   private long dropWindowStart;
   private int dropsInWindow;
 
   FrameRateLimiter(double perSecond, int burst, int maxDropsPerWindow, long nowNanos) {
-    this.ratePerNano = perSecond / 1e9;
-    this.burst = burst;
-    this.maxDropsPerWindow = maxDropsPerWindow;
-    this.tokens = burst;
+    this(Policy.of(perSecond, burst, maxDropsPerWindow), nowNanos);
+  }
+
+  FrameRateLimiter(Policy policy, long nowNanos) {
+    this.policy = policy;
+    this.tokens = policy.burst();
     this.lastRefill = nowNanos;
     this.dropWindowStart = nowNanos;
   }
 
   synchronized Verdict onFrame(long nowNanos) {
-    tokens = Math.min(burst, tokens + (nowNanos - lastRefill) * ratePerNano);
+    tokens = Math.min(policy.burst(), tokens + (nowNanos - lastRefill) * policy.ratePerNano());
     lastRefill = nowNanos;
     if (tokens >= 1) {
       tokens -= 1;
@@ -44,12 +51,12 @@ final class FrameRateLimiter {
       dropsInWindow = 0;
     }
     dropsInWindow++;
-    return dropsInWindow > maxDropsPerWindow ? Verdict.CLOSE : Verdict.DROP;
+    return dropsInWindow > policy.maxDropsPerWindow() ? Verdict.CLOSE : Verdict.DROP;
   }
 
   /** True when this budget is as a new one would be: full again, and no drops still counted. */
   synchronized boolean isFresh(long nowNanos) {
-    double refilled = tokens + (nowNanos - lastRefill) * ratePerNano;
-    return refilled >= burst && (dropsInWindow == 0 || nowNanos - dropWindowStart > DROP_WINDOW_NANOS);
+    double refilled = tokens + (nowNanos - lastRefill) * policy.ratePerNano();
+    return refilled >= policy.burst() && (dropsInWindow == 0 || nowNanos - dropWindowStart > DROP_WINDOW_NANOS);
   }
 }

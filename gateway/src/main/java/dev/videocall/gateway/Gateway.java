@@ -67,6 +67,9 @@ public final class Gateway implements DeliverySink, AutoCloseable {
         return t;
       });
   private volatile boolean shuttingDown;
+  private final GatewayConnection.Shared connectionShared;
+  /** Every socket's pool and limits, one object for all (set in start, with Jetty's pool). */
+  private volatile WebSocket.Limits socketLimits;
   private ServerConnector connector;
 
   /**
@@ -84,6 +87,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     // Room for everyone connected plus as many who recently left; idle budgets are dropped first.
     this.frameBudgets = new FrameBudgets(config.frameRatePerSecond(), config.frameBurst(), config.maxDroppedFramesBeforeClose(),
         Math.max(1_000, 2 * config.maxConnections()));
+    this.connectionShared = new GatewayConnection.Shared(config.gatewayId(), ingress, registry, timers, config.maxFrameBytes());
     this.links =
         config.inviteSigningKeys() == null
             ? null
@@ -133,6 +137,8 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     context.setHandler(new WebSocketUpgrade(WEBSOCKET_PATH, this::upgrade, this::newSocket, new Routes()));
     server.setHandler(context);
     server.setStopTimeout(config.shutdownGrace().toMillis());
+    socketLimits = new WebSocket.Limits(java.util.Objects.requireNonNull(server.getByteBufferPool()), config.maxFrameBytes(),
+        config.maxQueuedFramesPerConnection(), config.maxQueuedBytesPerConnection());
     server.start();
     long pingMillis = config.pingInterval().toMillis();
     timers.scheduleAtFixedRate(
@@ -260,27 +266,17 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     }
     return new WebSocketUpgrade.Accepted(new GatewayConnection(
         newConnectionId(),
-        config.gatewayId(),
+        connectionShared,
         userId,
         peerId,
         token,
         request.getHeaders().get(HttpHeader.USER_AGENT),
-        ingress,
-        registry,
-        frameBudgets.of(userId, peerId, token, System.nanoTime()),
-        config.maxFrameBytes(),
-        timers), subprotocol);
+        frameBudgets.of(userId, peerId, token, System.nanoTime())), subprotocol);
   }
 
   /** A socket with the gateway's limits, on the connection the upgrade came on. */
   private WebSocket newSocket(Request request, SocketListener listener) {
-    return new WebSocket(
-        request.getConnectionMetaData().getConnection().getEndPoint(),
-        request.getComponents().getByteBufferPool(),
-        listener,
-        config.maxFrameBytes(),
-        config.maxQueuedFramesPerConnection(),
-        config.maxQueuedBytesPerConnection());
+    return new WebSocket(request.getConnectionMetaData().getConnection().getEndPoint(), socketLimits, listener);
   }
 
   /** Logged without the link: its token is a credential, and the detail never contains it. */

@@ -29,21 +29,20 @@ final class GatewayConnection implements SocketListener {
   /** Sent when a frame is dropped for exceeding the rate budget: a transport notice, not signaling. */
   static final String RATE_LIMITED_FRAME = ServerFrames.error(ErrorCode.RATE_LIMITED, "too many messages; slow down");
 
+  /** What every connection of a gateway shares, kept once rather than per connection. */
+  record Shared(String gatewayId, EnvelopeSink ingress, ConnectionRegistry registry, ScheduledExecutorService timers, int maxMessageBytes) {}
+
   private final String connectionId;
-  private final String gatewayId;
+  private final Shared shared;
   private final String userId;
   private final String peerId;
   private final String token;
   /** Sent with the open, then let go: a browser's is a hundred bytes or more, kept for nothing. */
   private String userAgent;
-  private final EnvelopeSink ingress;
-  private final ConnectionRegistry registry;
   private final FrameRateLimiter rateLimiter;
   private final DeliveryDeduplicator dedup = new DeliveryDeduplicator();
-  private final int maxMessageBytes;
   /** A fragmented message being gathered; null otherwise (browsers send every message in one frame). */
   private IncomingText fragmented;
-  private final ScheduledExecutorService timers;
   // Field updaters rather than AtomicLong and AtomicBoolean: two objects fewer per connection.
   private static final AtomicLongFieldUpdater<GatewayConnection> SEQ =
       AtomicLongFieldUpdater.newUpdater(GatewayConnection.class, "seq");
@@ -58,27 +57,19 @@ final class GatewayConnection implements SocketListener {
 
   GatewayConnection(
       String connectionId,
-      String gatewayId,
+      Shared shared,
       String userId,
       String peerId,
       String token,
       String userAgent,
-      EnvelopeSink ingress,
-      ConnectionRegistry registry,
-      FrameRateLimiter rateLimiter,
-      int maxMessageBytes,
-      ScheduledExecutorService timers) {
+      FrameRateLimiter rateLimiter) {
     this.connectionId = connectionId;
-    this.gatewayId = gatewayId;
+    this.shared = shared;
     this.userId = userId;
     this.peerId = peerId;
     this.token = token;
     this.userAgent = userAgent;
-    this.ingress = ingress;
-    this.registry = registry;
     this.rateLimiter = rateLimiter;
-    this.maxMessageBytes = maxMessageBytes;
-    this.timers = timers;
   }
 
   String id() {
@@ -94,7 +85,7 @@ final class GatewayConnection implements SocketListener {
   public void opened(WebSocket socket) {
     this.socket = socket;
     // Registered before the open is forwarded: an in-process core answers at once.
-    registry.add(this);
+    shared.registry().add(this);
     forward(Event.OPEN, null, null);
   }
 
@@ -128,7 +119,7 @@ final class GatewayConnection implements SocketListener {
         message = IncomingText.whole(bytes, offset, length);
       } else {
         if (fragmented == null) {
-          fragmented = new IncomingText(maxMessageBytes);
+          fragmented = new IncomingText(shared.maxMessageBytes());
         }
         message = fragmented.accept(bytes, offset, length, first, fin);
         if (message != null) {
@@ -152,7 +143,7 @@ final class GatewayConnection implements SocketListener {
   @Override
   public void closed(int code, String reason) {
     closed = true;
-    if (registry.remove(this)) {
+    if (shared.registry().remove(this)) {
       forward(Event.CLOSE, null, code);
     }
     log.atDebug().addKeyValue("connectionId", connectionId).addKeyValue("code", code).log("closed");
@@ -218,14 +209,14 @@ final class GatewayConnection implements SocketListener {
     if (why != null) {
       log.atWarn()
           .addKeyValue("connectionId", connectionId)
-          .addKeyValue("gatewayId", gatewayId)
+          .addKeyValue("gatewayId", shared.gatewayId())
           .addKeyValue("code", code)
           .log("closing: {}", why);
     }
     WebSocket s = socket;
     if (s != null) {
       s.close(code, reason);
-      CloseGrace.start(timers, s, () -> closed);
+      CloseGrace.start(shared.timers(), s, () -> closed);
     }
   }
 
@@ -233,20 +224,20 @@ final class GatewayConnection implements SocketListener {
     long n = SEQ.getAndIncrement(this);
     Envelope envelope = switch (event) {
       case OPEN -> {
-        Envelope open = Envelope.open(connectionId, gatewayId, userId, peerId, token, userAgent);
+        Envelope open = Envelope.open(connectionId, shared.gatewayId(), userId, peerId, token, userAgent);
         userAgent = null;
         yield open;
       }
-      case FRAME -> Envelope.frame(connectionId, gatewayId, n, userId, peerId, token, payload);
-      case CLOSE -> Envelope.close(connectionId, gatewayId, n, userId, peerId, token, closeCode);
+      case FRAME -> Envelope.frame(connectionId, shared.gatewayId(), n, userId, peerId, token, payload);
+      case CLOSE -> Envelope.close(connectionId, shared.gatewayId(), n, userId, peerId, token, closeCode);
     };
     try {
-      ingress.accept(envelope);
+      shared.ingress().accept(envelope);
     } catch (RuntimeException e) {
       log.atError()
           .setCause(e)
           .addKeyValue("connectionId", connectionId)
-          .addKeyValue("gatewayId", gatewayId)
+          .addKeyValue("gatewayId", shared.gatewayId())
           .addKeyValue("code", CloseCode.SERVER_ERROR.code())
           .log("ingress failed; closing the connection");
       if (event != Event.CLOSE) {

@@ -50,8 +50,8 @@ final class Outbound implements Callback {
   private static final int PENDING = 3;
 
   private final WebSocket socket;
-  private final int maxFrames;
-  private final long maxBytes;
+  /** The gateway's caps, shared by every socket. */
+  private final WebSocket.Limits limits;
   /** Frames waiting while another is written; made when first needed, so most idle sockets hold none. */
   private ArrayDeque<Item> queue;
   /** Queued frames plus the one being written. */
@@ -66,10 +66,9 @@ final class Outbound implements Callback {
   private RetainableByteBuffer inFlight;
   private boolean inFlightIsClose;
 
-  Outbound(WebSocket socket, int maxFrames, long maxBytes) {
+  Outbound(WebSocket socket, WebSocket.Limits limits) {
     this.socket = socket;
-    this.maxFrames = maxFrames;
-    this.maxBytes = maxBytes;
+    this.limits = limits;
   }
 
   /**
@@ -134,7 +133,7 @@ final class Outbound implements Callback {
   }
 
   private boolean full(long bytes) {
-    return waiting() >= maxFrames || (queuedBytes > 0 && queuedBytes + bytes > maxBytes);
+    return waiting() >= limits.maxQueuedFrames() || (queuedBytes > 0 && queuedBytes + bytes > limits.maxQueuedBytes());
   }
 
   private int waiting() {

@@ -34,10 +34,12 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
   /** RFC 6455's code for a connection that ended without a close frame (reported, never sent). */
   static final int ABNORMAL = 1006;
 
+  /** What every socket of a gateway shares: its buffer pool and limits, kept once rather than per socket. */
+  record Limits(ByteBufferPool pool, int maxPayload, int maxQueuedFrames, long maxQueuedBytes) {}
+
   private final EndPoint endPoint;
-  private final ByteBufferPool pool;
+  private final Limits limits;
   private final SocketListener listener;
-  private final int maxPayload;
   private final Outbound outbound;
   /** Bytes read and not yet handled (the start of a frame); null whenever there are none. Reading thread only. */
   private RetainableByteBuffer input;
@@ -49,19 +51,16 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
   /** This side's close frame has been written. */
   private volatile boolean closeWritten;
   private boolean reported;
-  private final long created = System.currentTimeMillis();
   /** Jetty's connection listeners, should anything add one (nothing of ours does); null while none has. */
   private List<Connection.Listener> listeners;
   /** When the client was last heard from ({@code System.nanoTime()}): see {@link #expireIfIdle}. */
   private volatile long lastHeard = System.nanoTime();
 
-  WebSocket(EndPoint endPoint, ByteBufferPool pool, SocketListener listener,
-      int maxPayload, int maxQueuedFrames, long maxQueuedBytes) {
+  WebSocket(EndPoint endPoint, Limits limits, SocketListener listener) {
     this.endPoint = endPoint;
-    this.pool = pool;
+    this.limits = limits;
     this.listener = listener;
-    this.maxPayload = maxPayload;
-    this.outbound = new Outbound(this, maxQueuedFrames, maxQueuedBytes);
+    this.outbound = new Outbound(this, limits);
   }
 
   /** Sends a text frame; false when the client is not reading and the socket is closing with 1013 instead. */
@@ -89,7 +88,7 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
   }
 
   ByteBufferPool pool() {
-    return pool;
+    return limits.pool();
   }
 
   void write(ByteBuffer bytes, Callback done) {
@@ -103,7 +102,7 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
   @Override
   public void onUpgradeTo(ByteBuffer buffer) {
     if (BufferUtil.hasContent(buffer)) {
-      input = pool.acquire(Math.max(READ_BUFFER_BYTES, buffer.remaining()), false);
+      input = limits.pool().acquire(Math.max(READ_BUFFER_BYTES, buffer.remaining()), false);
       BufferUtil.append(input.getByteBuffer(), buffer);
     }
   }
@@ -214,7 +213,7 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
     int base = bytes.arrayOffset();
     while (bytes.hasRemaining()) {
       int at = base + bytes.position();
-      ClientFrame frame = ClientFrame.read(array, at, bytes.remaining(), maxPayload);
+      ClientFrame frame = ClientFrame.read(array, at, bytes.remaining(), limits.maxPayload());
       if (frame == null || frame.length() > bytes.remaining()) {
         break;
       }
@@ -321,14 +320,14 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
   /** The read buffer with room for the frame it holds the start of. */
   private RetainableByteBuffer roomToRead() {
     if (input == null) {
-      input = pool.acquire(READ_BUFFER_BYTES, false);
+      input = limits.pool().acquire(READ_BUFFER_BYTES, false);
       return input;
     }
     ByteBuffer bytes = input.getByteBuffer();
     BufferUtil.compact(bytes);
     int needed = frameLengthHeld(bytes);
     if (needed > bytes.capacity()) {
-      RetainableByteBuffer larger = pool.acquire(needed, false);
+      RetainableByteBuffer larger = limits.pool().acquire(needed, false);
       BufferUtil.append(larger.getByteBuffer(), bytes);
       input.release();
       input = larger;
@@ -339,7 +338,7 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
   /** The whole length of the frame whose start the buffer holds, or its capacity if the header is not all there. */
   private int frameLengthHeld(ByteBuffer bytes) {
     try {
-      ClientFrame frame = ClientFrame.read(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining(), maxPayload);
+      ClientFrame frame = ClientFrame.read(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining(), limits.maxPayload());
       return frame == null ? bytes.capacity() : frame.length();
     } catch (Refusal checkedAlready) {
       return bytes.capacity(); // handleWholeFrames has refused it before this runs
@@ -429,6 +428,6 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
 
   @Override
   public long getCreatedTimeStamp() {
-    return created;
+    return endPoint.getCreatedTimeStamp();
   }
 }
