@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * that (80 bytes) for the socket's whole life. The option is set on the channel instead.
  */
 final class AdaptorFreeConnector extends ServerConnector {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AdaptorFreeConnector.class);
 
   AdaptorFreeConnector(Server server, ConnectionFactory factory) {
     super(server, factory);
@@ -23,9 +24,27 @@ final class AdaptorFreeConnector extends ServerConnector {
   public void accept(int acceptorId) throws IOException {
     if (getTransport() instanceof ServerSocketChannel server && server.isOpen()) {
       SocketChannel channel = server.accept();
-      channel.configureBlocking(false);
-      channel.setOption(StandardSocketOptions.TCP_NODELAY, getAcceptedTcpNoDelay());
+      try {
+        channel.configureBlocking(false);
+        configure(channel);
+      } catch (IOException gone) {
+        // The client reset the connection before it was set up (as Jetty's own accept tolerates).
+        log.atDebug().setCause(gone).log("accepted socket could not be set up; closed");
+        channel.close();
+        return;
+      }
       getSelectorManager().accept(channel);
+    }
+  }
+
+  /** The options Jetty's connector sets on an accepted socket, set on the channel. */
+  private void configure(SocketChannel channel) throws IOException {
+    channel.setOption(StandardSocketOptions.TCP_NODELAY, getAcceptedTcpNoDelay());
+    if (getAcceptedReceiveBufferSize() > -1) {
+      channel.setOption(StandardSocketOptions.SO_RCVBUF, getAcceptedReceiveBufferSize());
+    }
+    if (getAcceptedSendBufferSize() > -1) {
+      channel.setOption(StandardSocketOptions.SO_SNDBUF, getAcceptedSendBufferSize());
     }
   }
 }

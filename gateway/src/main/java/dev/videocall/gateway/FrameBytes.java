@@ -69,12 +69,16 @@ final class FrameBytes {
   }
 
   /**
-   * A CLOSE frame with this code and reason; the reason is cut to the 123 bytes a close frame has
-   * room for (the server's reasons are short ASCII phrases). A code of 1005 sends an empty payload.
+   * A CLOSE frame with this code and reason; the reason is cut, between two characters, to fit the
+   * 123 bytes a close frame has room for. A code of 1005 sends an empty payload.
    */
   static RetainableByteBuffer close(int code, String reason, ByteBufferPool pool) {
     byte[] text = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     int reasonLength = Math.min(text.length, ClientFrame.MAX_CONTROL_PAYLOAD - 2);
+    // Cut between characters: browsers fail a close whose reason is not UTF-8 (and report 1006).
+    while (reasonLength < text.length && reasonLength > 0 && (text[reasonLength] & 0xC0) == 0x80) {
+      reasonLength--;
+    }
     int payloadLength = code == PeerClose.NO_STATUS ? 0 : 2 + reasonLength;
     RetainableByteBuffer buffer = pool.acquire(2 + payloadLength, true);
     ByteBuffer bytes = buffer.getByteBuffer();

@@ -87,7 +87,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     // Room for everyone connected plus as many who recently left; idle budgets are dropped first.
     this.frameBudgets = new FrameBudgets(config.frameRatePerSecond(), config.frameBurst(), config.maxDroppedFramesBeforeClose(),
         Math.max(1_000, 2 * config.maxConnections()));
-    this.connectionShared = new GatewayConnection.Shared(config.gatewayId(), ingress, registry, timers, config.maxFrameBytes());
+    this.connectionShared = new GatewayConnection.Shared(config.gatewayId(), ingress, registry, config.maxFrameBytes());
     this.links =
         config.inviteSigningKeys() == null
             ? null
@@ -138,7 +138,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     server.setHandler(context);
     server.setStopTimeout(config.shutdownGrace().toMillis());
     socketLimits = new WebSocket.Limits(java.util.Objects.requireNonNull(server.getByteBufferPool()), config.maxFrameBytes(),
-        config.maxQueuedFramesPerConnection(), config.maxQueuedBytesPerConnection());
+        config.maxQueuedFramesPerConnection(), config.maxQueuedBytesPerConnection(), timers);
     server.start();
     long pingMillis = config.pingInterval().toMillis();
     timers.scheduleAtFixedRate(
@@ -286,7 +286,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
         .addKeyValue("code", refused.code().wireCode())
         .addKeyValue("clientAddress", address)
         .log("refused link at the gateway: {}", refused.detail());
-    return new RefusedConnection(refused, timers);
+    return new RefusedConnection(refused);
   }
 
   private WebSocketUpgrade.Accepted refuse(

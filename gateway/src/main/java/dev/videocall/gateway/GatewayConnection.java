@@ -7,9 +7,7 @@ import dev.videocall.contract.EnvelopeSink;
 import dev.videocall.contract.protocol.CloseCode;
 import dev.videocall.contract.protocol.ErrorCode;
 import dev.videocall.contract.protocol.ServerFrames;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +28,7 @@ final class GatewayConnection implements SocketListener {
   static final String RATE_LIMITED_FRAME = ServerFrames.error(ErrorCode.RATE_LIMITED, "too many messages; slow down");
 
   /** What every connection of a gateway shares, kept once rather than per connection. */
-  record Shared(String gatewayId, EnvelopeSink ingress, ConnectionRegistry registry, ScheduledExecutorService timers, int maxMessageBytes) {}
+  record Shared(String gatewayId, EnvelopeSink ingress, ConnectionRegistry registry, int maxMessageBytes) {}
 
   private final String connectionId;
   private final Shared shared;
@@ -43,12 +41,11 @@ final class GatewayConnection implements SocketListener {
   private final DeliveryDeduplicator dedup = new DeliveryDeduplicator();
   /** A fragmented message being gathered; null otherwise (browsers send every message in one frame). */
   private IncomingText fragmented;
-  // Field updaters rather than AtomicLong and AtomicBoolean: two objects fewer per connection.
-  private static final AtomicLongFieldUpdater<GatewayConnection> SEQ =
-      AtomicLongFieldUpdater.newUpdater(GatewayConnection.class, "seq");
+  // A field updater rather than an AtomicBoolean: one object fewer per connection.
   private static final AtomicIntegerFieldUpdater<GatewayConnection> CLOSING =
       AtomicIntegerFieldUpdater.newUpdater(GatewayConnection.class, "closing");
-  private volatile long seq;
+  /** The next event's number; guarded by this (forward). */
+  private long seq;
   /** Set once, when the server decides to close; from then on the client is not heard. */
   private volatile int closing;
   private volatile boolean closed;
@@ -111,7 +108,28 @@ final class GatewayConnection implements SocketListener {
     end(refusal.code(), refusal.getMessage(), refusal.getMessage());
   }
 
+  /** Pings and pongs spend the frame budget like messages (a pong answers each ping only within it). */
+  @Override
+  public boolean controlFrame() {
+    if (closing != 0) {
+      return false;
+    }
+    return switch (rateLimiter.onFrame(System.nanoTime())) {
+      case FORWARD -> true;
+      case DROP -> false;
+      case CLOSE -> {
+        end(CloseCode.RATE_LIMITED, "rate limited", "frame rate budget exceeded (control frames)");
+        yield false;
+      }
+    };
+  }
+
   private void text(byte[] bytes, int offset, int length, boolean first, boolean fin) {
+    // Each piece of a fragmented message spends the budget too; one cannot be dropped alone.
+    if (!fin && rateLimiter.onFrame(System.nanoTime()) != FrameRateLimiter.Verdict.FORWARD) {
+      end(CloseCode.RATE_LIMITED, "rate limited", "frame rate budget exceeded (fragments)");
+      return;
+    }
     String message;
     try {
       if (first && fin) {
@@ -142,9 +160,12 @@ final class GatewayConnection implements SocketListener {
 
   @Override
   public void closed(int code, String reason) {
-    closed = true;
-    if (shared.registry().remove(this)) {
-      forward(Event.CLOSE, null, code);
+    synchronized (this) {
+      // Under forward's lock: a frame still being handled is forwarded before the close, and none after.
+      closed = true;
+      if (shared.registry().remove(this)) {
+        forward(Event.CLOSE, null, code);
+      }
     }
     log.atDebug().addKeyValue("connectionId", connectionId).addKeyValue("code", code).log("closed");
   }
@@ -171,11 +192,16 @@ final class GatewayConnection implements SocketListener {
     }
   }
 
-  /** Ends the connection if its client has been silent for {@code idleNanos} (WebSocket#expireIfIdle). */
+  /** Closes with 1001 if the client has sent nothing for {@code idleNanos} (WebSocket#expireIfIdle). */
   void expireIfIdle(long nowNanos, long idleNanos) {
     WebSocket s = socket;
-    if (s != null) {
-      s.expireIfIdle(nowNanos, idleNanos);
+    if (s != null && s.expireIfIdle(nowNanos, idleNanos)) {
+      log.atInfo()
+          .addKeyValue("connectionId", connectionId)
+          .addKeyValue("gatewayId", shared.gatewayId())
+          .addKeyValue("code", CloseCode.GOING_AWAY.code())
+          .log("closing: nothing heard from the client within the idle timeout");
+      end(CloseCode.GOING_AWAY, "idle timeout", null);
     }
   }
 
@@ -215,13 +241,20 @@ final class GatewayConnection implements SocketListener {
     }
     WebSocket s = socket;
     if (s != null) {
+      // The socket drops the connection if the client has not finished the close within the grace.
       s.close(code, reason);
-      CloseGrace.start(shared.timers(), s, () -> closed);
     }
   }
 
-  private void forward(Event event, String payload, Integer closeCode) {
-    long n = SEQ.getAndIncrement(this);
+  /**
+   * Hands an event to the ingress port, in order: synchronized, and nothing but the close once the
+   * connection has ended (a frame handled while the connection ended elsewhere is dropped).
+   */
+  private synchronized void forward(Event event, String payload, Integer closeCode) {
+    if (closed && event != Event.CLOSE) {
+      return;
+    }
+    long n = seq++;
     Envelope envelope = switch (event) {
       case OPEN -> {
         Envelope open = Envelope.open(connectionId, shared.gatewayId(), userId, peerId, token, userAgent);

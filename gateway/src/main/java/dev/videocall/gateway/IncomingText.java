@@ -8,13 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * One connection's text messages, made from its frames as {@link WebSocket} reads them. A message
- * in one frame (browsers send nothing else) is decoded straight from the read buffer: one copy,
- * into the String. Only a fragmented message is gathered here first.
+ * Text messages made from frames as {@link WebSocket} reads them. A message in one frame (browsers
+ * send nothing else) is decoded straight from the read buffer by {@link #whole}: one copy, into the
+ * String. An instance gathers one fragmented message, and exists only while one is under way.
  *
- * <p>A message over the size limit is refused with 1009 as soon as it passes it, and text that is
- * not UTF-8 with 1007 (RFC 6455, 8.1). Not thread-safe: a connection's frames are handled one at a
- * time.
+ * <p>A fragmented message over the size limit is refused with 1009 as soon as it passes it, and
+ * text that is not UTF-8 with 1007 (RFC 6455, 8.1). Not thread-safe: a connection's frames are
+ * handled one at a time.
  */
 final class IncomingText {
 

@@ -102,6 +102,7 @@ final class Outbound implements Callback {
 
   private boolean enqueue(Item item) {
     boolean overflowed = false;
+    boolean startWriting = false;
     synchronized (this) {
       if (closed) {
         return true;
@@ -124,11 +125,17 @@ final class Outbound implements Callback {
           queue = new ArrayDeque<>(4);
         }
         queue.add(item);
-        return !overflowed;
+      } else {
+        sending = true;
+        startWriting = true;
       }
-      sending = true;
     }
-    pump(item);
+    if (item instanceof Close) {
+      socket.closeQueued();
+    }
+    if (startWriting) {
+      pump(item);
+    }
     return !overflowed;
   }
 
@@ -159,15 +166,21 @@ final class Outbound implements Callback {
         inFlightIsClose = next instanceof Close;
         writeState = WRITING;
       }
-      RetainableByteBuffer bytes = switch (next) {
-        case Text t -> FrameBytes.text(t.text(), socket.pool());
-        case Control c -> FrameBytes.control(c.opcode(), c.payload(), socket.pool());
-        case Close c -> FrameBytes.close(c.code(), c.reason(), socket.pool());
-      };
-      synchronized (this) {
-        inFlight = bytes;
+      try {
+        RetainableByteBuffer bytes = switch (next) {
+          case Text t -> FrameBytes.text(t.text(), socket.pool());
+          case Control c -> FrameBytes.control(c.opcode(), c.payload(), socket.pool());
+          case Close c -> FrameBytes.close(c.code(), c.reason(), socket.pool());
+        };
+        synchronized (this) {
+          inFlight = bytes;
+        }
+        socket.write(bytes.getByteBuffer(), this);
+      } catch (RuntimeException bug) {
+        // Nothing more can be written in order: the connection ends rather than hang.
+        failed(bug);
+        return;
       }
-      socket.write(bytes.getByteBuffer(), this);
       synchronized (this) {
         if (writeState == WRITING) {
           // Still being written: the callback carries on.
@@ -201,9 +214,16 @@ final class Outbound implements Callback {
     }
   }
 
+  /** The write failed (the connection is gone, or a bug of ours): nothing more is written. */
   @Override
   public void failed(Throwable failure) {
     release();
+    synchronized (this) {
+      closed = true;
+      queue = null;
+      queuedBytes = 0;
+      inFlightBytes = 0;
+    }
     socket.abort();
   }
 

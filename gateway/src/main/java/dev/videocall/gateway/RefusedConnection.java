@@ -3,7 +3,6 @@ package dev.videocall.gateway;
 import dev.videocall.contract.invite.InviteLinks;
 import dev.videocall.contract.protocol.ErrorCode;
 import dev.videocall.contract.protocol.ServerFrames;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * A WebSocket opened only to be told why it cannot join: the documented error frame, then the close
@@ -13,12 +12,9 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 final class RefusedConnection implements SocketListener {
   private final InviteLinks.Refused refused;
-  private final ScheduledExecutorService timers;
-  private volatile boolean closed;
 
-  RefusedConnection(InviteLinks.Refused refused, ScheduledExecutorService timers) {
+  RefusedConnection(InviteLinks.Refused refused) {
     this.refused = refused;
-    this.timers = timers;
   }
 
   @Override
@@ -26,8 +22,13 @@ final class RefusedConnection implements SocketListener {
     ErrorCode code = refused.code();
     int close = code.closeCode().orElseThrow(() -> new IllegalStateException(code + " does not close")).code();
     socket.send(ServerFrames.error(code, refused.message()));
+    // The socket ends the connection if the client has not finished the close within the grace.
     socket.close(close, code.wireCode());
-    CloseGrace.start(timers, socket, () -> closed);
+  }
+
+  @Override
+  public boolean controlFrame() {
+    return false;
   }
 
   @Override
@@ -42,6 +43,6 @@ final class RefusedConnection implements SocketListener {
 
   @Override
   public void closed(int code, String reason) {
-    closed = true;
+    // Nothing to forward: nothing was.
   }
 }

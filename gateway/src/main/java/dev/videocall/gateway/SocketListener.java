@@ -16,6 +16,12 @@ interface SocketListener {
   void data(int opcode, byte[] bytes, int offset, int length, boolean fin);
 
   /**
+   * A ping or a pong arrived. False when it is over the client's budget: it is then ignored (a ping
+   * is not answered), so that control frames cost the client its frame budget like any other.
+   */
+  boolean controlFrame();
+
+  /**
    * The client broke the protocol or a limit; the socket is closing with {@code refusal}'s code
    * and reads nothing more.
    */

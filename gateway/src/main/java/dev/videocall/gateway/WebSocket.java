@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.EventListener;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -34,8 +35,11 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
   /** RFC 6455's code for a connection that ended without a close frame (reported, never sent). */
   static final int ABNORMAL = 1006;
 
-  /** What every socket of a gateway shares: its buffer pool and limits, kept once rather than per socket. */
-  record Limits(ByteBufferPool pool, int maxPayload, int maxQueuedFrames, long maxQueuedBytes) {}
+  /**
+   * What every socket of a gateway shares, kept once rather than per socket: its buffer pool, its
+   * limits, and the timers that end a close handshake the client does not finish ({@link CloseGrace}).
+   */
+  record Limits(ByteBufferPool pool, int maxPayload, int maxQueuedFrames, long maxQueuedBytes, ScheduledExecutorService timers) {}
 
   private final EndPoint endPoint;
   private final Limits limits;
@@ -50,7 +54,10 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
   private volatile PeerClose peerClose;
   /** This side's close frame has been written. */
   private volatile boolean closeWritten;
-  private boolean reported;
+  /** Output shut after this side's close; what the client still sends is read and dropped. */
+  private volatile boolean lingering;
+  /** The connection has ended and the listener has been told. */
+  private volatile boolean reported;
   /** Jetty's connection listeners, should anything add one (nothing of ours does); null while none has. */
   private List<Connection.Listener> listeners;
   /** When the client was last heard from ({@code System.nanoTime()}): see {@link #expireIfIdle}. */
@@ -122,7 +129,7 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
       inputDone = true;
       close(CloseCode.SERVER_ERROR.code(), "internal error");
       if (closeWritten) {
-        endPoint.close();
+        finish();
       }
       return;
     }
@@ -157,6 +164,10 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
    * sending cannot keep a thread to itself.
    */
   private void onFillable() {
+    if (lingering) {
+      drain();
+      return;
+    }
     try {
       for (int reads = 0; handleWholeFrames(); reads++) {
         if (reads == READS_PER_TURN) {
@@ -189,7 +200,7 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
       log.atError().setCause(bug).log("handling a frame failed; closing the socket");
       close(CloseCode.SERVER_ERROR.code(), "internal error");
       if (closeWritten) {
-        endPoint.close();
+        finish();
       }
     } catch (Throwable failure) {
       releaseInput();
@@ -231,8 +242,12 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
   private boolean handle(ClientFrame frame, byte[] array, int payload) throws Refusal {
     int length = frame.payloadLength();
     switch (frame.opcode()) {
-      case ClientFrame.PING -> outbound.control(ClientFrame.PONG, java.util.Arrays.copyOfRange(array, payload, payload + length));
-      case ClientFrame.PONG -> { }
+      case ClientFrame.PING -> {
+        if (listener.controlFrame()) {
+          outbound.control(ClientFrame.PONG, java.util.Arrays.copyOfRange(array, payload, payload + length));
+        }
+      }
+      case ClientFrame.PONG -> listener.controlFrame();
       case ClientFrame.CLOSE -> {
         peerClose = PeerClose.parse(array, payload, length);
         inputDone = true;
@@ -254,19 +269,69 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
   /** The client's close: answered with its own code unless this side has already sent one. */
   private void answerClose() {
     if (closeWritten) {
-      endPoint.close();
+      finish();
       return;
     }
-    PeerClose peer = peerClose;
-    close(peer.code(), "");
+    close(peerClose.code(), "");
     // If this side's close was queued first, its write ends the connection (closeWritten).
   }
 
-  /** Called once the close frame is written: the connection ends when both closes are done. */
+  /** Called by {@link Outbound} once the close frame is written: the connection ends when both sides are done. */
   void closeWritten() {
     closeWritten = true;
     if (inputDone) {
+      finish();
+    }
+  }
+
+  /** Called by {@link Outbound} when a close is queued, by whoever: the client has the close grace to finish the handshake. */
+  void closeQueued() {
+    CloseGrace.start(limits.timers(), this, () -> reported);
+  }
+
+  /**
+   * Ends the connection once this side's close is written and nothing more is to be read. After the
+   * client's close nothing more comes, so it ends at once. When reading stopped without it (a
+   * refusal, the idle timeout, a bug of ours), the client may still be sending, and closing a socket
+   * with unread bytes has the kernel answer with a reset, which can destroy the close frame on its
+   * way (a browser would then see 1006, not the code). So the output is shut, which sends the close
+   * frame whole and then FIN, and what still comes is read and dropped until the client closes too,
+   * or the close grace ends it.
+   */
+  private void finish() {
+    if (peerClose != null) {
       endPoint.close();
+      return;
+    }
+    lingering = true;
+    endPoint.shutdownOutput();
+    endPoint.tryFillInterested(this);
+  }
+
+  /** Reads and drops what the client still sends after this side has closed, until it closes too. */
+  private void drain() {
+    try {
+      for (int reads = 0; reads < READS_PER_TURN; reads++) {
+        if (input == null) {
+          input = limits.pool().acquire(READ_BUFFER_BYTES, false);
+        }
+        ByteBuffer bytes = input.getByteBuffer();
+        BufferUtil.clear(bytes);
+        int read = endPoint.fill(bytes);
+        if (read < 0) {
+          releaseInput();
+          endPoint.close();
+          return;
+        }
+        if (read == 0) {
+          break;
+        }
+      }
+      releaseInput();
+      endPoint.tryFillInterested(this);
+    } catch (Throwable failure) {
+      releaseInput();
+      endPoint.close(failure);
     }
   }
 
@@ -279,27 +344,22 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
     } finally {
       close(refusal.code().code(), refusal.getMessage());
       if (closeWritten) {
-        endPoint.close();
+        finish();
       }
     }
   }
 
   /**
-   * Called by the gateway's sweep: a client not heard from for {@code idleNanos} (it has not even
-   * answered the pings) is told with 1001, and the connection ends once that is written. If it
-   * cannot be written, or the client has not finished a close since, the next sweep ends it.
+   * For the gateway's sweep: true, once, when the client has sent nothing for {@code idleNanos}
+   * (not even a pong to the pings). Reading stops; the caller closes with 1001, and the connection
+   * ends when that is written, or after the close grace.
    */
-  void expireIfIdle(long nowNanos, long idleNanos) {
-    if (nowNanos - lastHeard < idleNanos) {
-      return;
-    }
-    if (inputDone) {
-      abort();
-      return;
+  boolean expireIfIdle(long nowNanos, long idleNanos) {
+    if (inputDone || nowNanos - lastHeard < idleNanos) {
+      return false;
     }
     inputDone = true;
-    lastHeard = nowNanos;
-    close(CloseCode.GOING_AWAY.code(), "idle timeout");
+    return true;
   }
 
   @Override
@@ -325,9 +385,11 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
     }
     ByteBuffer bytes = input.getByteBuffer();
     BufferUtil.compact(bytes);
-    int needed = frameLengthHeld(bytes);
-    if (needed > bytes.capacity()) {
-      RetainableByteBuffer larger = limits.pool().acquire(needed, false);
+    // Grown only when full, and at most twice as large each time: a header that announces 64 KiB
+    // does not make the server hold 64 KiB until the bytes are there.
+    if (bytes.remaining() == bytes.capacity()) {
+      int needed = frameLengthHeld(bytes);
+      RetainableByteBuffer larger = limits.pool().acquire(Math.min(needed, 2 * bytes.capacity()), false);
       BufferUtil.append(larger.getByteBuffer(), bytes);
       input.release();
       input = larger;
@@ -368,7 +430,7 @@ final class WebSocket implements Connection, Connection.UpgradeTo, Callback {
     endPoint.close();
   }
 
-  /** Never called: Jetty's idle timeout is off for our sockets (see {@link #expireIfIdle}). */
+  /** Not called while the socket is ours: Jetty's idle timeout is off for it (see {@link #expireIfIdle}). */
   @Override
   public boolean onIdleExpired(java.util.concurrent.TimeoutException timeout) {
     return true;

@@ -113,6 +113,7 @@ class WebSocketProtocolTest {
         assertNotNull(close, e.getKey());
         assertEquals(1002, close.closeCode(), e.getKey());
         assertHungUp(c);
+        c.close(); // as a browser does once the server has hung up
         GatewayTest.await(() -> of(user).stream().anyMatch(x -> x.event() == Event.CLOSE), "the close envelope, " + e.getKey());
         assertEquals(List.of("{\"before\":1}"), framesOf(user), "nothing after the breach is forwarded, " + e.getKey());
       }
@@ -236,5 +237,76 @@ class WebSocketProtocolTest {
     assertEquals(1006, of("vanisher").get(1).closeCode());
     assertTrue(framesOf("vanisher").isEmpty());
     assertThrows(Exception.class, () -> c.sendText("{}"), "the socket is gone");
+  }
+
+  /**
+   * A client refused while it is still sending (here 1009, a frame over the limit) can go on writing
+   * until it has read the close: the server shuts its output (the close frame goes out whole, then
+   * FIN) and reads and drops what still comes, within the close grace. Closing a socket with unread
+   * bytes instead has the kernel answer them with a reset, which discards whatever the server has
+   * not yet got acknowledged, the close frame included; on loopback that frame is already across,
+   * so what this test can see is the client's writes failing.
+   */
+  @Test
+  void aClientRefusedWhileStillSendingCanFinishWritingAndGetsTheCloseFrameThenTheEndOfTheStream() throws Exception {
+    start(Map.of());
+    try (RawWebSocket c = open("pusher")) {
+      // More than the kernel's buffers on both sides hold, so the writes need the server to read.
+      byte[] huge = RawWebSocket.maskedFrame(RawWebSocket.TEXT, new byte[16 << 20], true);
+      java.util.concurrent.atomic.AtomicReference<Exception> writeFailure = new java.util.concurrent.atomic.AtomicReference<>();
+      Thread writer = new Thread(() -> {
+        try {
+          for (int at = 0; at < huge.length; at += 64 * 1024) {
+            c.sendRaw(java.util.Arrays.copyOfRange(huge, at, Math.min(huge.length, at + 64 * 1024)));
+          }
+        } catch (java.io.IOException e) {
+          writeFailure.set(e);
+        }
+      });
+      writer.start();
+      writer.join(1_500); // well within the 2 s close grace
+      assertNull(writeFailure.get(), "the 16 MB were written: the server read and dropped them");
+      assertEquals(false, writer.isAlive(), "and not blocked");
+      RawWebSocket.Frame close = c.readUntil(RawWebSocket.CLOSE, WAIT);
+      assertNotNull(close, "the close frame arrives");
+      assertEquals(1009, close.closeCode());
+      assertThrows(EOFException.class, () -> c.read(WAIT), "then a clean end of the stream (FIN), not a reset");
+    }
+    GatewayTest.await(() -> of("pusher").size() == 2, "the close envelope");
+    assertEquals(1009, of("pusher").get(1).closeCode());
+    assertTrue(framesOf("pusher").isEmpty());
+  }
+
+  @Test
+  void pingsSpendTheFrameBudgetAndAFloodOfThemIsClosedWith4008() throws Exception {
+    start(Map.of("FRAME_RATE_PER_SECOND", "1", "FRAME_BURST", "5", "MAX_DROPPED_FRAMES", "10"));
+    try (RawWebSocket c = open("pinger")) {
+      for (int i = 0; i < 30; i++) {
+        c.send(RawWebSocket.PING, utf8("p" + i));
+      }
+      int pongs = 0;
+      RawWebSocket.Frame f;
+      while ((f = c.read(WAIT)) != null && f.opcode() != RawWebSocket.CLOSE) {
+        if (f.opcode() == RawWebSocket.PONG) {
+          pongs++;
+        }
+      }
+      assertNotNull(f, "closed");
+      assertEquals(4008, f.closeCode());
+      assertTrue(pongs >= 5 && pongs <= 6, "the burst's pings are answered, then none: " + pongs);
+    }
+  }
+
+  @Test
+  void theFragmentsOfAMessageSpendTheFrameBudgetToo() throws Exception {
+    start(Map.of("FRAME_RATE_PER_SECOND", "1", "FRAME_BURST", "5", "MAX_DROPPED_FRAMES", "10"));
+    try (RawWebSocket c = open("shredder")) {
+      c.send(RawWebSocket.TEXT, utf8("{"), false);
+      for (int i = 0; i < 20; i++) {
+        c.send(RawWebSocket.CONTINUATION, new byte[0], false);
+      }
+      assertEquals(4008, c.readUntil(RawWebSocket.CLOSE, WAIT).closeCode());
+      assertTrue(framesOf("shredder").isEmpty());
+    }
   }
 }
