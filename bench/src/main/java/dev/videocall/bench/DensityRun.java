@@ -96,6 +96,10 @@ final class DensityRun {
    */
   static final java.util.Set<String> JIT = java.util.Set.of("Code", "Compiler", "Arena Chunk");
 
+  /** A category's line of the summary: "-  Name (reserved=N, committed=M)". */
+  private static final java.util.regex.Pattern CATEGORY = java.util.regex.Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+, committed=(\\d+)");
+  private static final java.util.regex.Pattern COMMITTED = java.util.regex.Pattern.compile("committed=(\\d+)");
+
   /**
    * From {@code jcmd VM.native_memory summary scale=b}: committed memory in total, less the Java
    * heap's (measured live, above), the tracking's own and the JIT's; -1 if the JVM does not track it.
@@ -103,14 +107,13 @@ final class DensityRun {
   static long nativeOutsideHeap(List<String> summary) {
     long total = -1;
     long leftOut = 0;
-    java.util.regex.Pattern category = java.util.regex.Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+, committed=(\\d+)");
     for (String line : summary) {
       String l = line.trim();
       if (l.startsWith("Total:")) {
         total = committed(l);
         continue;
       }
-      java.util.regex.Matcher m = category.matcher(l);
+      java.util.regex.Matcher m = CATEGORY.matcher(l);
       if (m.find()) {
         String name = m.group(1).trim();
         if (name.equals("Java Heap") || name.equals("Native Memory Tracking") || JIT.contains(name)) {
@@ -122,7 +125,7 @@ final class DensityRun {
   }
 
   private static long committed(String line) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("committed=(\\d+)").matcher(line);
+    java.util.regex.Matcher m = COMMITTED.matcher(line);
     return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 

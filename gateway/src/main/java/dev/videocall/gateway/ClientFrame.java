@@ -25,10 +25,6 @@ record ClientFrame(boolean fin, int opcode, int headerLength, int payloadLength)
     return headerLength + payloadLength;
   }
 
-  boolean isControl() {
-    return opcode >= CLOSE;
-  }
-
   /**
    * The frame starting at {@code bytes[offset]}, or null when fewer than its header's bytes are
    * there yet ({@code available}). Its payload may still be incomplete: compare {@link #length()}.

@@ -10,8 +10,6 @@ import dev.videocall.contract.Delivery;
  * recently are remembered, in fields rather than a map: every connection holds one of these.
  */
 final class DeliveryDeduplicator {
-  static final int ORIGINS = 3;
-
   /** Where one origin's deliveries have got to. */
   private static final class Position {
     String origin;

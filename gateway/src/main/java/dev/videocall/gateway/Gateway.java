@@ -68,8 +68,8 @@ public final class Gateway implements DeliverySink, AutoCloseable {
       });
   private volatile boolean shuttingDown;
   private final GatewayConnection.Shared connectionShared;
-  /** Every socket's pool and limits, one object for all (set in start, with Jetty's pool). */
-  private volatile WebSocket.Limits socketLimits;
+  /** Every socket's pool, limits and timers, one object for all. */
+  private final WebSocket.Limits socketLimits;
   private ServerConnector connector;
 
   /**
@@ -87,6 +87,8 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     // Room for everyone connected plus as many who recently left; idle budgets are dropped first.
     this.frameBudgets = new FrameBudgets(config.frameRatePerSecond(), config.frameBurst(), config.maxDroppedFramesBeforeClose(),
         Math.max(1_000, 2 * config.maxConnections()));
+    this.socketLimits = new WebSocket.Limits(java.util.Objects.requireNonNull(server.getByteBufferPool()), config.maxFrameBytes(),
+        config.maxQueuedFramesPerConnection(), config.maxQueuedBytesPerConnection(), timers);
     this.connectionShared = new GatewayConnection.Shared(config.gatewayId(), ingress, registry, config.maxFrameBytes());
     this.links =
         config.inviteSigningKeys() == null
@@ -137,8 +139,6 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     context.setHandler(new WebSocketUpgrade(WEBSOCKET_PATH, this::upgrade, this::newSocket, new Routes()));
     server.setHandler(context);
     server.setStopTimeout(config.shutdownGrace().toMillis());
-    socketLimits = new WebSocket.Limits(java.util.Objects.requireNonNull(server.getByteBufferPool()), config.maxFrameBytes(),
-        config.maxQueuedFramesPerConnection(), config.maxQueuedBytesPerConnection(), timers);
     server.start();
     long pingMillis = config.pingInterval().toMillis();
     timers.scheduleAtFixedRate(

@@ -1,10 +1,6 @@
 package dev.videocall.gateway;
 
 import dev.videocall.contract.protocol.CloseCode;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The close frame a client sent: its code and reason (RFC 6455, 5.5.1 and 7.4). Pure.
@@ -26,16 +22,8 @@ record PeerClose(int code, String reason) {
     if (!sendable(code)) {
       throw new Refusal(CloseCode.PROTOCOL_ERROR, "close code " + code + " may not be sent");
     }
-    try {
-      String reason = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes, offset + 2, length - 2))
-          .toString();
-      return new PeerClose(code, reason);
-    } catch (CharacterCodingException e) {
-      throw new Refusal(CloseCode.INVALID_TEXT, "close reason is not UTF-8");
-    }
+    // Decoded as text messages are: a reason that is not UTF-8 is refused with 1007.
+    return new PeerClose(code, IncomingText.whole(bytes, offset + 2, length - 2));
   }
 
   /**
