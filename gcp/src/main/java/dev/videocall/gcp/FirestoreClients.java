@@ -12,7 +12,8 @@ public final class FirestoreClients {
 
   public static Firestore create(CloudConfig config) {
     // newBuilder, not getDefaultInstance: the latter looks for a default project before ours is set.
-    FirestoreOptions.Builder builder = FirestoreOptions.newBuilder().setProjectId(config.projectId());
+    FirestoreOptions.Builder builder =
+        FirestoreOptions.newBuilder().setProjectId(config.projectId()).setDatabaseId(config.firestoreDatabase());
     String emulator = config.firestoreEmulatorHost();
     if (emulator != null) {
       // The emulator spelled out: a plaintext channel and the emulator's own credentials. Tried and

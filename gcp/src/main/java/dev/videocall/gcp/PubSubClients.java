@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds Pub/Sub clients for a real project or, when {@code PUBSUB_EMULATOR_HOST} is set, for the
  * emulator (the Java client does not read that variable itself: it needs a plaintext channel and no
- * credentials). One instance per process; {@link #close()} releases the shared emulator channel.
+ * credentials), and through {@code PUBSUB_ENDPOINT} where it is set (a region's own endpoint). One
+ * instance per process; {@link #close()} releases the shared emulator channel.
  */
 public final class PubSubClients implements AutoCloseable {
   private final CloudConfig config;
@@ -53,6 +54,8 @@ public final class PubSubClients implements AutoCloseable {
     Publisher.Builder b = Publisher.newBuilder(topic(topic)).setEnableMessageOrdering(true);
     if (emulatorChannel != null) {
       b.setChannelProvider(channelProvider()).setCredentialsProvider(noCredentials());
+    } else if (config.pubsubEndpoint() != null) {
+      b.setEndpoint(config.pubsubEndpoint());
     }
     return b.build();
   }
@@ -61,6 +64,8 @@ public final class PubSubClients implements AutoCloseable {
     Subscriber.Builder b = Subscriber.newBuilder(subscription(subscription), receiver);
     if (emulatorChannel != null) {
       b.setChannelProvider(channelProvider()).setCredentialsProvider(noCredentials());
+    } else if (config.pubsubEndpoint() != null) {
+      b.setEndpoint(config.pubsubEndpoint());
     }
     return b.build();
   }
@@ -69,6 +74,8 @@ public final class PubSubClients implements AutoCloseable {
     SubscriptionAdminSettings.Builder b = SubscriptionAdminSettings.newBuilder();
     if (emulatorChannel != null) {
       b.setTransportChannelProvider(channelProvider()).setCredentialsProvider(noCredentials());
+    } else if (config.pubsubEndpoint() != null) {
+      b.setEndpoint(config.pubsubEndpoint());
     }
     return SubscriptionAdminClient.create(b.build());
   }
@@ -77,6 +84,8 @@ public final class PubSubClients implements AutoCloseable {
     TopicAdminSettings.Builder b = TopicAdminSettings.newBuilder();
     if (emulatorChannel != null) {
       b.setTransportChannelProvider(channelProvider()).setCredentialsProvider(noCredentials());
+    } else if (config.pubsubEndpoint() != null) {
+      b.setEndpoint(config.pubsubEndpoint());
     }
     return TopicAdminClient.create(b.build());
   }
