@@ -1,19 +1,19 @@
 locals {
-  services = [
+  # No Cloud Build, Cloud Functions or Cloud Storage API: Jib builds and pushes the images from the
+  # applying machine (build.tf). Compute Engine only for TURN: enabling it creates the project's
+  # default network and, in a project without an organisation, grants the default compute service
+  # account Editor.
+  services = concat([
     "artifactregistry.googleapis.com",
-    "cloudbuild.googleapis.com",
-    "cloudfunctions.googleapis.com",
     "cloudresourcemanager.googleapis.com",
     "cloudscheduler.googleapis.com",
-    "compute.googleapis.com",
     "firestore.googleapis.com",
     "iam.googleapis.com",
     "logging.googleapis.com",
     "pubsub.googleapis.com",
     "run.googleapis.com",
     "secretmanager.googleapis.com",
-    "storage.googleapis.com",
-  ]
+  ], var.enable_turn ? ["compute.googleapis.com"] : [])
 }
 
 resource "google_project_service" "apis" {

@@ -1,5 +1,8 @@
+# A database of this deployment's own, so several deployments (name_prefix) can share a project and
+# a project whose (default) database already serves something else can host this one. The first
+# database of a project gets Firestore's free tier, whatever its name.
 resource "google_firestore_database" "presence" {
-  name        = "(default)"
+  name        = var.name_prefix
   location_id = var.firestore_location
   type        = "FIRESTORE_NATIVE"
 

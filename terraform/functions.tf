@@ -1,9 +1,14 @@
-# Three HTTP functions (Cloud Functions gen2, java21) from one prebuilt jar, declared once.
+# The three functions (router, CreateCall, sweeper): Functions Framework entry points, each run by
+# the Functions Framework invoker on a Cloud Run service of its own, from one image that the build
+# step (build.tf) pushes with Jib. Why Cloud Run services and not google_cloudfunctions2_function or
+# build_config: docs/deploy.md, "How the functions are deployed".
 
 locals {
   function_env = {
     GOOGLE_CLOUD_PROJECT     = var.project_id
     EGRESS_TOPIC             = google_pubsub_topic.egress.name
+    PUBSUB_ENDPOINT          = local.pubsub_endpoint
+    FIRESTORE_DATABASE       = google_firestore_database.presence.name
     HEARTBEAT_WINDOW_SECONDS = tostring(var.heartbeat_window_seconds)
     INVITE_TTL_SECONDS       = tostring(var.invite_ttl_hours * 3600)
     STUN_URLS                = join(",", var.stun_urls)
@@ -14,12 +19,12 @@ locals {
   owner_key_secret   = { OWNER_KEY = google_secret_manager_secret.owner_key.secret_id }
   turn_secret        = var.enable_turn ? { TURN_SECRET = google_secret_manager_secret.turn[0].secret_id } : {}
 
-  # A 2nd-gen function also answers at https://REGION-PROJECT.cloudfunctions.net/NAME (its `url`),
-  # which is known before the function exists. The gateway tells the page this URL (CREATE_CALL_URL)
-  # while CreateCall's PUBLIC_BASE_URL is the gateway's own URL, with no dependency cycle.
-  create_call_url = "https://${var.region}-${var.project_id}.cloudfunctions.net/${var.name_prefix}-create-call"
+  # Cloud Run gives every service a deterministic URL, https://NAME-PROJECT_NUMBER.REGION.run.app,
+  # known before the service exists. The gateway tells the page this URL (CREATE_CALL_URL) while
+  # CreateCall's PUBLIC_BASE_URL is the gateway's own URL, with no dependency cycle.
+  create_call_url = "https://${var.name_prefix}-create-call-${data.google_project.this.number}.${var.region}.run.app"
 
-  # What differs between the three. memory_mib feeds available_memory and the JVM's heap sizing below.
+  # What differs between the three.
   functions = {
     router = {
       entry_point     = "dev.videocall.functions.RouterFunction"
@@ -27,98 +32,123 @@ locals {
       # A full vCPU, and requests served side by side: below 1 vCPU Cloud Run allows only one
       # request per instance, so a burst of offers would queue behind Java cold starts.
       cpu           = "1"
-      memory_mib    = 1024
+      memory        = "1Gi"
       concurrency   = var.router_concurrency
-      timeout       = 60
-      max_instances = 20
+      timeout       = "${local.router_timeout_seconds}s"
+      max_instances = var.router_max_instances
       # Only Pub/Sub push reaches it; Pub/Sub in the same project counts as internal traffic.
-      ingress = "ALLOW_INTERNAL_ONLY"
+      ingress = "INGRESS_TRAFFIC_INTERNAL_ONLY"
+      # Browsers never call it: the push identity must hold run.invoker (iam.tf).
+      public  = false
       env     = local.function_env
       secrets = merge(local.signing_key_secret, local.turn_secret)
     }
     create-call = {
       entry_point     = "dev.videocall.functions.CreateCallFunction"
       service_account = google_service_account.create_call.email
-      cpu             = null # the gen2 default for 256 MiB
-      memory_mib      = 256
-      concurrency     = 1
-      timeout         = 30
-      max_instances   = 2
-      # Called by the site's own page from the owner's browser (a phone too), so it is public
-      # (create_call_public below); it creates calls only for the owner key and answers CORS only
-      # for the site's origins.
-      ingress = "ALLOW_ALL"
+      cpu             = "1"
+      memory          = "512Mi"
+      # Its per-address and per-owner limits live in the instance's memory: one instance enforces
+      # them exactly, and the owner creates a call now and then.
+      concurrency   = 8
+      timeout       = "30s"
+      max_instances = 1
+      # Called by the site's own page from the owner's browser (a phone too), so it is public;
+      # it creates calls only for the owner key and answers CORS only for the site's origins.
+      ingress = "INGRESS_TRAFFIC_ALL"
+      public  = true
       env = {
         INVITE_TTL_SECONDS = tostring(var.invite_ttl_hours * 3600)
         PUBLIC_BASE_URL    = google_cloud_run_v2_service.gateway.uri
-        ALLOWED_ORIGINS    = join(",", var.allowed_origins)
+        # The page may be opened at either of the gateway's run.app URLs (deterministic or hashed).
+        ALLOWED_ORIGINS = join(",", concat(var.allowed_origins, google_cloud_run_v2_service.gateway.urls))
       }
       secrets = merge(local.signing_key_secret, local.owner_key_secret)
     }
     sweeper = {
       entry_point     = "dev.videocall.functions.SweepFunction"
       service_account = google_service_account.sweeper.email
-      cpu             = null # the gen2 default for 512 MiB
-      memory_mib      = 512
-      concurrency     = 1
-      timeout         = 120
-      max_instances   = 1
+      # Half a vCPU: it runs a few small queries a minute. Below 1 vCPU Cloud Run requires
+      # concurrency 1, which Cloud Scheduler's one call a minute is anyway.
+      cpu           = "0.5"
+      memory        = "512Mi"
+      concurrency   = 1
+      timeout       = "120s"
+      max_instances = 1
       # Only Cloud Scheduler (same project, run.app URL) calls it.
-      ingress = "ALLOW_INTERNAL_ONLY"
+      ingress = "INGRESS_TRAFFIC_INTERNAL_ONLY"
+      public  = false
       env     = merge(local.function_env, { SWEEP_PASSES = tostring(var.sweep_passes) })
       secrets = {}
     }
   }
 
-  # Start-up options measured in docs/performance.md. The Java buildpack launches every function
-  # with a fixed `java -jar <invoker> --classpath <jar>` and sizes the heap itself only while
-  # JAVA_TOOL_OPTIONS is unset; setting it therefore repeats that sizing (70 % of the memory) next
-  # to C1-only compilation. Class-data sharing beyond the JDK's default archive cannot be shipped to
-  # a gen2 function (docs/deploy.md).
-  function_java_tool_options = {
-    for name, f in local.functions :
-    name => "-XX:MaxRAM=${f.memory_mib}m -XX:MaxRAMPercentage=70 -XX:TieredStopAtLevel=1"
-  }
+  # The router answers Pub/Sub within this; the push subscription waits at least as long before it
+  # redelivers (pubsub.tf), so a slow request is never redelivered while it still runs.
+  router_timeout_seconds = 30
 }
 
-resource "google_cloudfunctions2_function" "function" {
+resource "google_cloud_run_v2_service" "function" {
   for_each = local.functions
 
-  name     = "${var.name_prefix}-${each.key}"
-  location = var.region
+  name                = "${var.name_prefix}-${each.key}"
+  location            = var.region
+  ingress             = each.value.ingress
+  deletion_protection = false
 
-  build_config {
-    runtime     = "java21"
-    entry_point = each.value.entry_point
-    # Builds run as their own account with the documented build roles (iam.tf), and push the
-    # image to our repository, where the cleanup policy applies.
-    service_account   = google_service_account.function_build.id
-    docker_repository = google_artifact_registry_repository.images.id
-    source {
-      storage_source {
-        bucket = terraform_data.functions_source.output.bucket
-        object = terraform_data.functions_source.output.object
-      }
-    }
-  }
+  # CreateCall is called from browsers, which carry no Google identity: like the gateway it is
+  # public with the invoker IAM check off (works where domain-restricted sharing refuses allUsers).
+  invoker_iam_disabled = each.value.public
 
-  service_config {
-    available_cpu                    = each.value.cpu
-    available_memory                 = "${each.value.memory_mib}Mi"
+  template {
+    service_account                  = each.value.service_account
+    timeout                          = each.value.timeout
     max_instance_request_concurrency = each.value.concurrency
-    timeout_seconds                  = each.value.timeout
-    max_instance_count               = each.value.max_instances
-    ingress_settings                 = each.value.ingress
-    service_account_email            = each.value.service_account
-    environment_variables            = merge(each.value.env, { JAVA_TOOL_OPTIONS = local.function_java_tool_options[each.key] })
 
-    dynamic "secret_environment_variables" {
-      for_each = each.value.secrets
-      content {
-        key        = secret_environment_variables.key
-        project_id = var.project_id
-        secret     = secret_environment_variables.value
-        version    = "latest"
+    scaling {
+      min_instance_count = 0
+      max_instance_count = each.value.max_instances
+    }
+
+    containers {
+      image = data.google_artifact_registry_docker_image.functions.self_link
+
+      resources {
+        limits = {
+          cpu    = each.value.cpu
+          memory = each.value.memory
+        }
+        # Request-based billing, as Cloud Functions bills: nothing while no request runs. A Java
+        # start gets extra CPU while it starts (the router's cold start delays the first join).
+        cpu_idle          = true
+        startup_cpu_boost = true
+      }
+
+      # The Functions Framework invoker (the image's entrypoint) serves the class named here.
+      env {
+        name  = "FUNCTION_TARGET"
+        value = each.value.entry_point
+      }
+
+      dynamic "env" {
+        for_each = each.value.env
+        content {
+          name  = env.key
+          value = env.value
+        }
+      }
+
+      dynamic "env" {
+        for_each = each.value.secrets
+        content {
+          name = env.key
+          value_source {
+            secret_key_ref {
+              secret  = env.value
+              version = "latest"
+            }
+          }
+        }
       }
     }
   }
@@ -130,30 +160,4 @@ resource "google_cloudfunctions2_function" "function" {
     google_secret_manager_secret_version.owner_key,
     google_firestore_database.presence,
   ]
-}
-
-# CreateCall is called from browsers, which carry no Google identity: like the gateway it is public
-# with Cloud Run's invoker IAM check switched off (the way Cloud Run recommends where the
-# domain-restricted-sharing policy refuses allUsers), and it admits only the owner key itself.
-# The Cloud Functions v2 API has no such field, so the setting is made on the function's Cloud Run
-# service, after every change to the function.
-resource "terraform_data" "create_call_public" {
-  triggers_replace = [google_cloudfunctions2_function.function["create-call"].update_time]
-
-  provisioner "local-exec" {
-    command = "gcloud run services update ${google_cloudfunctions2_function.function["create-call"].service_config[0].service} --region=${var.region} --project=${var.project_id} --no-invoker-iam-check --quiet"
-  }
-}
-
-# Startup CPU boost is a Cloud Run setting that the Cloud Functions v2 API (and so
-# google_cloudfunctions2_function) does not expose. A v2 function is a Cloud Run service that may
-# also be managed through the Cloud Run Admin API, so the boost is set there, after every change to
-# the router (a new function deployment creates a new revision from the function's own settings).
-resource "terraform_data" "router_startup_cpu_boost" {
-  count            = var.router_startup_cpu_boost ? 1 : 0
-  triggers_replace = [google_cloudfunctions2_function.function["router"].update_time]
-
-  provisioner "local-exec" {
-    command = "gcloud run services update ${google_cloudfunctions2_function.function["router"].service_config[0].service} --region=${var.region} --project=${var.project_id} --cpu-boost --quiet"
-  }
 }

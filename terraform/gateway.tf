@@ -60,6 +60,14 @@ resource "google_cloud_run_v2_service" "gateway" {
         value = var.project_id
       }
       env {
+        name  = "PUBSUB_ENDPOINT"
+        value = local.pubsub_endpoint
+      }
+      env {
+        name  = "FIRESTORE_DATABASE"
+        value = google_firestore_database.presence.name
+      }
+      env {
         name  = "INGRESS_TOPIC"
         value = google_pubsub_topic.ingress.name
       }
@@ -110,19 +118,14 @@ resource "google_cloud_run_v2_service" "gateway" {
       # those with backoff while IAM grants and Firestore settle on a first apply. Cloud Run allows
       # failure_threshold x period_seconds up to 240 s for a startup probe: all of it is used, so a
       # start may take four minutes before the instance is replaced, while a normal start is seen
-      # within two seconds of listening.
+      # within two seconds of listening. No liveness probe: every probe is a request, billed on a
+      # request-billed instance, and a crashed process is restarted by Cloud Run without one
+      # (docs/deploy.md, "Probes").
       startup_probe {
         initial_delay_seconds = 0
         period_seconds        = local.gateway_startup_probe.period_seconds
         failure_threshold     = local.gateway_startup_probe.failure_threshold
         timeout_seconds       = 1
-        http_get {
-          path = "/healthz"
-        }
-      }
-
-      liveness_probe {
-        period_seconds = 15
         http_get {
           path = "/healthz"
         }

@@ -42,16 +42,6 @@ resource "google_service_account" "scheduler" {
   depends_on = [time_sleep.apis_ready]
 }
 
-# Cloud Build runs the three function builds as this account. Without it the builds run as the
-# default compute service account, which has no roles at all where the organisation enforces
-# iam.automaticIamGrantsForDefaultServiceAccounts (every organisation created since May 2024).
-resource "google_service_account" "function_build" {
-  account_id   = "${var.name_prefix}-fn-build"
-  display_name = "videocall function builds (Cloud Build)"
-
-  depends_on = [time_sleep.apis_ready]
-}
-
 locals {
   pubsub_agent_email = "service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
   pubsub_agent       = "serviceAccount:${local.pubsub_agent_email}"
@@ -83,7 +73,6 @@ resource "time_sleep" "identities_ready" {
       google_service_account.sweeper.email,
       google_service_account.push_invoker.email,
       google_service_account.scheduler.email,
-      google_service_account.function_build.email,
       local.pubsub_agent_email,
     ]))
   }
@@ -208,37 +197,10 @@ resource "google_secret_manager_secret_iam_member" "turn_secret_reader" {
   depends_on = [time_sleep.identities_ready]
 }
 
-# ---- Function builds ---------------------------------------------------------------------------
-# The roles Google documents for a user-specified function build account: write build logs, push
-# the built image (only to our own repository, named in build_config.docker_repository), read the
-# function source (Cloud Functions keeps its copy in a Google-created gcf-v2-sources-* bucket of this
-# project, so the read is granted on the project).
-resource "google_project_iam_member" "function_build" {
-  for_each = toset([
-    "roles/logging.logWriter",
-    "roles/storage.objectViewer",
-  ])
-  project = var.project_id
-  role    = each.value
-  member  = "serviceAccount:${google_service_account.function_build.email}"
-
-  depends_on = [time_sleep.identities_ready]
-}
-
-resource "google_artifact_registry_repository_iam_member" "function_build_writer" {
-  location   = google_artifact_registry_repository.images.location
-  repository = google_artifact_registry_repository.images.name
-  role       = "roles/artifactregistry.writer"
-  member     = "serviceAccount:${google_service_account.function_build.email}"
-
-  depends_on = [time_sleep.identities_ready]
-}
-
 # IAM grants take effect within about two minutes, sometimes longer. Deployments validate some of
-# them (a build that cannot read its source fails; a revision whose account cannot read its secret
-# is refused), so the gateway and the functions wait once after the grants they rely on. The
-# provider's own build-service-account example waits 60 s the same way. It runs again only when
-# one of these grants is replaced.
+# them (a revision whose account cannot read its secret is refused), so the gateway and the
+# functions wait once after the grants they rely on. It runs again only when one of these grants is
+# replaced.
 resource "time_sleep" "iam_propagation" {
   create_duration = "60s"
   triggers = {
@@ -247,14 +209,12 @@ resource "time_sleep" "iam_propagation" {
         google_project_iam_member.gateway_subscriptions.id,
         google_pubsub_topic_iam_member.gateway_attaches_to_egress.id,
         google_pubsub_topic_iam_member.gateway_publishes_ingress.id,
-        google_artifact_registry_repository_iam_member.function_build_writer.id,
         google_secret_manager_secret_iam_member.owner_key_reader.id,
       ],
       [for m in google_pubsub_topic_iam_member.egress_publishers : m.id],
       [for m in google_project_iam_member.firestore_users : m.id],
       [for m in google_secret_manager_secret_iam_member.signing_key_readers : m.id],
       [for m in google_secret_manager_secret_iam_member.turn_secret_reader : m.id],
-      [for m in google_project_iam_member.function_build : m.id],
     )))
   }
 }
@@ -291,18 +251,18 @@ resource "google_service_account_iam_member" "pubsub_mints_push_tokens" {
 # Pub/Sub push may call the router, Cloud Scheduler the sweeper. The gateway and CreateCall need no
 # invoker binding: their invoker IAM check is off (gateway.tf, functions.tf), because browsers call
 # them; CreateCall admits only the owner key.
-resource "google_cloud_run_service_iam_member" "push_invokes_router" {
-  location = var.region
-  service  = google_cloudfunctions2_function.function["router"].service_config[0].service
+resource "google_cloud_run_v2_service_iam_member" "push_invokes_router" {
+  location = google_cloud_run_v2_service.function["router"].location
+  name     = google_cloud_run_v2_service.function["router"].name
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.push_invoker.email}"
 
   depends_on = [time_sleep.identities_ready]
 }
 
-resource "google_cloud_run_service_iam_member" "scheduler_invokes_sweeper" {
-  location = var.region
-  service  = google_cloudfunctions2_function.function["sweeper"].service_config[0].service
+resource "google_cloud_run_v2_service_iam_member" "scheduler_invokes_sweeper" {
+  location = google_cloud_run_v2_service.function["sweeper"].location
+  name     = google_cloud_run_v2_service.function["sweeper"].name
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.scheduler.email}"
 

@@ -11,7 +11,7 @@ output "owner_key" {
 
 output "create_call_url" {
   description = "CreateCall: public, creates calls only for the owner key (the gateway gives the page the same URL)."
-  value       = google_cloudfunctions2_function.function["create-call"].url
+  value       = local.create_call_url
 }
 
 output "create_call_command" {
@@ -21,7 +21,7 @@ output "create_call_command" {
 
 output "firestore_console_url" {
   description = "Where to look at calls in progress."
-  value       = "https://console.cloud.google.com/firestore/databases/-default-/data/panel/sessions?project=${var.project_id}"
+  value       = "https://console.cloud.google.com/firestore/databases/${google_firestore_database.presence.name}/data/panel/sessions?project=${var.project_id}"
 }
 
 output "turn_address" {

@@ -2,6 +2,13 @@
 # are each gateway instance's own egress subscription, named "<name_prefix>-egress-<gatewayId>" (it
 # deletes it on shutdown, and an unused one expires after a day).
 
+locals {
+  # Every message carries an ordering key, and Pub/Sub keeps order only among messages published in
+  # one region: the gateway and the router publish through the region's own endpoint, as Google
+  # recommends for ordering keys, instead of the global one (which may route to any region).
+  pubsub_endpoint = "${var.region}-pubsub.googleapis.com:443"
+}
+
 resource "google_pubsub_topic" "ingress" {
   name       = "${var.name_prefix}-signal-ingress"
   depends_on = [time_sleep.apis_ready]
@@ -35,16 +42,18 @@ resource "google_pubsub_subscription" "router_push" {
   name                    = "${var.name_prefix}-router-push"
   topic                   = google_pubsub_topic.ingress.id
   enable_message_ordering = true
-  ack_deadline_seconds    = 30
+  # A push is answered within the router's request timeout; Pub/Sub must not redeliver a message
+  # while the router is still handling it.
+  ack_deadline_seconds = local.router_timeout_seconds
   # Signaling older than ten minutes is useless; keep the minimum retention.
   message_retention_duration = "600s"
 
   push_config {
-    push_endpoint = google_cloudfunctions2_function.function["router"].service_config[0].uri
+    push_endpoint = google_cloud_run_v2_service.function["router"].uri
 
     oidc_token {
       service_account_email = google_service_account.push_invoker.email
-      audience              = google_cloudfunctions2_function.function["router"].service_config[0].uri
+      audience              = google_cloud_run_v2_service.function["router"].uri
     }
   }
 
@@ -68,6 +77,6 @@ resource "google_pubsub_subscription" "router_push" {
   depends_on = [
     google_pubsub_topic_iam_member.dead_letter_publisher,
     google_service_account_iam_member.pubsub_mints_push_tokens,
-    google_cloud_run_service_iam_member.push_invokes_router,
+    google_cloud_run_v2_service_iam_member.push_invokes_router,
   ]
 }

@@ -9,11 +9,11 @@ resource "google_cloud_scheduler_job" "sweep" {
 
   http_target {
     http_method = "POST"
-    uri         = google_cloudfunctions2_function.function["sweeper"].service_config[0].uri
+    uri         = google_cloud_run_v2_service.function["sweeper"].uri
 
     oidc_token {
       service_account_email = google_service_account.scheduler.email
-      audience              = google_cloudfunctions2_function.function["sweeper"].service_config[0].uri
+      audience              = google_cloud_run_v2_service.function["sweeper"].uri
     }
   }
 
@@ -21,5 +21,5 @@ resource "google_cloud_scheduler_job" "sweep" {
     retry_count = 0
   }
 
-  depends_on = [google_cloud_run_service_iam_member.scheduler_invokes_sweeper]
+  depends_on = [google_cloud_run_v2_service_iam_member.scheduler_invokes_sweeper]
 }

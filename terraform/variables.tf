@@ -16,9 +16,14 @@ variable "firestore_location" {
 }
 
 variable "name_prefix" {
-  description = "Prefix for every resource name, so several deployments can share a project."
+  description = "Prefix for every resource name, and the name of the deployment's own Firestore database, so several deployments can share a project (each with its own prefix)."
   type        = string
   default     = "videocall"
+  validation {
+    # Service account ids (PREFIX-create-call) allow 30 characters, Firestore database ids 4 or more.
+    condition     = can(regex("^[a-z][a-z0-9-]{2,16}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix: 4 to 18 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen."
+  }
 }
 
 variable "gateway_min_instances" {
@@ -28,9 +33,23 @@ variable "gateway_min_instances" {
 }
 
 variable "gateway_max_instances" {
-  description = "Upper bound on gateway instances (each holds up to gateway_concurrency sockets)."
+  description = "Upper bound on gateway instances (1 vCPU each, each holding up to gateway_concurrency sockets). With router_max_instances and the two small functions it must fit the region's Cloud Run CPU quota; the default fits a new project's (docs/deploy.md)."
   type        = number
-  default     = 10
+  default     = 5
+  validation {
+    condition     = var.gateway_max_instances >= 1 && var.gateway_max_instances <= 100
+    error_message = "gateway_max_instances: 1 to 100."
+  }
+}
+
+variable "router_max_instances" {
+  description = "Upper bound on router instances (1 vCPU each, router_concurrency pushes at once each). See gateway_max_instances for the quota."
+  type        = number
+  default     = 3
+  validation {
+    condition     = var.router_max_instances >= 1 && var.router_max_instances <= 100
+    error_message = "router_max_instances: 1 to 100."
+  }
 }
 
 variable "gateway_concurrency" {
@@ -82,7 +101,7 @@ variable "repo_root" {
 }
 
 variable "sweep_passes" {
-  description = "Sweeps per scheduled minute (10 s apart). 1 finds a dead gateway's participants within a minute at almost no cost; 6 within ~10 s but keeps a sweeper instance busy (~$20/month at list price)."
+  description = "Sweeps per scheduled minute (10 s apart). 1 finds a dead gateway's participants within a minute at almost no cost; 6 within ~10 s but keeps a sweeper instance busy (about $26 a month at list price; docs/deploy.md, \"Idle\")."
   type        = number
   default     = 1
 }
@@ -125,20 +144,14 @@ variable "router_push_max_backoff_seconds" {
   }
 }
 
-variable "router_startup_cpu_boost" {
-  description = "Switch on Cloud Run startup CPU boost on the router's service with gcloud after each deployment (not exposed by the Cloud Functions API)."
-  type        = bool
-  default     = true
-}
-
 variable "jib_base_image" {
-  description = "Base image of the gateway (Jib). Google's cache of Docker Hub by default, which does not rate-limit anonymous pulls as Docker Hub does."
+  description = "Base image of the gateway and functions images (Jib). Google's cache of Docker Hub by default, which does not rate-limit anonymous pulls as Docker Hub does."
   type        = string
   default     = "mirror.gcr.io/library/eclipse-temurin:21-jre"
 }
 
 variable "jib_plugin_version" {
-  description = "jib-maven-plugin version the build runs (keep equal to the version in gateway-gcp's pom)."
+  description = "jib-maven-plugin version the build runs (keep equal to jib.version in the root pom)."
   type        = string
   default     = "3.5.2"
 }

@@ -1,36 +1,45 @@
 // Policy checks of terraform/*.tf, offline. Each test guards one finding of issue 10 ("The cloud
-// stack stands up on the first terraform apply"), or of issue 12 (only the owner creates calls), and
-// says which one when it fails. They read the
-// configuration as written; they cannot tell whether Google Cloud accepts it (docs/deploy.md says
-// where each rule comes from).
+// stack stands up on the first terraform apply"), of issue 12 (only the owner creates calls), of
+// issue 11 (cost) or of issue 23 (the first apply succeeds with the real gcloud), and says which
+// one when it fails. They read the configuration as written; they cannot tell whether Google Cloud
+// accepts it (docs/deploy.md says where each rule comes from). commands.test.mjs runs the commands
+// Terraform runs.
 //
 // TF_POLICY_DIR chooses the folder (default: ../../terraform from this file).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   loadTerraform, resources, resource, block, resolve, interpolate, strings, dependsOn,
-  localExecCommands, seconds,
+  localExecCommands, localExecs, seconds,
 } from "./lib/terraform.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = process.env.TF_POLICY_DIR ?? path.join(here, "..", "..", "terraform");
 const tf = await loadTerraform(dir);
+const buildScript = fs.readFileSync(path.join(dir, "scripts", "build-images"), "utf8");
 
 const finding = (n, what) => `finding ${n} regressed (${what})`;
 // Issue 11, goal 5: $0 at idle and at most $0.001 per ten-minute call (docs/deploy.md, "What a call costs").
 const cost = (what) => `issue 11 goal 5 (cost) regressed (${what})`;
 // Issue 12 ("who may create calls"): its finding 5 is the owner key.
 const owner = (what) => `issue 12 finding 5 regressed (${what})`;
+// Issue 23 ("the first terraform apply succeeds"), by the number of its item.
+const apply = (n, what) => `issue 23 item ${n} regressed (${what})`;
 
 function fn(key) {
-  const r = resource(tf, "google_cloudfunctions2_function", "function");
-  assert.ok(r, finding(2, "the functions are declared once as google_cloudfunctions2_function.function with for_each"));
+  const r = resource(tf, "google_cloud_run_v2_service", "function");
+  assert.ok(r, apply(1, "the functions are declared once as google_cloud_run_v2_service.function with for_each"));
   const all = resolve(tf, r.body.for_each);
-  assert.ok(all && typeof all === "object", finding(2, "for_each of the functions resolves to the local map of their differences"));
+  assert.ok(all && typeof all === "object", apply(1, "for_each of the functions resolves to the local map of their differences"));
   assert.ok(all[key], finding(7, `no function "${key}" in the functions map`));
   return { r, spec: all[key] };
+}
+
+function fnContainer() {
+  return block(block(fn("router").r.body.template).containers);
 }
 
 function gateway() {
@@ -48,48 +57,59 @@ function envValue(container, name) {
 }
 
 function buildResources() {
-  return tf.resources.filter((r) => localExecCommands(r).some((c) => /\bmvn\b/.test(c)));
+  return tf.resources.filter((r) => localExecCommands(r).some((c) => /\bmvn\b|build-images/.test(c)));
 }
 
 test("finding 1: APIs are enabled, and waited for, before anything that needs them", () => {
   const services = resolve(tf, "${local.services}");
-  assert.ok(Array.isArray(services) && services.includes("cloudresourcemanager.googleapis.com"),
-    finding(1, "cloudresourcemanager.googleapis.com must stay in local.services"));
+  const text = JSON.stringify(services);
+  assert.match(text, /cloudresourcemanager\.googleapis\.com/, finding(1, "cloudresourcemanager.googleapis.com must stay in local.services"));
   const wait = resource(tf, "time_sleep", "apis_ready");
   assert.ok(wait, finding(1, "time_sleep.apis_ready is gone"));
   assert.match(JSON.stringify(wait.body.triggers), /google_project_service\.apis/,
     finding(1, "time_sleep.apis_ready must follow google_project_service.apis"));
 });
 
-test("finding 2: every function build runs as its own service account with the build roles", () => {
-  const { r } = fn("router");
-  const build = block(r.body.build_config);
-  assert.equal(build.service_account, "${google_service_account.function_build.id}",
-    finding(2, "build_config.service_account must be the dedicated build account"));
-  assert.equal(build.docker_repository, "${google_artifact_registry_repository.images.id}",
-    finding(2, "builds push to our repository, where the build account may write"));
-  const sa = resource(tf, "google_service_account", "function_build");
-  assert.ok(sa, finding(2, "google_service_account.function_build is missing"));
-
-  const member = "serviceAccount:${google_service_account.function_build.email}";
-  const projectGrants = JSON.stringify(resources(tf, "google_project_iam_member")
-    .filter((g) => g.body.member === member)
-    .map((g) => [g.body.role, g.body.for_each]));
-  for (const role of ["roles/logging.logWriter", "roles/storage.objectViewer"]) {
-    assert.ok(projectGrants.includes(role), finding(2, `build account lacks ${role}`));
+test("issue 23: Compute Engine is enabled only with TURN, and no API of a build we do not run", () => {
+  const text = JSON.stringify(resolve(tf, "${local.services}"));
+  assert.match(text, /var\.enable_turn \? \[\\"compute\.googleapis\.com\\"\]/,
+    apply(4, "compute.googleapis.com must be enabled only when enable_turn is true"));
+  assert.equal((text.match(/compute\.googleapis\.com/g) ?? []).length, 1, apply(4, "compute.googleapis.com listed unconditionally"));
+  for (const api of ["cloudbuild", "cloudfunctions"]) {
+    assert.ok(!text.includes(`${api}.googleapis.com`), apply(1, `${api}.googleapis.com is enabled though nothing builds or deploys through it`));
   }
-  assert.ok(!/roles\/(editor|owner|cloudbuild\.builds\.builder)/.test(projectGrants),
-    finding(2, "the build account must not get broad roles"));
-  const writer = resources(tf, "google_artifact_registry_repository_iam_member")
-    .find((g) => g.body.member === member && g.body.role === "roles/artifactregistry.writer");
-  assert.ok(writer, finding(2, "build account lacks roles/artifactregistry.writer on the images repository"));
+});
 
-  assert.ok(dependsOn(r).includes("time_sleep.iam_propagation"),
-    finding(2, "functions must wait for the build grants to propagate"));
-  const wait = resource(tf, "time_sleep", "iam_propagation");
-  const triggers = JSON.stringify(wait?.body.triggers ?? {});
-  assert.match(triggers, /google_project_iam_member\.function_build/, finding(2, "the propagation wait must cover the build account's grants"));
-  assert.match(triggers, /function_build_writer/, finding(2, "the propagation wait must cover the repository grant"));
+test("issue 23: nothing the provider can express goes through a shell-out", () => {
+  const commands = tf.resources.flatMap((r) => localExecCommands(r).map((c) => [r.address, c]));
+  for (const [address, command] of commands) {
+    assert.ok(!/gcloud\s+(beta\s+)?run\b/.test(command), apply(1, `${address} runs gcloud run (the provider sets Cloud Run services)`));
+  }
+  assert.deepEqual(commands.map(([a]) => a).sort(), ["terraform_data.build", "terraform_data.pubsub_service_agent"],
+    apply(1, `only the build and the Pub/Sub agent may shell out, found ${commands.map(([a]) => a).join(", ")}`));
+  assert.equal(resources(tf, "google_cloudfunctions2_function").length, 0,
+    apply(1, "functions are Cloud Run services: google_cloudfunctions2_function cannot set the invoker check or the CPU boost"));
+
+  const { r } = fn("router");
+  assert.equal(r.body.invoker_iam_disabled, "${each.value.public}", apply(1, "invoker_iam_disabled must come from the functions map"));
+  assert.equal(fn("create-call").spec.public, true, owner("CreateCall is public through invoker_iam_disabled"));
+  for (const key of ["router", "sweeper"]) assert.equal(fn(key).spec.public, false, apply(1, `${key} must keep the invoker check`));
+  const limits = block(fnContainer().resources);
+  assert.equal(limits.startup_cpu_boost, true, finding(7, "the functions' Java starts need startup CPU boost"));
+  assert.equal(limits.cpu_idle, true, cost("functions are billed per request"));
+  const scaling = block(block(r.body.template).scaling);
+  assert.equal(scaling.max_instance_count, "${each.value.max_instances}", apply(4, "max instances come from the functions map"));
+  assert.equal(block(r.body.template).max_instance_request_concurrency, "${each.value.concurrency}", finding(7, "concurrency must come from the functions map"));
+});
+
+test("issue 23: the functions run the Functions Framework invoker on the entry point each names", () => {
+  const target = envValue(fnContainer(), "FUNCTION_TARGET");
+  assert.equal(target?.value, "${each.value.entry_point}", apply(1, "FUNCTION_TARGET must name the function's entry point"));
+  const entries = ["router", "create-call", "sweeper"].map((k) => fn(k).spec.entry_point);
+  assert.deepEqual(entries, ["dev.videocall.functions.RouterFunction", "dev.videocall.functions.CreateCallFunction",
+    "dev.videocall.functions.SweepFunction"], apply(1, "the Functions Framework entry points changed"));
+  assert.match(fnContainer().image, /data\.google_artifact_registry_docker_image\.functions\.self_link/,
+    apply(1, "functions run the digest of the image the build pushed"));
 });
 
 test("finding 3: the gateway is public through invoker_iam_disabled, and nothing is granted to allUsers", () => {
@@ -100,18 +120,21 @@ test("finding 3: the gateway is public through invoker_iam_disabled, and nothing
         finding(3, `${r.address}.${at} grants to allUsers/allAuthenticatedUsers`));
     }
   }
-  assert.equal(resources(tf, "google_cloud_run_v2_service_iam_member").length, 0,
-    finding(3, "the gateway needs no invoker binding once its invoker check is off"));
+  for (const g of resources(tf, "google_cloud_run_v2_service_iam_member")) {
+    assert.ok(!/gateway|create-call/.test(JSON.stringify(g.body)), finding(3, `${g.address}: the gateway and CreateCall need no invoker binding`));
+  }
 });
 
-test("finding 4: one Maven build produces both artefacts", () => {
+test("finding 4 and issue 23 item 3: one Maven build produces both images, on a JDK 21+", () => {
   const builds = buildResources();
-  assert.equal(builds.length, 1, finding(4, `exactly one resource may run Maven, found ${builds.map((b) => b.address).join(", ")}`));
-  const cmds = localExecCommands(builds[0]).join("\n");
-  assert.equal((cmds.match(/\bmvn\b/g) ?? []).length, 1, finding(4, "the build step must invoke Maven once"));
-  assert.match(cmds, /mvn -B -q -DskipTests -pl gateway-gcp,functions -am/, finding(4, "Maven must build gateway-gcp and functions with -am in one reactor"));
-  assert.match(cmds, /jib\.containerize=:videocall-gateway-gcp/, finding(4, "Jib must run in the same invocation, on gateway-gcp only"));
-  assert.ok(!/-Djib\.to\.auth\.password/.test(cmds), finding(4, "no registry token on the command line"));
+  assert.equal(builds.length, 1, finding(4, `exactly one resource may build, found ${builds.map((b) => b.address).join(", ")}`));
+  assert.deepEqual(localExecCommands(builds[0]), ["terraform/scripts/build-images"], finding(4, "the build step runs terraform/scripts/build-images"));
+  const mvn = buildScript.split("\n").filter((l) => /^\s*mvn\b/.test(l));
+  assert.equal(mvn.length, 1, finding(4, "the build script must invoke Maven once"));
+  assert.match(mvn[0], /mvn -B -q -DskipTests -pl gateway-gcp,functions -am/, finding(4, "Maven must build gateway-gcp and functions with -am in one reactor"));
+  assert.match(buildScript, /jib-maven-plugin:\$JIB_VERSION:build/, finding(4, "Jib must run in the same invocation"));
+  assert.ok(!/jib\.to\.auth\.password|print-access-token/.test(buildScript), finding(4, "no registry token on the command line"));
+  assert.match(buildScript, /JAVA_HOME=\$\(scripts\/java-home\)/, apply(3, "the build must pick a JDK 21+ the way scripts/ do"));
 });
 
 test("finding 5: the gateway's startup probe allows a start with retries of about four minutes", () => {
@@ -128,50 +151,91 @@ test("finding 5: the gateway's startup probe allows a start with retries of abou
   assert.ok(block(probe.http_get)?.path, finding(5, "the startup probe must ask /healthz over HTTP"));
 });
 
-test("finding 6: the functions' source is uploaded by the build step and referenced by name", () => {
-  for (const o of resources(tf, "google_storage_bucket_object")) {
-    assert.ok(!o.body.source, finding(6, `${o.address} needs a local file on the applying machine`));
+test("issue 23: no liveness probe bills a request-billed gateway", () => {
+  assert.equal(gatewayContainer().liveness_probe, undefined, apply(4, "every liveness probe is a billed request (docs/deploy.md, \"Probes\")"));
+});
+
+test("finding 6 and issue 23 item 5: images are content-addressed and a second apply plans nothing", () => {
+  for (const [name, local] of [["gateway", "gateway_image"], ["functions", "functions_image"]]) {
+    assert.match(String(tf.locals[local]), new RegExp(`/${name}:\\$\\{local\\.${name}_source_hash\\}$`),
+      finding(6, `${local} must be named by its sources' hash`));
+    const data = tf.data.find((d) => d.type === "google_artifact_registry_docker_image" && d.name === name);
+    assert.ok(data, finding(6, `data.google_artifact_registry_docker_image.${name} is missing`));
+    assert.equal(data.body.depends_on, undefined,
+      apply(5, `data.google_artifact_registry_docker_image.${name} must not depend on the build (it would be read again, and both services change, at every build)`));
+    assert.match(data.body.image_name, new RegExp(`terraform_data\\.${name}_image\\.output\\.tag`), apply(5, `${name}'s image is read through its own marker`));
   }
-  const { r } = fn("router");
-  const src = block(block(block(r.body.build_config).source).storage_source);
-  assert.match(String(src.object), /terraform_data\.functions_source\.output\.object/,
-    finding(6, "functions must name the uploaded object through terraform_data.functions_source"));
-  assert.match(String(resolve(tf, "${local.functions_object}")), /^functions-\$\{local\.functions_source_hash\}\.zip$/,
-    finding(6, "the object name must be content-addressed"));
-  const cmds = localExecCommands(buildResources()[0] ?? { body: {} }).join("\n");
-  assert.match(cmds, /gcloud storage cp /, finding(6, "the build step must upload the zip itself"));
-  assert.match(cmds, /gcloud storage objects describe/, finding(6, "the build step must skip an upload that is already there"));
-  const bucket = resource(tf, "google_storage_bucket", "sources");
-  for (const rule of bucket?.body.lifecycle_rule ?? []) {
-    const action = block(rule.action)?.type;
-    assert.notEqual(action, "Delete", finding(6, "no lifecycle rule may delete source zips a rebuild may need"));
+  const build = resource(tf, "terraform_data", "build");
+  for (const image of ["gateway_image", "functions_image"]) {
+    assert.equal(block(build.body.triggers_replace)[image], `\${local.${image}}`, finding(6, `the build runs when ${image} changes`));
   }
+  // What the API changes on every deployment (times, etags, generations, revisions) must not
+  // replace anything: that re-runs a step, or redeploys, on every apply.
+  const volatile = /\.(update_time|create_time|etag|generation|observed_generation|uid|latest_ready_revision|latest_created_revision|reconciling)\b/;
+  for (const r of tf.resources) {
+    for (const key of ["triggers", "triggers_replace", "input"]) {
+      const hit = JSON.stringify(r.body[key] ?? "").match(volatile);
+      assert.equal(hit, null, apply(5, `${r.address}.${key} follows a value the API changes: ${hit?.[0]}`));
+    }
+  }
+  assert.match(buildScript, /gcloud artifacts docker images describe/, finding(6, "the build must skip images that are already pushed"));
 });
 
 test("finding 7: the router is sized for bursts", () => {
-  const { r, spec } = fn("router");
-  const service = block(r.body.service_config);
+  const { spec } = fn("router");
   assert.equal(String(resolve(tf, spec.cpu)), "1", finding(7, "router needs a full vCPU"));
-  assert.match(service.available_cpu, /each\.value\.cpu/, finding(7, "available_cpu must come from the functions map"));
   const concurrency = Number(resolve(tf, spec.concurrency));
   assert.ok(concurrency >= 8, finding(7, `router request concurrency ${concurrency} < 8`));
-  assert.match(service.max_instance_request_concurrency, /each\.value\.concurrency/, finding(7, "concurrency must come from the functions map"));
-  assert.ok(Number(spec.memory_mib) >= 1024, finding(7, "router memory below 1 GiB"));
-
-  const opts = resolve(tf, "${local.function_java_tool_options}");
-  assert.match(String(opts), /-XX:TieredStopAtLevel=1/, finding(7, "JAVA_TOOL_OPTIONS must carry -XX:TieredStopAtLevel=1"));
-  assert.match(String(opts), /-XX:MaxRAMPercentage=/, finding(7, "JAVA_TOOL_OPTIONS must keep the buildpack's heap sizing"));
-  assert.match(JSON.stringify(service.environment_variables), /JAVA_TOOL_OPTIONS/, finding(7, "functions must get JAVA_TOOL_OPTIONS"));
-
-  const boost = resource(tf, "terraform_data", "router_startup_cpu_boost");
-  assert.ok(boost && /--cpu-boost/.test(localExecCommands(boost).join(" ")), finding(7, "router startup CPU boost step is missing"));
-  assert.equal(resolve(tf, "${var.router_startup_cpu_boost}"), true, finding(7, "startup CPU boost must be on by default"));
+  assert.match(String(spec.memory), /^[1-9]Gi$/, finding(7, "router memory below 1 GiB"));
+  const pom = fs.readFileSync(path.join(here, "..", "..", "functions", "pom.xml"), "utf8");
+  assert.match(pom, /<arg>-XX:TieredStopAtLevel=1<\/arg>/, finding(7, "the functions image must start the JVM with C1 only"));
+  assert.match(pom, /<arg>-XX:MaxRAMPercentage=70<\/arg>/, finding(7, "the functions image sizes its heap from the container's memory"));
 
   const push = resource(tf, "google_pubsub_subscription", "router_push");
   const attempts = Number(resolve(tf, block(push.body.dead_letter_policy).max_delivery_attempts));
   assert.ok(attempts >= 10, finding(7, `only ${attempts} delivery attempts before dead-lettering`));
   const maxBackoff = seconds(tf, block(push.body.retry_policy).maximum_backoff);
   assert.ok(maxBackoff <= 10, finding(7, `maximum push backoff ${maxBackoff} s > 10 s`));
+});
+
+test("issue 23: Pub/Sub waits for the router's answer at least as long as the router may take", () => {
+  const push = resource(tf, "google_pubsub_subscription", "router_push");
+  const ack = Number(resolve(tf, push.body.ack_deadline_seconds));
+  const timeout = seconds(tf, resolve(tf, fn("router").spec.timeout));
+  assert.ok(ack >= timeout, apply(4, `ack deadline ${ack} s is shorter than the router's timeout ${timeout} s: slow requests are redelivered while running`));
+});
+
+test("issue 23: default maximum instances fit a new project's quotas", () => {
+  const vcpus = (n, cpu) => Number(n) * Number(cpu);
+  const gatewayMax = Number(resolve(tf, "${var.gateway_max_instances}"));
+  const routerMax = Number(resolve(tf, "${var.router_max_instances}"));
+  for (const [name, n] of [["gateway_max_instances", gatewayMax], ["router_max_instances", routerMax]]) {
+    assert.ok(n <= 10, apply(4, `${name} defaults to ${n} instances (a new project allows 10)`));
+  }
+  assert.equal(block(block(gateway().body.template).scaling).max_instance_count, "${var.gateway_max_instances}", apply(4, "gateway max instances from its variable"));
+  assert.equal(fn("router").spec.max_instances, "${var.router_max_instances}", apply(4, "router max instances from its variable"));
+  let total = vcpus(gatewayMax, resolve(tf, block(gatewayContainer().resources).limits.cpu));
+  for (const key of ["router", "create-call", "sweeper"]) {
+    const { spec } = fn(key);
+    total += vcpus(resolve(tf, spec.max_instances), resolve(tf, spec.cpu));
+  }
+  assert.ok(total <= 10, apply(4, `the services may scale to ${total} vCPU together, above a new project's regional quota`));
+});
+
+test("issue 23: each deployment has its own Firestore database, and every process uses it", () => {
+  const db = resource(tf, "google_firestore_database", "presence");
+  assert.equal(db.body.name, "${var.name_prefix}", apply(4, "the database is named by name_prefix, so deployments sharing a project do not collide"));
+  assert.equal(fn("router").spec.env, "${local.function_env}", apply(4, "router env is the shared function env"));
+  assert.equal(tf.locals.function_env.FIRESTORE_DATABASE, "${google_firestore_database.presence.name}", apply(4, "functions must use the deployment's database"));
+  assert.equal(envValue(gatewayContainer(), "FIRESTORE_DATABASE")?.value, "${google_firestore_database.presence.name}", apply(4, "the gateway must use the deployment's database"));
+  const validation = JSON.stringify(tf.variables.name_prefix.validation ?? "");
+  assert.match(validation, /regex/, apply(4, "name_prefix must be validated (service account ids, database ids)"));
+});
+
+test("issue 23: ordered publishing goes through the region's own Pub/Sub endpoint", () => {
+  assert.equal(tf.locals.pubsub_endpoint, "${var.region}-pubsub.googleapis.com:443", apply(4, "the regional endpoint is REGION-pubsub.googleapis.com:443"));
+  assert.equal(tf.locals.function_env.PUBSUB_ENDPOINT, "${local.pubsub_endpoint}", apply(4, "functions publish through the regional endpoint"));
+  assert.equal(envValue(gatewayContainer(), "PUBSUB_ENDPOINT")?.value, "${local.pubsub_endpoint}", apply(4, "the gateway publishes through the regional endpoint"));
 });
 
 test("finding 8: the gateway may only create, pull from and delete subscriptions", () => {
@@ -197,7 +261,6 @@ test("finding 8: the gateway may only create, pull from and delete subscriptions
   for (const s of resources(tf, "google_pubsub_subscription")) {
     assert.ok(!interpolate(tf, s.body.name).startsWith(prefixText), finding(8, `${s.address} is named like a gateway's own subscription`));
   }
-  assert.equal(envValue(gatewayContainer(), "BACKEND"), undefined, "the gateway no longer reads BACKEND");
 });
 
 test("finding 9: Artifact Registry cleanup actually deletes", () => {
@@ -210,10 +273,9 @@ test("finding 9: Artifact Registry cleanup actually deletes", () => {
 
 test("finding 9: router and sweeper accept internal traffic only", () => {
   for (const key of ["router", "sweeper"]) {
-    assert.equal(fn(key).spec.ingress, "ALLOW_INTERNAL_ONLY", finding(9, `${key} ingress must be ALLOW_INTERNAL_ONLY`));
+    assert.equal(fn(key).spec.ingress, "INGRESS_TRAFFIC_INTERNAL_ONLY", finding(9, `${key} ingress must be INGRESS_TRAFFIC_INTERNAL_ONLY`));
   }
-  const { r } = fn("router");
-  assert.match(block(r.body.service_config).ingress_settings, /each\.value\.ingress/, finding(9, "ingress_settings must come from the functions map"));
+  assert.equal(fn("router").r.body.ingress, "${each.value.ingress}", finding(9, "ingress must come from the functions map"));
 });
 
 test("finding 9: grants to the Pub/Sub service agent wait until it exists", () => {
@@ -248,14 +310,15 @@ test("finding 9: TURN can be reached over TLS on 443", () => {
   assert.match(String(tf.locals.turn_tls_conf), /tls-listening-port=443/, finding(9, "coturn must listen for TLS on 443"));
 });
 
-test("finding 9: the gateway's base image does not come from Docker Hub", () => {
+test("finding 9: the images' base image does not come from Docker Hub", () => {
   const image = String(resolve(tf, "${var.jib_base_image}"));
   const first = image.split("/")[0];
   const hasRegistry = image.includes("/") && (first.includes(".") || first.includes(":"));
   assert.ok(hasRegistry, finding(9, `"${image}" names no registry, which means Docker Hub`));
   assert.ok(!/(^|\.)docker\.io$/.test(first), finding(9, `"${image}" is pulled from Docker Hub`));
-  const cmds = localExecCommands(buildResources()[0] ?? { body: {} }).join("\n");
-  assert.match(cmds, /-Djib\.from\.image=\$\{var\.jib_base_image\}/, finding(9, "the build must pass -Djib.from.image"));
+  assert.equal(localExecs(resource(tf, "terraform_data", "build"))[0].environment.BASE_IMAGE, "${var.jib_base_image}",
+    finding(9, "the build must be given var.jib_base_image"));
+  assert.match(buildScript, /"-Djib\.from\.image=\$BASE_IMAGE"/, finding(9, "the build must pass -Djib.from.image"));
 });
 
 // A function's secrets as text, with the locals it merges written out.
@@ -295,27 +358,23 @@ test("issue 12: the owner is told the key, as a sensitive output", () => {
 
 test("issue 12: CreateCall is public only through the invoker check, with no IAM list of call creators", () => {
   assert.equal(tf.variables.call_creators, undefined, owner("no call_creators variable: the owner key decides"));
-  for (const g of resources(tf, "google_cloud_run_service_iam_member")) {
-    assert.ok(!/create-call/.test(JSON.stringify(g.body.service)), owner(`${g.address} grants invoker on CreateCall`));
+  for (const g of tf.resources.filter((r) => /google_cloud_run(_v2)?_service_iam_member/.test(r.type))) {
+    assert.ok(!/create-call/.test(JSON.stringify(g.body)), owner(`${g.address} grants invoker on CreateCall`));
   }
-  const open = resource(tf, "terraform_data", "create_call_public");
-  const cmd = localExecCommands(open ?? { body: {} }).join(" ");
-  assert.match(cmd, /gcloud run services update \$\{google_cloudfunctions2_function\.function\["create-call"\]\.service_config\[0\]\.service\}/,
-    owner("the invoker check is switched off on CreateCall's own service"));
-  assert.match(cmd, /--no-invoker-iam-check/, owner("CreateCall is made public with --no-invoker-iam-check, never allUsers"));
-  assert.match(JSON.stringify(open.body.triggers_replace), /create-call.*update_time/, owner("the switch must follow every change to CreateCall"));
-  assert.equal(fn("create-call").spec.ingress, "ALLOW_ALL", owner("browsers reach CreateCall from the internet"));
+  assert.equal(fn("create-call").spec.public, true, owner("CreateCall is made public with invoker_iam_disabled, never allUsers"));
+  assert.equal(fn("create-call").spec.ingress, "INGRESS_TRAFFIC_ALL", owner("browsers reach CreateCall from the internet"));
 });
 
 test("issue 12: the page learns CreateCall's URL from the gateway, and may call it", () => {
   const env = envValue(gatewayContainer(), "CREATE_CALL_URL");
   assert.equal(env?.value, "${local.create_call_url}", owner("the gateway must get CREATE_CALL_URL = local.create_call_url"));
   const url = tf.locals.create_call_url;
-  assert.equal(url, "https://${var.region}-${var.project_id}.cloudfunctions.net/${var.name_prefix}-create-call",
-    owner(`CREATE_CALL_URL must be CreateCall's cloudfunctions.net URL, got ${url}`));
+  assert.equal(url, "https://${var.name_prefix}-create-call-${data.google_project.this.number}.${var.region}.run.app",
+    owner(`CREATE_CALL_URL must be CreateCall's deterministic run.app URL, got ${url}`));
   assert.equal(fn("create-call").r.body.name, "${var.name_prefix}-${each.key}", owner("CreateCall's name must be the one its URL is built from"));
   const createCallEnv = JSON.stringify(resolve(tf, fn("create-call").spec.env));
-  assert.match(createCallEnv, /PUBLIC_BASE_URL.*google_cloud_run_v2_service\.gateway\.uri/, owner("CreateCall's CORS origin is the gateway's URL"));
+  assert.match(createCallEnv, /PUBLIC_BASE_URL.*google_cloud_run_v2_service\.gateway\.uri/, owner("CreateCall's links and CORS origin are the gateway's URL"));
+  assert.match(createCallEnv, /ALLOWED_ORIGINS.*google_cloud_run_v2_service\.gateway\.urls/, owner("CreateCall allows the page at each of the gateway's URLs"));
 });
 
 test("issue 12: TURN credentials come only from the router (in welcome)", () => {
@@ -336,4 +395,5 @@ test("issue 11: the gateway is billed per request and scales to zero unless aske
   assert.equal(scaling.min_instance_count, "${var.gateway_min_instances}", cost("min instances must come from gateway_min_instances"));
   assert.equal(resolve(tf, "${var.gateway_min_instances}"), 0, cost("gateway_min_instances must default to 0: an idle site runs no gateway"));
   assert.equal(String(resolve(tf, resources.limits.cpu)), "1", cost("concurrent sockets need a whole vCPU (below 1, concurrency must be 1)"));
+  assert.equal(block(block(fn("router").r.body.template).scaling).min_instance_count, 0, cost("functions scale to zero"));
 });

@@ -82,13 +82,16 @@ export function dependsOn(r) {
   return (r.body.depends_on ?? []).map((d) => d.replace(/^\$\{|\}$/g, ""));
 }
 
-// local-exec commands of a resource.
-export function localExecCommands(r) {
+// local-exec provisioner blocks of a resource (command, environment, working_dir, interpreter).
+export function localExecs(r) {
   const p = r.body.provisioner;
   const provisioners = Array.isArray(p) ? p : p ? [p] : [];
-  const out = [];
-  for (const one of provisioners) for (const le of one["local-exec"] ?? []) if (le.command) out.push(le.command);
-  return out;
+  return provisioners.flatMap((one) => one["local-exec"] ?? []);
+}
+
+// local-exec commands of a resource.
+export function localExecCommands(r) {
+  return localExecs(r).map((le) => le.command).filter(Boolean);
 }
 
 // Duration strings such as "10s" or "${var.x}s" (after interpolation) to seconds.
@@ -96,4 +99,28 @@ export function seconds(tf, value) {
   const s = interpolate(tf, value);
   const m = /^(\d+(?:\.\d+)?)s$/.exec(String(s));
   return m ? Number(m[1]) : NaN;
+}
+
+// Evaluates a string as Terraform would for the simple references a command is built from:
+// "${var.x}" (given, else the default), "${local.x}", and attributes of resources ("${google_a.b.c}",
+// "${data.google_a.b.c}"): given, else the attribute as configured (an input the API keeps). Any
+// other expression (a function call, a computed attribute nobody gave) throws, naming it.
+export function evaluate(tf, value, given = {}, depth = 0) {
+  if (depth > 20) throw new Error(`references nest too deep at ${value}`);
+  if (typeof value !== "string") throw new Error(`not a string: ${JSON.stringify(value)}`);
+  return value.replace(/\$\{([^}]*)\}/g, (whole, ref) => {
+    const text = (v) => evaluate(tf, String(v), given, depth + 1);
+    if (given[ref] !== undefined) return String(given[ref]);
+    let m = /^var\.([A-Za-z0-9_]+)$/.exec(ref);
+    if (m && tf.variables[m[1]]?.default !== undefined) return text(tf.variables[m[1]].default);
+    m = /^local\.([A-Za-z0-9_]+)$/.exec(ref);
+    if (m && typeof tf.locals[m[1]] === "string") return text(tf.locals[m[1]]);
+    m = /^(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)$/.exec(ref);
+    if (m) {
+      const pool = m[1] ? tf.data : tf.resources;
+      const r = pool.find((x) => x.type === m[2] && x.name === m[3]);
+      if (r && typeof r.body[m[4]] === "string") return text(r.body[m[4]]);
+    }
+    throw new Error(`cannot evaluate ${whole} offline: give it a realistic value`);
+  });
 }
