@@ -6,9 +6,10 @@
 // Events: connect · socket-open {socket} · socket-closed {socket, code, random} · message {socket,
 // message} · online · timer {name} · info-expired {message} · hang-up · leave · fail {message, code} ·
 // inform {message, forMs} · restart-ice · when-signaling · rollback-done {call, purpose, ok} · and from
-// the connection: call-sends {message} (from any connection, as ever) · remote-stream, changed, unwell
-// {cause}, negotiation-failed {step}, channel-open, channel-closed, peer-says {message}, offer-wanted,
-// each with the callId it came from: an older connection's are ignored.
+// the connection: call-sends {message} (an older connection's too: what it sends still goes) ·
+// remote-stream, changed, unwell {cause}, negotiation-failed {step}, channel-open, channel-closed,
+// peer-says {message}, offer-wanted, each with the callId it came from: an older connection's are
+// ignored.
 //
 // Effects: open-socket {socket} · close-socket {code, reason} · send {frame} · build-call {call, leader,
 // iceServers} · close-call {graceful} · send-data {message} · accept-offer {sdp} · accept-answer {sdp} ·
