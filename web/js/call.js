@@ -1,7 +1,7 @@
 // One RTCPeerConnection: offers (only when this side leads it; see recovery.js), answers, ICE
 // candidates held until the remote description exists, a negotiated data channel (id 0) for chat
 // and media state, ICE restarts, and replaceTrack for device switches and screen sharing (no
-// renegotiation). It reports what goes wrong; session.js decides what to do about it.
+// renegotiation). It reports what goes wrong; the session (session-rules.js) decides what to do about it.
 import { ICE_DISCONNECTED_GRACE_MS } from './recovery.js';
 import { TYPE } from './wire.js';
 
@@ -13,9 +13,9 @@ export class Call {
    *          onUnwell: (cause: 'disconnected'|'failed') => void,
    *          onNegotiationError: (step: string, err: Error) => void,
    *          onChannelOpen?: () => void, onChannelClose?: () => void,
-   *          onChannelMessage?: (msg: object) => void, mayOffer?: () => boolean}} options
-   *   mayOffer: whether an offer could reach the peer now; when not, it is held (offerHeld) until
-   *   offerIfHeld()
+   *          onChannelMessage?: (msg: object) => void, onOfferWanted: () => void}} options
+   *   onOfferWanted: negotiation is needed; the offer is held (offerHeld) until offerIfHeld(), which
+   *   the session calls at once when the peer can be reached
    * @param {boolean} leader this side makes the first offer now, and every later one
    */
   constructor(options, leader) {
@@ -39,11 +39,8 @@ export class Call {
       if (!this.leader || this.makingOffer || pc.signalingState !== 'stable') return;
       // An offer the server cannot relay would only come back as peer-absent (and, rolled back,
       // be wanted again at once): hold it until the session says the peer can be reached.
-      if (options.mayOffer && !options.mayOffer()) {
-        this.offerHeld = true;
-        return;
-      }
-      this.#offer();
+      this.offerHeld = true;
+      options.onOfferWanted();
     };
     pc.onicecandidate = ({ candidate }) => {
       if (candidate) options.send({ type: TYPE.CANDIDATE, ice: candidate.toJSON() });
@@ -83,6 +80,16 @@ export class Call {
   /** An offer of ours is being made, or was sent and not answered yet. */
   get offering() {
     return this.makingOffer || this.pc.signalingState === 'have-local-offer';
+  }
+
+  /** What the session decides from (session-facts.js), as plain data. */
+  observe() {
+    const pc = this.pc;
+    return {
+      leader: this.leader, signaling: pc.signalingState, connection: pc.connectionState, ice: pc.iceConnectionState,
+      channel: this.channelState, makingOffer: this.makingOffer, offerHeld: this.offerHeld, offeredAt: this.offeredAt,
+      everConnected: this.everConnected, channelClosed: this.channelClosed, remoteSdp: pc.remoteDescription?.sdp ?? null,
+    };
   }
 
   /** Applies the peer's offer on this connection and answers it. */

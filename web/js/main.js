@@ -1,7 +1,8 @@
 // The call page: reads the link, gets the camera, and wires the parts together. The call's life is
-// in session.js (recovery decisions in recovery.js, the status in call-view.js); controls.js,
-// devices.js and panels.js are the buttons, pickers and side panels; chat.js the chat; ui.js what
-// the person sees. Protocol: docs/protocol.md; what each browser needs: docs/browsers.md.
+// in session.js, which carries out session-rules.js's decisions (recovery.js, parking.js; the status
+// in call-view.js); controls.js, devices.js and panels.js are the buttons, pickers and side panels;
+// chat.js the chat; ui.js what the person sees. Protocol: docs/protocol.md; what each browser
+// needs: docs/browsers.md.
 import { ChatView, MAX_CHAT_CHARS } from './chat.js';
 import { setupControls } from './controls.js';
 import { setupDevicePickers } from './devices.js';

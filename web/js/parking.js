@@ -1,5 +1,6 @@
 // When the page closes its signaling socket ("parks") and when it opens it again: the decisions only,
-// no WebRTC objects, so they are unit-tested (e2e/parking.test.mjs). session.js carries them out.
+// no WebRTC objects, so they are unit-tested (e2e/parking.test.mjs). session-parking.js applies them;
+// session.js carries them out.
 //
 // Once a call is established the media and the data channel go browser to browser, and the server
 // has nothing to do until something changes. An open socket keeps a gateway instance busy (and, on

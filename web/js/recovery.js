@@ -1,5 +1,5 @@
 // How a call gets out of trouble: the decisions only, no WebRTC objects, so they are unit-tested
-// (e2e/recovery.test.mjs). session.js carries them out.
+// (e2e/recovery.test.mjs). session-connection.js applies them; session.js carries them out.
 //
 // 1. Each RTCPeerConnection has one leader: the side that made its first offer. Only the leader
 //    offers on it again, ICE restarts included; the other side asks it to (PEER.RESTART_ICE on the

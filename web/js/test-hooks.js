@@ -12,34 +12,36 @@ export function withTestHooks(link) {
 
 /** @param {import('./session.js').Session} session */
 export function exposeForTests(session) {
-  const { counts } = session;
+  const counts = () => session.facts.counts;
   const inspect = {
     stats: null,
-    sent: counts.sent,
-    get iceRestarts() { return counts.iceRestarts; },
-    get restartRequests() { return counts.restartRequests; },
-    get rebuilds() { return counts.rebuilds; },
-    get parks() { return counts.parks; },
-    get unparks() { return counts.unparks; },
+    get sent() { return counts().sent; },
+    get iceRestarts() { return counts().iceRestarts; },
+    get restartRequests() { return counts().restartRequests; },
+    get rebuilds() { return counts().rebuilds; },
+    get parks() { return counts().parks; },
+    get unparks() { return counts().unparks; },
     /** 'open' (welcomed), 'parked' (closed on purpose with 4100, or being reopened) or 'connecting'. */
     get signaling() {
-      if (session.facts.parked) return 'parked';
-      return session.facts.signalingUp ? 'open' : 'connecting';
+      const { view } = session.facts;
+      if (view.parked) return 'parked';
+      return view.signalingUp ? 'open' : 'connecting';
     },
     /** The close codes of this page's sockets so far, as their close events reported them. */
     get closeCodes() { return [...(session.signaling?.closeCodes ?? [])]; },
     /** Why the page is where it is: what parking and recovery decide from (see parking.js, recovery.js). */
     get diagnosis() {
+      const { facts } = session;
       const pc = session.call?.pc;
       return {
-        facts: { ...session.facts },
-        socketParked: Boolean(session.signaling?.parked),
-        pendingCause: session.pendingCause,
-        holdMs: Math.max(0, Math.round(session.holdUntil - performance.now())),
-        quietMs: Math.round(performance.now() - session.lastSignalAt),
-        waiters: session.signalingWaiters.length,
-        rollingBack: session.rollingBack,
-        parkTimer: session.parkTimer !== null,
+        facts: { ...facts.view },
+        socket: { ...facts.socket },
+        pendingCause: facts.pendingCause,
+        holdMs: Math.max(0, Math.round(facts.holdUntil - performance.now())),
+        quietMs: Math.round(performance.now() - facts.lastSignalAt),
+        waiters: facts.waiters,
+        rollingBack: facts.rollingBack,
+        timers: { ...facts.timers },
         call: pc ? {
           leader: session.call.leader, offering: session.call.offering, channel: session.call.channelState,
           signaling: pc.signalingState, connection: pc.connectionState, ice: pc.iceConnectionState,
