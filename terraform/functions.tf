@@ -32,6 +32,8 @@ locals {
       # A full vCPU, and requests served side by side: below 1 vCPU Cloud Run allows only one
       # request per instance, so a burst of offers would queue behind Java cold starts.
       cpu           = "1"
+      environment   = null # Cloud Run's choice
+      boost         = true
       memory        = "1Gi"
       concurrency   = var.router_concurrency
       timeout       = "${local.router_timeout_seconds}s"
@@ -47,6 +49,8 @@ locals {
       entry_point     = "dev.videocall.functions.CreateCallFunction"
       service_account = google_service_account.create_call.email
       cpu             = "1"
+      environment     = null
+      boost           = true
       memory          = "512Mi"
       # Its per-address and per-owner limits live in the instance's memory: one instance enforces
       # them exactly, and the owner creates a call now and then.
@@ -69,8 +73,12 @@ locals {
       entry_point     = "dev.videocall.functions.SweepFunction"
       service_account = google_service_account.sweeper.email
       # Half a vCPU: it runs a few small queries a minute. Below 1 vCPU Cloud Run requires
-      # concurrency 1, which Cloud Scheduler's one call a minute is anyway.
-      cpu           = "0.5"
+      # concurrency 1 (Cloud Scheduler's one call a minute is that anyway), request-based billing and
+      # the first-generation execution environment.
+      cpu         = "0.5"
+      environment = "EXECUTION_ENVIRONMENT_GEN1"
+      # A scheduled sweep does not wait for anyone: no boost.
+      boost         = false
       memory        = "512Mi"
       concurrency   = 1
       timeout       = "120s"
@@ -102,6 +110,7 @@ resource "google_cloud_run_v2_service" "function" {
 
   template {
     service_account                  = each.value.service_account
+    execution_environment            = each.value.environment
     timeout                          = each.value.timeout
     max_instance_request_concurrency = each.value.concurrency
 
@@ -121,7 +130,7 @@ resource "google_cloud_run_v2_service" "function" {
         # Request-based billing, as Cloud Functions bills: nothing while no request runs. A Java
         # start gets extra CPU while it starts (the router's cold start delays the first join).
         cpu_idle          = true
-        startup_cpu_boost = true
+        startup_cpu_boost = each.value.boost
       }
 
       # The Functions Framework invoker (the image's entrypoint) serves the class named here.

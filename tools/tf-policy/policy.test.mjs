@@ -95,7 +95,18 @@ test("issue 23: nothing the provider can express goes through a shell-out", () =
   assert.equal(fn("create-call").spec.public, true, owner("CreateCall is public through invoker_iam_disabled"));
   for (const key of ["router", "sweeper"]) assert.equal(fn(key).spec.public, false, apply(1, `${key} must keep the invoker check`));
   const limits = block(fnContainer().resources);
-  assert.equal(limits.startup_cpu_boost, true, finding(7, "the functions' Java starts need startup CPU boost"));
+  assert.equal(limits.startup_cpu_boost, "${each.value.boost}", finding(7, "startup CPU boost must come from the functions map"));
+  for (const key of ["router", "create-call"]) assert.equal(fn(key).spec.boost, true, finding(7, `${key}'s Java start needs startup CPU boost`));
+  assert.equal(block(r.body.template).execution_environment, "${each.value.environment}", apply(1, "execution environment from the functions map"));
+  for (const key of ["router", "create-call", "sweeper"]) {
+    const { spec } = fn(key);
+    if (Number(spec.cpu) < 1) {
+      // Cloud Run's rules for less than 1 vCPU (docs/deploy.md, "Router sizing and start-up").
+      assert.equal(Number(resolve(tf, spec.concurrency)), 1, apply(1, `${key}: below 1 vCPU, concurrency must be 1`));
+      assert.equal(spec.environment, "EXECUTION_ENVIRONMENT_GEN1", apply(1, `${key}: below 1 vCPU, the first-generation environment is required`));
+      assert.ok(!/[0-9]Gi$/.test(spec.memory) || Number(spec.cpu) >= 0.5, apply(1, `${key}: memory above 512 MiB needs 0.5 vCPU`));
+    }
+  }
   assert.equal(limits.cpu_idle, true, cost("functions are billed per request"));
   const scaling = block(block(r.body.template).scaling);
   assert.equal(scaling.max_instance_count, "${each.value.max_instances}", apply(4, "max instances come from the functions map"));
