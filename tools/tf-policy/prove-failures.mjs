@@ -37,7 +37,7 @@ const mutations = [
   [6, "build step pushes every time", "scripts/build-images", "! gcloud artifacts docker images describe \"$1\" --quiet >/dev/null 2>&1", "true"],
   ["23/5", "image read again at every build", "build.tf", "  image_name    = \"functions:${terraform_data.functions_image.output.tag}\"\n", "  image_name    = \"functions:${local.functions_source_hash}\"\n  depends_on    = [terraform_data.build]\n"],
   ["23/5", "a step re-run by a value the API changes", "build.tf", "    functions_image = local.functions_image\n  }", "    functions_image = local.functions_image\n    repository      = google_artifact_registry_repository.images.update_time\n  }"],
-  [7, "router below a full vCPU", "functions.tf", "      cpu           = \"1\"\n      memory        = \"1Gi\"", "      cpu           = \"0.5\"\n      memory        = \"1Gi\""],
+  [7, "router below a full vCPU", "functions.tf", "      cpu           = \"1\"\n      environment   = null # Cloud Run's choice", "      cpu           = \"0.5\"\n      environment   = null # Cloud Run's choice"],
   [7, "router one request at a time", "variables.tf", "  default     = 40", "  default     = 1"],
   [7, "router memory back to 512 MiB", "functions.tf", "      memory        = \"1Gi\"", "      memory        = \"512Mi\""],
   [7, "five delivery attempts again", "variables.tf", "  default     = 15", "  default     = 5"],
