@@ -178,7 +178,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     return registry.size();
   }
 
-  /** What the server holds queued for one connection, in {@code Outbound}'s bytes (0 when it is gone). */
+  /** The payload bytes handed to Jetty for one connection and not yet written ({@code Outbound}; 0 when it is gone). */
   long queuedBytes(String connectionId) {
     GatewayConnection c = registry.get(connectionId);
     return c == null ? 0 : c.queuedBytes();
