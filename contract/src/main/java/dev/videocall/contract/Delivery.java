@@ -12,9 +12,7 @@ import java.util.Objects;
  *
  * @param gatewayId instance that holds the target connection
  * @param connectionId target connection
- * @param frame text frame to send, or null for a close without a final frame: any immutable text
- *     (the relay passes a view over the relayed frame's parts, which the gateway encodes without
- *     making a String of it; {@link WireCodec} writes it as a JSON string and reads back a String)
+ * @param frame text frame to send, or null for a close without a final frame
  * @param closeCode close the connection after sending {@code frame}; null keeps it open
  * @param closeReason short reason sent with the close (at most 123 bytes in UTF-8)
  * @param originConnectionId connection whose envelope produced this delivery
@@ -24,7 +22,7 @@ import java.util.Objects;
 public record Delivery(
     String gatewayId,
     String connectionId,
-    CharSequence frame,
+    String frame,
     Integer closeCode,
     String closeReason,
     String originConnectionId,
@@ -41,7 +39,7 @@ public record Delivery(
   }
 
   public static Delivery frame(
-      ConnectionRef target, CharSequence frame, String originConnectionId, long originSeq, int part) {
+      ConnectionRef target, String frame, String originConnectionId, long originSeq, int part) {
     return new Delivery(
         target.gatewayId(), target.connectionId(), frame, null, null, originConnectionId, originSeq, part);
   }

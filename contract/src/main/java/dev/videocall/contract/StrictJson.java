@@ -1,9 +1,11 @@
 package dev.videocall.contract;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayDeque;
@@ -13,24 +15,29 @@ import java.util.Set;
 
 /**
  * JSON exactly as RFC 8259 writes it, for everything that arrives from outside: browser frames,
- * envelopes and deliveries, call requests. Gson's own parsers are lenient (unquoted and
- * single-quoted names, comments, {@code NaN}, trailing text) and let the later of two equal names in
- * one object win silently, so {@code {"type":"offer",…,"type":"bye"}} would read as a hang-up.
+ * envelopes and deliveries, Pub/Sub push bodies, call requests. Gson's own parsers are lenient
+ * (unquoted and single-quoted names, comments, {@code NaN}, trailing text, a leading byte order
+ * mark) and let the later of two equal names in one object win silently, so
+ * {@code {"type":"offer",…,"type":"bye"}} would read as a hang-up.
  *
- * <p>One streaming pass with the reader set to {@link Strictness#STRICT} checks the syntax and
- * refuses a name that appears twice in the same object, at any depth; only then is the text turned
- * into a tree (by Gson, which reads strictly valid JSON the same way in every mode). Never throws
- * anything but {@link Invalid}.
+ * <p>One pass: Gson builds its tree from its own reader set to {@link Strictness#STRICT}, and the
+ * reader refuses a name that appears twice in the same object, at any depth, and a string (or name)
+ * holding an unpaired surrogate (the escape of a lone U+D800, say, which {@code JSON.stringify}
+ * writes for a broken string): it is not Unicode text (I-JSON, RFC 7493, 2.1), cannot be written as
+ * UTF-8, and a reader that let it through would hand it on changed. Never throws anything but
+ * {@link Invalid}.
  */
 public final class StrictJson {
   private StrictJson() {}
 
   /** Why a text was refused. */
   public enum Problem {
-    /** Not JSON by RFC 8259 (including lenient-only forms and anything after the value). */
+    /** Not JSON by RFC 8259 (including lenient-only forms, a byte order mark and anything after the value). */
     SYNTAX,
     /** Well-formed, but one object names the same member twice. */
-    DUPLICATE_NAME
+    DUPLICATE_NAME,
+    /** Well-formed, but a string holds an unpaired surrogate: not Unicode text. */
+    NOT_UNICODE
   }
 
   /** A refused text: which problem, and a message safe to show to whoever sent it. */
@@ -47,65 +54,92 @@ public final class StrictJson {
     }
   }
 
-  /** Names inside arrays do not exist; this marks an array's level of nesting. */
-  private static final Set<String> ARRAY = Set.of();
+  private static final TypeAdapter<JsonElement> TREE = new Gson().getAdapter(JsonElement.class);
   /** Names are echoed in the refusal; keep what a sender sees back short. */
   private static final int MAX_NAME_IN_MESSAGE = 40;
 
-  /** Parses one JSON value, refusing anything that is not strict JSON or repeats a name. */
+  /** Parses one JSON value, refusing anything that is not strict JSON, repeats a name or is not Unicode text. */
   public static JsonElement parse(String text) throws Invalid {
     if (text == null) {
       throw new Invalid(Problem.SYNTAX, "no JSON");
     }
-    check(text);
-    try {
-      return JsonParser.parseString(text);
-    } catch (RuntimeException e) {
-      throw new Invalid(Problem.SYNTAX, "not valid JSON");
+    if (text.startsWith("\uFEFF")) {
+      // Gson skips it; JSON.parse refuses it, and RFC 8259 (8.1) says not to send one.
+      throw new Invalid(Problem.SYNTAX, "a byte order mark before the JSON");
     }
-  }
-
-  private static void check(String text) throws Invalid {
-    JsonReader reader = new JsonReader(new StringReader(text));
-    reader.setStrictness(Strictness.STRICT);
-    Deque<Set<String>> open = new ArrayDeque<>();
+    CheckedReader reader = new CheckedReader(text);
     try {
-      while (true) {
-        switch (reader.peek()) {
-          case BEGIN_OBJECT -> {
-            reader.beginObject();
-            open.push(new HashSet<>());
-          }
-          case END_OBJECT -> {
-            reader.endObject();
-            open.pop();
-          }
-          case BEGIN_ARRAY -> {
-            reader.beginArray();
-            open.push(ARRAY);
-          }
-          case END_ARRAY -> {
-            reader.endArray();
-            open.pop();
-          }
-          case NAME -> {
-            String name = reader.nextName();
-            if (!open.element().add(name)) {
-              throw new Invalid(Problem.DUPLICATE_NAME, "the name \"" + shortened(name) + "\" appears twice in one object");
-            }
-          }
-          case STRING, NUMBER -> reader.nextString();
-          case BOOLEAN -> reader.nextBoolean();
-          case NULL -> reader.nextNull();
-          case END_DOCUMENT -> {
-            return;
-          }
-        }
+      JsonElement value = TREE.read(reader);
+      if (reader.peek() != JsonToken.END_DOCUMENT) {
+        throw new Invalid(Problem.SYNTAX, "text after the JSON value");
       }
+      return value;
+    } catch (Refused refused) {
+      throw new Invalid(refused.problem, refused.getMessage());
     } catch (IOException | RuntimeException e) {
       // MalformedJsonException and EOFException are IOExceptions; the nesting limit is one of them.
       throw new Invalid(Problem.SYNTAX, "not valid JSON");
     }
+  }
+
+  /** Gson's strict reader, refusing what strict syntax alone allows: repeated names, unpaired surrogates. */
+  private static final class CheckedReader extends JsonReader {
+    /** The names seen so far in each object being read, innermost first. */
+    private final Deque<Set<String>> names = new ArrayDeque<>();
+
+    CheckedReader(String text) {
+      super(new StringReader(text));
+      setStrictness(Strictness.STRICT);
+    }
+
+    @Override
+    public void beginObject() throws IOException {
+      super.beginObject();
+      names.push(new HashSet<>());
+    }
+
+    @Override
+    public void endObject() throws IOException {
+      super.endObject();
+      names.pop();
+    }
+
+    @Override
+    public String nextName() throws IOException {
+      String name = unicode(super.nextName());
+      if (!names.element().add(name)) {
+        throw new Refused(Problem.DUPLICATE_NAME, "the name \"" + shortened(name) + "\" appears twice in one object");
+      }
+      return name;
+    }
+
+    @Override
+    public String nextString() throws IOException {
+      return unicode(super.nextString());
+    }
+  }
+
+  /** How the reader refuses from inside Gson's read (which only lets IOExceptions through). */
+  private static final class Refused extends IOException {
+    private final Problem problem;
+
+    Refused(Problem problem, String message) {
+      super(message, null);
+      this.problem = problem;
+    }
+  }
+
+  private static String unicode(String s) throws Refused {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new Refused(Problem.NOT_UNICODE,
+            String.format("a string holds an unpaired surrogate (\\u%04x): not Unicode text", (int) c));
+      }
+    }
+    return s;
   }
 
   private static String shortened(String name) {

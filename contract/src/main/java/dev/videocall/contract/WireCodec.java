@@ -3,11 +3,7 @@ package dev.videocall.contract;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
-import com.google.gson.TypeAdapter;
 import com.google.gson.reflect.TypeToken;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonWriter;
-import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.List;
 
@@ -17,21 +13,7 @@ import java.util.List;
  * strict JSON only ({@link StrictJson}): a repeated name is refused, not resolved.
  */
 public final class WireCodec {
-  private static final Gson GSON = new GsonBuilder()
-      .disableHtmlEscaping()
-      // Delivery.frame is any text: written as a JSON string, read back as a String.
-      .registerTypeAdapter(CharSequence.class, new TypeAdapter<CharSequence>() {
-        @Override
-        public void write(JsonWriter out, CharSequence value) throws IOException {
-          out.value(value.toString());
-        }
-
-        @Override
-        public CharSequence read(JsonReader in) throws IOException {
-          return in.nextString();
-        }
-      }.nullSafe())
-      .create();
+  private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
   private static final Type DELIVERIES = new TypeToken<List<Delivery>>() {}.getType();
 
   private WireCodec() {}

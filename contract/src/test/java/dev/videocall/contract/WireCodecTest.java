@@ -36,14 +36,12 @@ class WireCodecTest {
   }
 
   @Test
-  void aFrameGivenAsAnyTextTravelsAsAJsonStringAndComesBackAsAString() {
+  void aFrameTravelsAsAJsonStringWhateverItsCharacters() {
     ConnectionRef to = new ConnectionRef("gw-b", "c2");
-    CharSequence view = new StringBuilder("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\u00e9\"}");
-    String json = WireCodec.encode(java.util.List.of(Delivery.frame(to, view, "c1", 3, 0)));
+    String frame = "{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\u00e9 \ud83d\ude00 \u2028\"}";
+    String json = WireCodec.encode(java.util.List.of(Delivery.frame(to, frame, "c1", 3, 0)));
     assertTrue(json.contains("\"frame\":\"{\\\"type\\\":\\\"offer\\\""), json);
-    Delivery back = WireCodec.decodeDeliveries(json).get(0);
-    assertEquals(view.toString(), back.frame());
-    assertEquals(String.class, back.frame().getClass());
+    assertEquals(frame, WireCodec.decodeDeliveries(json).get(0).frame());
   }
 
   @Test

@@ -6,20 +6,13 @@ import com.google.gson.JsonPrimitive;
 import dev.videocall.contract.StrictJson;
 import dev.videocall.contract.protocol.ErrorCode;
 import dev.videocall.contract.protocol.MessageType;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * Turns a raw text frame into a {@link ClientMessage} or a documented refusal. Frames are strict JSON
- * ({@link StrictJson}): lenient forms are {@code bad-json}, a name repeated in one object is
- * {@code bad-message}. Pure; never throws for any input.
- *
- * <p>Two paths, one verdict. {@link FastFrame} reads the frames browsers send (only the known
- * members, strings already written as the relayed frame writes them) in one pass over the text,
- * without a parser object or a tree, and copies the accepted values straight into the relayed frame.
- * Anything else it declines, and {@link #validateCarefully} decides: the strict Gson reader and tree,
- * which also words every refusal. The fast path only ever accepts, and only what the careful path
- * accepts with the same relayed frame; {@code ParserFuzzTest} checks that on every fuzzed frame.
+ * Turns a raw text frame into a {@link ClientMessage} or a documented refusal. Frames are read by
+ * {@link StrictJson}, the one reader of JSON from outside: what is not strict JSON, starts with a
+ * byte order mark or holds a string that is not Unicode text (an unpaired surrogate) is {@code
+ * bad-json}; a name repeated in one object is {@code bad-message}. Pure; never throws for any input.
  */
 public final class FrameValidator {
   private FrameValidator() {}
@@ -32,23 +25,11 @@ public final class FrameValidator {
   public record Refused(ErrorCode code, String message) implements Result {}
 
   public static Result validate(String frame) {
-    if (frame != null) {
-      int bytes = utf8Length(frame);
-      ClientMessage fast = bytes <= Limits.MAX_SDP_FRAME_BYTES ? FastFrame.read(frame) : null;
-      if (fast != null && bytes <= Limits.maxFrameBytes(fast.type())) {
-        return new Accepted(fast);
-      }
-    }
-    return validateCarefully(frame);
-  }
-
-  /** The reference: strict Gson reader and tree; decides every refusal and any frame the fast path declines. */
-  static Result validateCarefully(String frame) {
     if (frame == null) {
       return new Refused(ErrorCode.BAD_JSON, "empty frame");
     }
     // Check the largest cap before parsing so a huge frame costs no parse (the gateway caps at 64 KiB).
-    int bytes = frame.getBytes(StandardCharsets.UTF_8).length;
+    int bytes = utf8Length(frame);
     if (bytes > Limits.MAX_SDP_FRAME_BYTES) {
       return new Refused(ErrorCode.TOO_LARGE, "frame of " + bytes + " bytes exceeds " + Limits.MAX_SDP_FRAME_BYTES);
     }
@@ -57,9 +38,11 @@ public final class FrameValidator {
       parsed = StrictJson.parse(frame);
     } catch (StrictJson.Invalid e) {
       // Well-formed JSON with a repeated name is a malformed message, not malformed JSON.
-      return e.problem() == StrictJson.Problem.DUPLICATE_NAME
-          ? new Refused(ErrorCode.BAD_MESSAGE, e.getMessage())
-          : new Refused(ErrorCode.BAD_JSON, "frame is not valid JSON");
+      return switch (e.problem()) {
+        case DUPLICATE_NAME -> new Refused(ErrorCode.BAD_MESSAGE, e.getMessage());
+        case NOT_UNICODE -> new Refused(ErrorCode.BAD_JSON, e.getMessage());
+        case SYNTAX -> new Refused(ErrorCode.BAD_JSON, "frame is not valid JSON");
+      };
     }
     if (!parsed.isJsonObject()) {
       return new Refused(ErrorCode.BAD_JSON, "frame is not a JSON object");
@@ -78,7 +61,7 @@ public final class FrameValidator {
     return switch (type) {
       case OFFER, ANSWER -> sessionDescription(type, json);
       case CANDIDATE -> candidate(json);
-      case BYE -> new Accepted(ClientMessage.of(type, new JsonObject()));
+      case BYE -> new Accepted(new ClientMessage(type, new JsonObject()));
       default -> throw new IllegalStateException("not a client type: " + type);
     };
   }
@@ -90,7 +73,7 @@ public final class FrameValidator {
     }
     JsonObject fields = new JsonObject();
     fields.addProperty("sdp", sdp);
-    return new Accepted(ClientMessage.of(type, fields));
+    return new Accepted(new ClientMessage(type, fields));
   }
 
   private static Result candidate(JsonObject json) {
@@ -130,7 +113,7 @@ public final class FrameValidator {
     }
     JsonObject fields = new JsonObject();
     fields.add("ice", cleanIce);
-    return new Accepted(ClientMessage.of(MessageType.CANDIDATE, fields));
+    return new Accepted(new ClientMessage(MessageType.CANDIDATE, fields));
   }
 
   private static boolean isPresent(JsonElement e) {
@@ -156,7 +139,10 @@ public final class FrameValidator {
     return null;
   }
 
-  /** What {@code s.getBytes(UTF_8).length} says (an unpaired surrogate becomes one byte, '?'), without the bytes. */
+  /**
+   * What {@code s.getBytes(UTF_8).length} says (an unpaired surrogate counts as the one byte, '?',
+   * it would become), without making the bytes: the one place a frame's UTF-8 length is counted.
+   */
   static int utf8Length(String s) {
     int n = s.length();
     int bytes = n;

@@ -22,7 +22,7 @@ final class Outbox {
     this.origin = origin;
   }
 
-  void send(ConnectionRef target, CharSequence frame) {
+  void send(ConnectionRef target, String frame) {
     add(Delivery.frame(target, frame, origin.connectionId(), origin.seq(), size()));
   }
 

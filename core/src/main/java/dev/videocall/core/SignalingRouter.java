@@ -174,7 +174,7 @@ public final class SignalingRouter {
         refuse(e, out, ErrorCode.PEER_ABSENT, id.peerId() + " is not connected; message dropped");
         continue;
       }
-      out.send(peer.connection(), message.relayedFrame(id.userId()));
+      out.send(peer.connection(), message.relayed(id.userId()));
     }
   }
 

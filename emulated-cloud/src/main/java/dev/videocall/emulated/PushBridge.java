@@ -2,6 +2,7 @@ package dev.videocall.emulated;
 
 import com.google.cloud.pubsub.v1.AckReplyConsumer;
 import com.google.cloud.pubsub.v1.Subscriber;
+import com.google.gson.JsonObject;
 import com.google.pubsub.v1.PubsubMessage;
 import dev.videocall.gcp.PubSubClients;
 import java.net.URI;
@@ -71,9 +72,7 @@ public final class PushBridge implements AutoCloseable {
       reply.nack();
       return;
     }
-    String body = "{\"message\":{\"data\":\"" + Base64.getEncoder().encodeToString(message.getData().toByteArray())
-        + "\",\"messageId\":\"" + message.getMessageId() + "\",\"orderingKey\":\"" + message.getOrderingKey()
-        + "\"},\"subscription\":\"" + subscription + "\"}";
+    String body = pushBody(message);
     try {
       long started = System.nanoTime();
       HttpResponse<Void> r = http.send(
@@ -107,5 +106,17 @@ public final class PushBridge implements AutoCloseable {
   @Override
   public void close() throws Exception {
     subscriber.stopAsync().awaitTerminated(5, TimeUnit.SECONDS);
+  }
+
+  /** What Pub/Sub's push subscription POSTs: the message, its data in base64, and the subscription. */
+  private String pushBody(PubsubMessage message) {
+    JsonObject pushed = new JsonObject();
+    pushed.addProperty("data", Base64.getEncoder().encodeToString(message.getData().toByteArray()));
+    pushed.addProperty("messageId", message.getMessageId());
+    pushed.addProperty("orderingKey", message.getOrderingKey());
+    JsonObject body = new JsonObject();
+    body.add("message", pushed);
+    body.addProperty("subscription", subscription);
+    return body.toString();
   }
 }

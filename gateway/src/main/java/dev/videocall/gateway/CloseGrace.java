@@ -4,20 +4,27 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.websocket.core.CoreSession;
 
 /**
  * After the server has sent its close frame, the client has {@link GatewayConfig#CLOSE_GRACE} to
- * answer it; a client that has not (a flooder ignoring its close) loses the TCP connection.
+ * answer it; a client that has not (a flooder ignoring its close) loses the TCP connection. Jetty
+ * itself would wait for the answer until the idle timeout, which a client that keeps sending never
+ * reaches.
  */
 final class CloseGrace {
   private CloseGrace() {}
 
-  /** Drops {@code socket} after the grace unless {@code closed} says the handshake finished. */
-  static void start(ScheduledExecutorService timers, WebSocket socket, BooleanSupplier closed) {
+  /**
+   * Drops the session's connection after the grace unless {@code closed} says it has ended by then.
+   * (Not the session's own state: Jetty counts a session closed as soon as a close with an error code
+   * is queued, though the frame may wait behind what an unread client has not taken.)
+   */
+  static void start(ScheduledExecutorService timers, CoreSession session, BooleanSupplier closed) {
     try {
       timers.schedule(() -> {
         if (!closed.getAsBoolean()) {
-          socket.abort();
+          session.abort();
         }
       }, GatewayConfig.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException stopping) {

@@ -10,6 +10,7 @@ import dev.videocall.contract.invite.PresentedToken;
 import dev.videocall.contract.invite.SigningKeys;
 import dev.videocall.contract.protocol.CloseCode;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,12 @@ import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,8 +75,6 @@ public final class Gateway implements DeliverySink, AutoCloseable {
       });
   private volatile boolean shuttingDown;
   private final GatewayConnection.Shared connectionShared;
-  /** Every socket's pool, limits and timers, one object for all. */
-  private final WebSocket.Limits socketLimits;
   private ServerConnector connector;
 
   /**
@@ -87,9 +92,8 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     // Room for everyone connected plus as many who recently left; idle budgets are dropped first.
     this.frameBudgets = new FrameBudgets(config.frameRatePerSecond(), config.frameBurst(), config.maxDroppedFramesBeforeClose(),
         Math.max(1_000, 2 * config.maxConnections()));
-    this.socketLimits = new WebSocket.Limits(java.util.Objects.requireNonNull(server.getByteBufferPool()), config.maxFrameBytes(),
+    this.connectionShared = new GatewayConnection.Shared(config.gatewayId(), ingress, registry,
         config.maxQueuedFramesPerConnection(), config.maxQueuedBytesPerConnection(), timers);
-    this.connectionShared = new GatewayConnection.Shared(config.gatewayId(), ingress, registry, config.maxFrameBytes());
     this.links =
         config.inviteSigningKeys() == null
             ? null
@@ -124,19 +128,28 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     // Reads land in heap buffers, like the buffer Jetty gathers a frame in when it spans two reads.
-    // With direct read buffers the frame code saw one buffer class during warm-up and a second when
-    // the first spanning frame came, and the JIT threw that code away under load (docs/performance.md).
+    // With direct read buffers Jetty's frame code saw one buffer class during warm-up and a second
+    // when the first spanning frame came, and the JIT threw that code away under load (docs/performance.md).
     http.setUseInputDirectByteBuffers(false);
-    connector = new AdaptorFreeConnector(server, new HttpConnectionFactory(http));
+    connector = new ServerConnector(server, new HttpConnectionFactory(http));
     server.setErrorHandler(new PlainErrors(headers));
     connector.setPort(config.port());
     connector.setHost(host);
     server.addConnector(connector);
     ContextHandler context = new ContextHandler("/");
-    // Our own WebSocket layer on Jetty's connections (WebSocket, docs/architecture.md): frames reach
-    // GatewayConnection whole, one over the limit is refused with 1009 before it is read, and
-    // IncomingText makes the messages and holds a fragmented one to the same limit.
-    context.setHandler(new WebSocketUpgrade(WEBSOCKET_PATH, this::upgrade, this::newSocket, new Routes()));
+    // Jetty's core WebSocket layer: GatewayConnection is each socket's listener.
+    WebSocketUpgradeHandler websockets = new WebSocketUpgradeHandler(
+        WebSocketServerComponents.ensureWebSocketComponents(server, context), handler -> handler.addMapping(WEBSOCKET_PATH, this::upgrade));
+    Configuration limits = websockets.getConfiguration();
+    // Frames reach GatewayConnection as the client sent them, and one over the limit is refused with
+    // 1009 from its header; Jetty's text assembly holds a fragmented message to the same limit.
+    limits.setAutoFragment(false);
+    limits.setMaxFrameSize(config.maxFrameBytes());
+    limits.setMaxTextMessageSize(config.maxFrameBytes());
+    // The gateway's sweep (GatewayConnection.expireIfIdle) times sockets out, not Jetty.
+    limits.setIdleTimeout(Duration.ZERO);
+    websockets.setHandler(new Routes());
+    context.setHandler(websockets);
     server.setHandler(context);
     server.setStopTimeout(config.shutdownGrace().toMillis());
     server.start();
@@ -165,7 +178,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     return registry.size();
   }
 
-  /** What the server holds queued for one connection, in {@code Outbound}'s bytes (0 when it is gone). */
+  /** The payload bytes handed to Jetty for one connection and not yet written ({@code Outbound}; 0 when it is gone). */
   long queuedBytes(String connectionId) {
     GatewayConnection c = registry.get(connectionId);
     return c == null ? 0 : c.queuedBytes();
@@ -234,7 +247,8 @@ public final class Gateway implements DeliverySink, AutoCloseable {
    * and each socket that agrees to it holds zlib's native state for its life (docs/performance.md
    * measures both); a browser that offered it simply sends uncompressed frames.
    */
-  private WebSocketUpgrade.Accepted upgrade(Request request, Response response, Callback callback) {
+  private FrameHandler upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+    response.setExtensions(List.of());
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     String host = request.getHeaders().get(HttpHeader.HOST);
     String address = ClientAddress.of(request, config.trustForwardedFor());
@@ -252,31 +266,29 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     String peerId = query.getValue("peerID");
     // The page offers videocall.v1 and token.<token>; a browser fails the connection unless one of
     // the offered protocols is selected, refusals included (they need the socket for their close code).
-    List<String> offered = request.getHeaders().getCSV(HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL, false);
+    List<String> offered = request.getSubProtocols();
     String subprotocol = PresentedToken.accepted(offered);
+    if (subprotocol != null) {
+      response.setAcceptedSubProtocol(subprotocol);
+    }
     PresentedToken.Result presented = PresentedToken.of(query.getValue("token"), offered);
     if (presented instanceof PresentedToken.Conflicting conflicting) {
-      return new WebSocketUpgrade.Accepted(refuseLink(conflicting.refused(), address), subprotocol);
+      return refuseLink(conflicting.refused(), address);
     }
     String token = ((PresentedToken.Found) presented).token();
     if (links != null
         && links.check(userId, peerId, token, java.time.Instant.now(), true) instanceof InviteLinks.Refused refused) {
       // A bad link costs nothing downstream: no envelope, no publish, no presence write.
-      return new WebSocketUpgrade.Accepted(refuseLink(refused, address), subprotocol);
+      return refuseLink(refused, address);
     }
-    return new WebSocketUpgrade.Accepted(new GatewayConnection(
+    return new GatewayConnection(
         newConnectionId(),
         connectionShared,
         userId,
         peerId,
         token,
         request.getHeaders().get(HttpHeader.USER_AGENT),
-        frameBudgets.of(userId, peerId, token, System.nanoTime())), subprotocol);
-  }
-
-  /** A socket with the gateway's limits, on the connection the upgrade came on. */
-  private WebSocket newSocket(Request request, SocketListener listener) {
-    return new WebSocket(request.getConnectionMetaData().getConnection().getEndPoint(), socketLimits, listener);
+        frameBudgets.of(userId, peerId, token, System.nanoTime()));
   }
 
   /** Logged without the link: its token is a credential, and the detail never contains it. */
@@ -286,10 +298,10 @@ public final class Gateway implements DeliverySink, AutoCloseable {
         .addKeyValue("code", refused.code().wireCode())
         .addKeyValue("clientAddress", address)
         .log("refused link at the gateway: {}", refused.detail());
-    return new RefusedConnection(refused);
+    return new RefusedConnection(refused, timers);
   }
 
-  private WebSocketUpgrade.Accepted refuse(
+  private FrameHandler refuse(
       Request request, Response response, Callback callback, int status, String why, String address) {
     log.atWarn()
         .addKeyValue("gatewayId", config.gatewayId())

@@ -47,7 +47,7 @@ public record GatewayConfig(
   /** A browser that does not read its socket must not make the server buffer without limit. */
   public static final int DEFAULT_MAX_QUEUED_FRAMES = 1024;
   /**
-   * The same in bytes (two per char, see {@code Outbound}): a real call has a few offers and
+   * The same in payload bytes (UTF-8, see {@code Outbound}): a real call has a few offers and
    * candidates in flight, tens of kilobytes; 1 MiB is about fifteen of the largest frames, while the
    * frame cap alone let a non-reader hold 1,024 of them (about 30 MB in the attack run).
    */

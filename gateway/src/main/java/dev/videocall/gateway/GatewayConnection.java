@@ -7,28 +7,47 @@ import dev.videocall.contract.EnvelopeSink;
 import dev.videocall.contract.protocol.CloseCode;
 import dev.videocall.contract.protocol.ErrorCode;
 import dev.videocall.contract.protocol.ServerFrames;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.exception.CloseException;
+import org.eclipse.jetty.websocket.core.messages.StringMessageSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One browser's WebSocket: forwards open, each text message and close to the ingress port, numbered
- * in order; sends what egress delivers. It never looks inside a message.
+ * One browser's WebSocket, the listener of Jetty's core WebSocket session: forwards open, each text
+ * message and close to the ingress port, numbered in order; sends what egress delivers. It never
+ * looks inside a message. Jetty does the protocol: it parses and checks frames (1002), refuses one
+ * over the size limit from its header (1009), makes text messages of frames and checks their UTF-8
+ * (1009, 1007, through its {@link StringMessageSink}), and carries out the close handshake.
  *
- * <p>Once the server decides to end the connection (rate limit 4008, binary 1003, not UTF-8 1007,
- * too big 1009, slow reader 1013,
- * replaced 4004, ingress failure 1011, shutdown 1012) the decision is final: nothing more the client
- * sends is forwarded or logged, the decision is logged once, and if the client has not completed the
- * close handshake within {@link GatewayConfig#CLOSE_GRACE} the TCP connection is dropped.
+ * <p>Once the server decides to end the connection (rate limit 4008, binary 1003, slow reader 1013,
+ * idle 1001, replaced 4004, ingress failure 1011, shutdown 1012) the decision is final: nothing more
+ * the client sends is forwarded or logged, the decision is logged once, and if the client has not
+ * completed the close handshake within {@link GatewayConfig#CLOSE_GRACE} the TCP connection is
+ * dropped.
  */
-final class GatewayConnection implements SocketListener {
+final class GatewayConnection implements FrameHandler {
   private static final Logger log = LoggerFactory.getLogger(GatewayConnection.class);
 
   /** Sent when a frame is dropped for exceeding the rate budget: a transport notice, not signaling. */
   static final String RATE_LIMITED_FRAME = ServerFrames.error(ErrorCode.RATE_LIMITED, "too many messages; slow down");
 
   /** What every connection of a gateway shares, kept once rather than per connection. */
-  record Shared(String gatewayId, EnvelopeSink ingress, ConnectionRegistry registry, int maxMessageBytes) {}
+  record Shared(
+      String gatewayId,
+      EnvelopeSink ingress,
+      ConnectionRegistry registry,
+      int maxQueuedFrames,
+      int maxQueuedBytes,
+      ScheduledExecutorService timers) {}
 
   private final String connectionId;
   private final Shared shared;
@@ -39,8 +58,6 @@ final class GatewayConnection implements SocketListener {
   private String userAgent;
   private final FrameRateLimiter rateLimiter;
   private final DeliveryDeduplicator dedup = new DeliveryDeduplicator();
-  /** A fragmented message being gathered; null otherwise (browsers send every message in one frame). */
-  private IncomingText fragmented;
   // A field updater rather than an AtomicBoolean: one object fewer per connection.
   private static final AtomicIntegerFieldUpdater<GatewayConnection> CLOSING =
       AtomicIntegerFieldUpdater.newUpdater(GatewayConnection.class, "closing");
@@ -49,8 +66,13 @@ final class GatewayConnection implements SocketListener {
   /** Set once, when the server decides to close; from then on the client is not heard. */
   private volatile int closing;
   private volatile boolean closed;
+  /** When the client was last heard from ({@code System.nanoTime()}): see {@link #expireIfIdle}. */
+  private volatile long lastHeard = System.nanoTime();
   /** Set when the socket opens, before any frame arrives. */
-  private volatile WebSocket socket;
+  private volatile CoreSession session;
+  private volatile Outbound outbound;
+  /** Jetty's own text message assembly: size limit, UTF-8 check, fragments. Reading thread only. */
+  private StringMessageSink messages;
 
   GatewayConnection(
       String connectionId,
@@ -74,46 +96,66 @@ final class GatewayConnection implements SocketListener {
   }
 
   long queuedBytes() {
-    WebSocket s = socket;
-    return s == null ? 0 : s.queuedBytes();
+    Outbound out = outbound;
+    return out == null ? 0 : out.queuedBytes();
   }
 
   @Override
-  public void opened(WebSocket socket) {
-    this.socket = socket;
+  public void onOpen(CoreSession coreSession, Callback callback) {
+    session = coreSession;
+    outbound = new Outbound(coreSession, shared.maxQueuedFrames(), shared.maxQueuedBytes());
+    messages = new StringMessageSink(coreSession, args -> {
+      message((String) args[0]);
+      return null;
+    }, true);
     // Registered before the open is forwarded: an in-process core answers at once.
     shared.registry().add(this);
     forward(Event.OPEN, null, null);
+    callback.succeeded();
+    coreSession.demand();
   }
 
   /**
-   * Every data frame (control frames are {@link WebSocket}'s). Text messages are made here
-   * ({@link IncomingText}) from the read buffer, in one copy.
+   * Every frame Jetty has parsed and checked, one at a time; the next is read once this one is
+   * done ({@code demand}). Pings and pongs spend the frame budget like messages (a ping over it is
+   * not answered), and so does each piece of a fragmented message.
    */
   @Override
-  public void data(int opcode, byte[] bytes, int offset, int length, boolean fin) {
-    if (closing != 0) {
+  public void onFrame(Frame frame, Callback callback) {
+    lastHeard = System.nanoTime();
+    byte opcode = frame.getOpCode();
+    if (opcode == OpCode.CLOSE) {
+      // Jetty answers the client's close once this completes, ends the connection and reports onClosed.
+      callback.succeeded();
       return;
     }
-    switch (opcode) {
-      case ClientFrame.CONTINUATION -> text(bytes, offset, length, false, fin);
-      case ClientFrame.TEXT -> text(bytes, offset, length, true, fin);
-      case ClientFrame.BINARY -> end(CloseCode.BINARY_NOT_ACCEPTED, "text frames only", "binary frame");
-      default -> { }
+    if (closing == 0) {
+      switch (opcode) {
+        case OpCode.TEXT, OpCode.CONTINUATION -> {
+          if (frame.isFin() || rateLimiter.onFrame(System.nanoTime()) == FrameRateLimiter.Verdict.FORWARD) {
+            // The sink hands a whole message to message(), and asks for the next frame itself.
+            messages.accept(frame, callback);
+            return;
+          }
+          // A piece of a message cannot be dropped alone.
+          end(CloseCode.RATE_LIMITED, "rate limited", "frame rate budget exceeded (fragments)");
+        }
+        case OpCode.BINARY -> end(CloseCode.BINARY_NOT_ACCEPTED, "text frames only", "binary frame");
+        case OpCode.PING -> {
+          if (spendOnControlFrame()) {
+            send(new Frame(OpCode.PONG, BufferUtil.copy(frame.getPayload())));
+          }
+        }
+        case OpCode.PONG -> spendOnControlFrame();
+        default -> { }
+      }
     }
+    callback.succeeded();
+    session.demand();
   }
 
-  @Override
-  public void refused(Refusal refusal) {
-    end(refusal.code(), refusal.getMessage(), refusal.getMessage());
-  }
-
-  /** Pings and pongs spend the frame budget like messages (a pong answers each ping only within it). */
-  @Override
-  public boolean controlFrame() {
-    if (closing != 0) {
-      return false;
-    }
+  /** A ping's or pong's share of the budget: false when over it (and a 4008 when it is time). */
+  private boolean spendOnControlFrame() {
     return switch (rateLimiter.onFrame(System.nanoTime())) {
       case FORWARD -> true;
       case DROP -> false;
@@ -124,59 +166,61 @@ final class GatewayConnection implements SocketListener {
     };
   }
 
-  private void text(byte[] bytes, int offset, int length, boolean first, boolean fin) {
-    // Each piece of a fragmented message spends the budget too; one cannot be dropped alone.
-    if (!fin && rateLimiter.onFrame(System.nanoTime()) != FrameRateLimiter.Verdict.FORWARD) {
-      end(CloseCode.RATE_LIMITED, "rate limited", "frame rate budget exceeded (fragments)");
-      return;
-    }
-    String message;
-    try {
-      if (first && fin) {
-        // One frame, already held to the size limit by WebSocket.
-        message = IncomingText.whole(bytes, offset, length);
-      } else {
-        if (fragmented == null) {
-          fragmented = new IncomingText(shared.maxMessageBytes());
-        }
-        message = fragmented.accept(bytes, offset, length, first, fin);
-        if (message != null) {
-          fragmented = null;
-        }
-      }
-    } catch (Refusal refusal) {
-      refused(refusal);
-      return;
-    }
-    if (message == null) {
+  /** A whole text message, UTF-8 checked and within the size limit. */
+  private void message(String message) {
+    if (closing != 0) {
       return;
     }
     switch (rateLimiter.onFrame(System.nanoTime())) {
       case FORWARD -> forward(Event.FRAME, message, null);
-      case DROP -> send(RATE_LIMITED_FRAME);
+      case DROP -> send(text(RATE_LIMITED_FRAME));
       case CLOSE -> end(CloseCode.RATE_LIMITED, "rate limited", "frame rate budget exceeded");
     }
   }
 
+  /**
+   * Jetty found the client at fault (a frame that breaks RFC 6455, too big, not UTF-8) and is
+   * closing with the code it names, or the connection failed; {@link #onClosed} follows.
+   */
   @Override
-  public void closed(int code, String reason) {
+  public void onError(Throwable cause, Callback callback) {
+    if (cause instanceof CloseException refusal && CLOSING.compareAndSet(this, 0, 1)) {
+      log.atWarn()
+          .addKeyValue("connectionId", connectionId)
+          .addKeyValue("gatewayId", shared.gatewayId())
+          .addKeyValue("code", refusal.getStatusCode())
+          .log("closing: {}", refusal.getMessage());
+    } else {
+      log.atDebug().addKeyValue("connectionId", connectionId).addKeyValue("error", String.valueOf(cause)).log("websocket failed");
+    }
+    callback.succeeded();
+  }
+
+  /**
+   * The connection has ended: the close handshake finished, or the connection failed or was dropped.
+   * The code is the client's if it sent a close, else the server's when it closed with an error
+   * code, else 1006.
+   */
+  @Override
+  public void onClosed(CloseStatus status, Callback callback) {
     synchronized (this) {
-      // Under forward's lock: a frame still being handled is forwarded before the close, and none after.
+      // Under forward's lock: a message still being handled is forwarded before the close, and none after.
       closed = true;
       if (shared.registry().remove(this)) {
-        forward(Event.CLOSE, null, code);
+        forward(Event.CLOSE, null, status.getCode());
       }
     }
-    log.atDebug().addKeyValue("connectionId", connectionId).addKeyValue("code", code).log("closed");
+    log.atDebug().addKeyValue("connectionId", connectionId).addKeyValue("code", status.getCode()).log("closed");
+    callback.succeeded();
   }
 
   /** Sends what egress delivered, once, in order; closes when asked. */
   void deliver(Delivery d) {
-    if (socket == null || !dedup.firstTime(d)) {
+    if (session == null || !dedup.firstTime(d)) {
       return;
     }
     if (d.frame() != null) {
-      send(d.frame());
+      send(text(d.frame()));
     }
     if (d.closeCode() != null) {
       // Decided and logged by the core (replaced, bad link, call full).
@@ -186,16 +230,18 @@ final class GatewayConnection implements SocketListener {
 
   /** Keeps proxies from cutting an idle socket; browsers answer pings by themselves. */
   void ping() {
-    WebSocket s = socket;
-    if (s != null && closing == 0) {
-      s.ping();
+    if (session != null && closing == 0) {
+      send(new Frame(OpCode.PING));
     }
   }
 
-  /** Closes with 1001 if the client has sent nothing for {@code idleNanos} (WebSocket#expireIfIdle). */
+  /**
+   * Closes with 1001 if the client has sent nothing for {@code idleNanos}, not even a pong to the
+   * pings. The gateway's sweep calls this for every connection: Jetty's own idle timeout counts the
+   * pings the server sends as activity, so a vanished client would never time out.
+   */
   void expireIfIdle(long nowNanos, long idleNanos) {
-    WebSocket s = socket;
-    if (s != null && s.expireIfIdle(nowNanos, idleNanos)) {
+    if (session != null && closing == 0 && nowNanos - lastHeard >= idleNanos) {
       log.atInfo()
           .addKeyValue("connectionId", connectionId)
           .addKeyValue("gatewayId", shared.gatewayId())
@@ -210,10 +256,13 @@ final class GatewayConnection implements SocketListener {
     end(code, reason, null);
   }
 
-  private void send(CharSequence frame) {
-    WebSocket s = socket;
-    if (s != null && !s.send(frame)) {
-      // The socket has queued its own 1013 close; this records the decision and starts the grace.
+  private static Frame text(String message) {
+    return new Frame(OpCode.TEXT, true, message);
+  }
+
+  private void send(Frame frame) {
+    Outbound out = outbound;
+    if (out != null && !out.send(frame)) {
       end(CloseCode.TRY_AGAIN_LATER, "not reading", "client does not read what it is sent");
     }
   }
@@ -239,16 +288,16 @@ final class GatewayConnection implements SocketListener {
           .addKeyValue("code", code)
           .log("closing: {}", why);
     }
-    WebSocket s = socket;
+    CoreSession s = session;
     if (s != null) {
-      // The socket drops the connection if the client has not finished the close within the grace.
-      s.close(code, reason);
+      s.close(code, reason, Callback.NOOP);
+      CloseGrace.start(shared.timers(), s, () -> closed);
     }
   }
 
   /**
    * Hands an event to the ingress port, in order: synchronized, and nothing but the close once the
-   * connection has ended (a frame handled while the connection ended elsewhere is dropped).
+   * connection has ended (a message handled while the connection ended elsewhere is dropped).
    */
   private synchronized void forward(Event event, String payload, Integer closeCode) {
     if (closed && event != Event.CLOSE) {

@@ -3,6 +3,13 @@ package dev.videocall.gateway;
 import dev.videocall.contract.invite.InviteLinks;
 import dev.videocall.contract.protocol.ErrorCode;
 import dev.videocall.contract.protocol.ServerFrames;
+import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
  * A WebSocket opened only to be told why it cannot join: the documented error frame, then the close
@@ -10,39 +17,47 @@ import dev.videocall.contract.protocol.ServerFrames;
  * Nothing it sends is forwarded, and a client that ignores the close loses the TCP connection after
  * the close grace.
  */
-final class RefusedConnection implements SocketListener {
+final class RefusedConnection implements FrameHandler {
   private final InviteLinks.Refused refused;
+  private final ScheduledExecutorService timers;
+  private CoreSession session;
+  private volatile boolean closed;
 
-  RefusedConnection(InviteLinks.Refused refused) {
+  RefusedConnection(InviteLinks.Refused refused, ScheduledExecutorService timers) {
     this.refused = refused;
+    this.timers = timers;
   }
 
   @Override
-  public void opened(WebSocket socket) {
+  public void onOpen(CoreSession coreSession, Callback callback) {
+    session = coreSession;
     ErrorCode code = refused.code();
     int close = code.closeCode().orElseThrow(() -> new IllegalStateException(code + " does not close")).code();
-    socket.send(ServerFrames.error(code, refused.message()));
-    // The socket ends the connection if the client has not finished the close within the grace.
-    socket.close(close, code.wireCode());
+    coreSession.sendFrame(new Frame(OpCode.TEXT, true, ServerFrames.error(code, refused.message())), Callback.NOOP, false);
+    coreSession.close(close, code.wireCode(), Callback.NOOP);
+    CloseGrace.start(timers, coreSession, () -> closed);
+    callback.succeeded();
+    // Read on, only to hear the client's answer to the close.
+    coreSession.demand();
   }
 
   @Override
-  public boolean controlFrame() {
-    return false;
+  public void onFrame(Frame frame, Callback callback) {
+    callback.succeeded();
+    if (frame.getOpCode() != OpCode.CLOSE) {
+      session.demand();
+    }
   }
 
   @Override
-  public void data(int opcode, byte[] bytes, int offset, int length, boolean fin) {
-    // Not heard: the socket is only open to carry the refusal.
+  public void onError(Throwable cause, Callback callback) {
+    callback.succeeded();
   }
 
   @Override
-  public void refused(Refusal refusal) {
-    // Closing already; the close grace ends the socket.
-  }
-
-  @Override
-  public void closed(int code, String reason) {
+  public void onClosed(CloseStatus status, Callback callback) {
     // Nothing to forward: nothing was.
+    closed = true;
+    callback.succeeded();
   }
 }

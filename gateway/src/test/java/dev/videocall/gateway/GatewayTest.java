@@ -118,9 +118,16 @@ class GatewayTest {
           + "Sec-WebSocket-Version: 13\r\nOrigin: " + origin + "\r\n"
           + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n";
       socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-      RawHttp.Answer answer = RawHttp.readAnswer(new java.io.BufferedInputStream(socket.getInputStream()));
+      java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+      RawHttp.Answer answer = RawHttp.readAnswer(in);
       assertEquals(101, answer.status());
       assertEquals(null, answer.header("Sec-WebSocket-Extensions"), "no extension agreed");
+      // The browser then sends plain frames; a compressed one (RSV1 set) would break the protocol.
+      RawWebSocket ws = RawWebSocket.over(socket, in);
+      ws.sendText("{\"plain\":1}");
+      await(() -> received.stream().anyMatch(e -> e.event() == Event.FRAME && e.frames().get(0).equals("{\"plain\":1}")), "the plain frame");
+      ws.send(0x40 | RawWebSocket.TEXT, new byte[] {(byte) 0xaa, 0x56, 0x02, 0x00}, true);
+      assertEquals(1002, ws.readUntil(RawWebSocket.CLOSE, Duration.ofSeconds(5)).closeCode());
     }
   }
 

@@ -25,10 +25,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The gateway's own WebSocket layer (WebSocket, WebSocketUpgrade) held to RFC 6455 over real
- * sockets: the handshake's refusals, frames that break the protocol (1002, the connection then
- * ends), the close handshake both ways, frames cut across reads or sent with the upgrade, and the
- * idle timeout. A neighbour's socket is checked to go on each time.
+ * The gateway's WebSocket (Jetty's core WebSocket layer with GatewayConnection as the listener)
+ * held to RFC 6455 and docs/protocol.md over real sockets: the handshake's refusals, frames that
+ * break the protocol (1002, the connection then ends), the close handshake both ways, frames cut
+ * across reads or sent with the upgrade, and the idle timeout. A neighbour's socket is checked to go
+ * on each time.
  */
 class WebSocketProtocolTest {
   static final Duration WAIT = Duration.ofSeconds(5);
@@ -90,10 +91,10 @@ class WebSocketProtocolTest {
     start(Map.of());
     RawWebSocket neighbour = open("neighbour");
     Map<String, byte[]> broken = new java.util.LinkedHashMap<>();
-    broken.put("unmasked", ClientFrameTest.frame(0x81, utf8("{}"), false));
-    broken.put("reserved bit", ClientFrameTest.frame(0xC1, utf8("{}"), true));
-    broken.put("reserved opcode", ClientFrameTest.frame(0x83, utf8("{}"), true));
-    broken.put("fragmented ping", ClientFrameTest.frame(0x09, utf8("p"), true));
+    broken.put("unmasked", new byte[] {(byte) 0x81, 2, '{', '}'});
+    broken.put("reserved bit", RawWebSocket.maskedFrame(0x40 | RawWebSocket.TEXT, utf8("{}"), true));
+    broken.put("reserved opcode", RawWebSocket.maskedFrame(0x3, utf8("{}"), true));
+    broken.put("fragmented ping", RawWebSocket.maskedFrame(RawWebSocket.PING, utf8("p"), false));
     broken.put("continuation first", RawWebSocket.maskedFrame(RawWebSocket.CONTINUATION, utf8("{}"), true));
     broken.put("close of one byte", RawWebSocket.maskedFrame(RawWebSocket.CLOSE, new byte[] {3}, true));
     broken.put("close code 1006", RawWebSocket.maskedFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xEE}, true));
@@ -188,25 +189,27 @@ class WebSocketProtocolTest {
     }
   }
 
+  /**
+   * Jetty decides what is a WebSocket handshake: a request without a key is refused (400), a request
+   * Jetty does not take for an upgrade (another version, another method, HTTP/1.0) goes on to the
+   * site, which serves nothing at this path (404). (The gateway's own layer answered 400 and 426
+   * here, and refused a key that is not 16 bytes, which Jetty does not check.)
+   */
   @Test
-  void handshakesTheRfcDoesNotAllowAreRefusedWithTheirStatus() throws Exception {
+  void handshakesTheRfcDoesNotAllowAreNotUpgraded() throws Exception {
     start(Map.of());
     String head = "Host: localhost\r\nOrigin: " + origin + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
     String key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
     String path = "/video/connections?userID=x&peerID=y";
     RawHttp.Answer noKey = RawHttp.exchange(gateway.port(), "GET " + path + " HTTP/1.1\r\n" + head + "Sec-WebSocket-Version: 13\r\n\r\n");
     assertEquals(400, noKey.status(), "no key");
-    RawHttp.Answer shortKey = RawHttp.exchange(gateway.port(),
-        "GET " + path + " HTTP/1.1\r\n" + head + "Sec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n\r\n");
-    assertEquals(400, shortKey.status(), "a key that is not 16 bytes");
     RawHttp.Answer oldVersion = RawHttp.exchange(gateway.port(), "GET " + path + " HTTP/1.1\r\n" + head + key + "Sec-WebSocket-Version: 8\r\n\r\n");
-    assertEquals(426, oldVersion.status(), "version 8");
-    assertEquals("13", oldVersion.header("Sec-WebSocket-Version"), "the version we speak");
+    assertEquals(404, oldVersion.status(), "version 8");
     RawHttp.Answer post = RawHttp.exchange(gateway.port(),
         "POST " + path + " HTTP/1.1\r\n" + head + key + "Sec-WebSocket-Version: 13\r\nContent-Length: 0\r\n\r\n");
-    assertEquals(400, post.status(), "POST");
+    assertEquals(404, post.status(), "POST");
     RawHttp.Answer http10 = RawHttp.exchange(gateway.port(), "GET " + path + " HTTP/1.0\r\n" + head + key + "Sec-WebSocket-Version: 13\r\n\r\n");
-    assertEquals(400, http10.status(), "HTTP/1.0");
+    assertEquals(404, http10.status(), "HTTP/1.0");
     RawHttp.Answer plain = RawHttp.exchange(gateway.port(), "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     assertEquals(404, plain.status(), "not an upgrade: the path serves nothing else");
     assertTrue(received.isEmpty(), "nothing was forwarded: " + received);
@@ -240,37 +243,35 @@ class WebSocketProtocolTest {
   }
 
   /**
-   * A client refused while it is still sending (here 1009, a frame over the limit) can go on writing
-   * until it has read the close: the server shuts its output (the close frame goes out whole, then
-   * FIN) and reads and drops what still comes, within the close grace. Closing a socket with unread
-   * bytes instead has the kernel answer them with a reset, which discards whatever the server has
-   * not yet got acknowledged, the close frame included; on loopback that frame is already across,
-   * so what this test can see is the client's writes failing.
+   * A client refused while it is still sending (here 1009, a frame over the limit) gets the close
+   * frame, and Jetty then ends the TCP connection without reading what still comes (RFC 6455, 7.1.7:
+   * an endpoint that fails the connection may close it). The kernel answers the unread bytes with a
+   * reset, so this client's writes fail; a frame already received is still read first (Linux hands
+   * over what it queued before the reset). docs/protocol.md says a client that keeps writing after
+   * its 1009 may see a reset. Browsers never send a frame over the limit.
    */
   @Test
-  void aClientRefusedWhileStillSendingCanFinishWritingAndGetsTheCloseFrameThenTheEndOfTheStream() throws Exception {
+  void aClientRefusedWhileStillSendingGetsTheCloseFrameAndTheConnectionEnds() throws Exception {
     start(Map.of());
     try (RawWebSocket c = open("pusher")) {
       // More than the kernel's buffers on both sides hold, so the writes need the server to read.
       byte[] huge = RawWebSocket.maskedFrame(RawWebSocket.TEXT, new byte[16 << 20], true);
-      java.util.concurrent.atomic.AtomicReference<Exception> writeFailure = new java.util.concurrent.atomic.AtomicReference<>();
       Thread writer = new Thread(() -> {
         try {
           for (int at = 0; at < huge.length; at += 64 * 1024) {
             c.sendRaw(java.util.Arrays.copyOfRange(huge, at, Math.min(huge.length, at + 64 * 1024)));
           }
-        } catch (java.io.IOException e) {
-          writeFailure.set(e);
+        } catch (java.io.IOException expected) {
+          // the server has gone: broken pipe or reset
         }
       });
       writer.start();
-      writer.join(1_500); // well within the 2 s close grace
-      assertNull(writeFailure.get(), "the 16 MB were written: the server read and dropped them");
-      assertEquals(false, writer.isAlive(), "and not blocked");
       RawWebSocket.Frame close = c.readUntil(RawWebSocket.CLOSE, WAIT);
       assertNotNull(close, "the close frame arrives");
       assertEquals(1009, close.closeCode());
-      assertThrows(EOFException.class, () -> c.read(WAIT), "then a clean end of the stream (FIN), not a reset");
+      assertHungUp(c);
+      writer.join(WAIT.toMillis());
+      assertEquals(false, writer.isAlive(), "the writer is not left blocked");
     }
     GatewayTest.await(() -> of("pusher").size() == 2, "the close envelope");
     assertEquals(1009, of("pusher").get(1).closeCode());

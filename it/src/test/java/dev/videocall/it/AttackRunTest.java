@@ -369,7 +369,9 @@ class AttackRunTest {
           sue.ws.sendText(offer, true).join();
           sent.incrementAndGet();
           try {
-            Thread.sleep(55); // under the 20 frames a second a person may send
+            // Under the 20 frames a second a person may send: Java's client sends a 30 KB message as
+            // two frames (16 KiB each at most), and each piece spends the budget.
+            Thread.sleep(110);
           } catch (InterruptedException e) {
             return;
           }

@@ -168,6 +168,29 @@ class LocalStackTest {
     assertEquals("v=0 still here", nia.next("offer").get("sdp").getAsString());
   }
 
+  /**
+   * What JSON.parse would refuse or UTF-8 cannot carry is refused, never relayed changed: a byte
+   * order mark before the frame, and a string with half of a surrogate pair (JSON.stringify escapes
+   * it). A whole pair, escaped or not, reaches the peer as sent.
+   */
+  @Test
+  void aByteOrderMarkAndALoneSurrogateAreBadJsonAndAPairIsRelayedAsSent() throws Exception {
+    String[] q = newCall("uma", "val");
+    WsClient uma = WsClient.connect(stack.port(), q[0], origin);
+    uma.next("welcome");
+    WsClient val = WsClient.connect(stack.port(), q[1], origin);
+    val.next("welcome");
+    uma.next("peer-joined");
+    val.send("\uFEFF{\"type\":\"offer\",\"sdp\":\"v=0\"}");
+    assertEquals("bad-json", val.next("error").get("code").getAsString());
+    val.send("{\"type\":\"offer\",\"sdp\":\"v=0 \\ud800\"}");
+    JsonObject refusal = val.next("error");
+    assertEquals("bad-json", refusal.get("code").getAsString());
+    assertTrue(refusal.get("message").getAsString().contains("unpaired surrogate"), refusal.toString());
+    val.send("{\"type\":\"offer\",\"sdp\":\"v=0 \\ud83d\\ude00 \ud83d\ude03\"}");
+    assertEquals("v=0 \ud83d\ude00 \ud83d\ude03", uma.next("offer").get("sdp").getAsString(), "the only frame uma hears");
+  }
+
   @Test
   void forgedExpiredAndThirdPartyLinksAreClosedWithTheirCodes() throws Exception {
     String[] q = newCall("amy", "bea");
