@@ -208,6 +208,25 @@ class LocalStackTest {
     assertTrue(vik.next("welcome").get("peerPresent").getAsBoolean(), "the real pair still meets");
   }
 
+  /**
+   * Issue 26, item 4: U+212A KELVIN SIGN was accepted as user "k", at creation and at join (with k's
+   * own link). Both doors now refuse it, and the real k still joins.
+   */
+  @Test
+  void aLookAlikeNameIsRefusedAtCreationAndAtJoin() throws Exception {
+    HttpResponse<String> created = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(origin + "/api/calls"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"\u212A\",\"lou\"]}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, created.statusCode(), created.body());
+    InviteLink[] links = newCallLinks(origin, "k", "lou");
+    WsClient kelvin = new InviteLink("userID=%E2%84%AA&peerID=lou", links[0].token()).connect(stack.port(), origin);
+    assertEquals("invalid-link", kelvin.next("error").get("code").getAsString());
+    assertEquals(4000, kelvin.closeCode());
+    WsClient k = links[0].connect(stack.port(), origin);
+    assertEquals("k", k.next("welcome").get("userID").getAsString());
+  }
+
   private static dev.videocall.contract.invite.InviteTokens tokens() {
     return new dev.videocall.contract.invite.InviteTokens(dev.videocall.contract.invite.SigningKeys.parse(KEYS));
   }
