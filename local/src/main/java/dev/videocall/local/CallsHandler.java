@@ -16,8 +16,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * {@code POST /api/calls} on the embedded server: reads the request and answers with what
- * {@link CallsEndpoint} says. The owner is whoever sends the owner key, or any request straight from
- * this machine's loopback interface ({@link ClientAddress#isDirectLoopback}); every request spends
+ * {@link CallsEndpoint} says. The owner is whoever sends the owner key, or a request straight from
+ * this machine's loopback interface to a loopback name ({@link Loopback#isOwnersOwn}); every request spends
  * from its address's creation budget. Links start where {@link LinkBase} says: the configured public
  * URL, or a loopback {@code Host} as the browser sent it, never an arbitrary one. (The gateway has
  * already refused a POST whose Origin is another site.)
@@ -42,7 +42,7 @@ final class CallsHandler extends Handler.Abstract {
     CallsEndpoint.Request call = new CallsEndpoint.Request(
         request.getMethod(),
         ClientAddress.of(request, trustForwardedFor),
-        ClientAddress.isDirectLoopback(request, trustForwardedFor),
+        Loopback.isOwnersOwn(request, trustForwardedFor),
         request.getHeaders().get(HttpHeader.AUTHORIZATION),
         body);
     String base = LinkBase.of(publicBaseUrl, request.getHeaders().get(HttpHeader.HOST), Request.getLocalPort(request));

@@ -22,6 +22,7 @@ import dev.videocall.testkit.WsClient;
 /** The embedded default end to end over real HTTP and real WebSockets: bad input included. */
 class LocalStackTest {
   static final String KEYS = "t1:" + java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+  static final String OWNER_KEY = "local-stack-test-owner-key-0123456789";
   static LocalStack stack;
   static String origin;
   /** Every log event of the stack, for counting. */
@@ -29,7 +30,8 @@ class LocalStackTest {
 
   @BeforeAll
   static void start() throws Exception {
-    stack = LocalStack.start(LocalConfig.fromEnv(Map.of("PORT", "0", "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "10000", "INVITE_SIGNING_KEYS", KEYS)));
+    stack = LocalStack.start(LocalConfig.fromEnv(Map.of("PORT", "0", "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "10000", "INVITE_SIGNING_KEYS", KEYS,
+        "OWNER_KEY", OWNER_KEY)));
     origin = "http://localhost:" + stack.port();
     logs = LogCapture.start();
   }
@@ -74,12 +76,15 @@ class LocalStackTest {
     assertTrue(r.body().contains("\"ann\":\"" + origin + "/video?userID=ann&peerID=ben#token="), r.body());
   }
 
-  /** The attack run: Host: evil.example returned links to evil.example. */
+  /**
+   * The attack run: Host: evil.example returned links to evil.example. (Without the owner key such a
+   * request is not the owner's, even from the loopback: OwnerOnlyCallsTest.)
+   */
   @Test
   void aForgedHostDoesNotChooseWhereLinksPoint() throws Exception {
     String body = "{\"users\":[\"hal\",\"ivy\"]}";
     RawHttp.Answer r = RawHttp.exchange(stack.port(), "POST /api/calls HTTP/1.1\r\nHost: evil.example\r\n"
-        + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+        + "Authorization: Bearer " + OWNER_KEY + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
     assertEquals(200, r.status(), r.body());
     assertFalse(r.body().contains("evil.example"), r.body());
     assertTrue(r.body().contains("\"hal\":\"http://localhost:" + stack.port() + "/video?userID=hal&peerID=ivy#token="), r.body());
