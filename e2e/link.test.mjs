@@ -1,7 +1,7 @@
 // Unit tests of how the page reads its link and hands the token to the server (web/js/link.js; pure).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readLink, socketProtocols, socketUrl } from '../web/js/link.js';
+import { isPlainId, readLink, socketProtocols, socketUrl } from '../web/js/link.js';
 import { withTestHooks } from '../web/js/test-hooks.js';
 
 const TOKEN = 'v1.k1.AbCdEfGhIjKlMnOpQrStUv.1790000000.Zm9vYmFyLWJhel9xdXV4MDEyMzQ1Njc4OWFiY2RlZmdo';
@@ -49,4 +49,15 @@ test('the token goes as a subprotocol beside videocall.v1, if it can be one', ()
   for (const mangled of ['', 'has space', 'comma,separated', 'quote"d', 'slash/ed', 'ünïcode', 'semi;colon']) {
     assert.equal(socketProtocols(mangled), null, JSON.stringify(mangled));
   }
+});
+
+test('userID and peerID follow the server\'s rule: ASCII letters, digits, _ and -, no look-alikes', () => {
+  for (const id of ['alice', 'Bob', 'a_1', 'b-2', 'k', 'x'.repeat(64)]) assert.equal(isPlainId(id), true, id);
+  // U+212A KELVIN SIGN (the server once took it for "k"), fullwidth "alice", Cyrillic a, a zero-width space.
+  for (const id of ['\u212A', '\u212Aim', '\uFF41\uFF4C\uFF49\uFF43\uFF45', '\u0430lice', 'alice\u200B', 'al ice', '', 'x'.repeat(65), null]) {
+    assert.equal(isPlainId(id), false, JSON.stringify(id));
+  }
+  const lookAlike = readLink(`https://call.example/video?userID=%E2%84%AA&peerID=bob#token=${TOKEN}`);
+  assert.equal(lookAlike.userId, '\u212A', 'read as sent');
+  assert.equal(isPlainId(lookAlike.userId), false, 'and refused by the page before it connects');
 });

@@ -7,6 +7,8 @@ import { SUBPROTOCOL } from './wire.js';
 
 /** RFC 7230 token characters, all a subprotocol may contain (real tokens are base64url and dots). */
 const TOKEN_CHARS = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** The server's rule for userID and peerID (contract/…/invite/UserIds): ASCII only, no look-alikes. */
+const PLAIN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * @typedef {{userId: string|null, peerId: string|null, token: string|null, conflict: boolean,
@@ -34,6 +36,15 @@ export function readLink(href) {
     cleanHref = url.href;
   }
   return { userId, peerId, token: inFragment ?? inQuery, conflict, cleanHref };
+}
+
+/**
+ * True when a userID or peerID is one the server accepts. Anything else (U+212A KELVIN SIGN for "k",
+ * fullwidth letters) the server refuses with invalid-link, so the page neither shows it as a name nor
+ * connects with it.
+ */
+export function isPlainId(id) {
+  return typeof id === 'string' && PLAIN_ID.test(id);
 }
 
 /** The WebSocket's URL: who joins, nothing secret (request logs record it). */

@@ -6,7 +6,7 @@
 import { ChatView, MAX_CHAT_CHARS } from './chat.js';
 import { setupControls } from './controls.js';
 import { setupDevicePickers } from './devices.js';
-import { readLink, socketProtocols, socketUrl } from './link.js';
+import { isPlainId, readLink, socketProtocols, socketUrl } from './link.js';
 import { LocalMedia } from './media.js';
 import { setupPanels } from './panels.js';
 import { PEER } from './peer-messages.js';
@@ -22,7 +22,8 @@ const link = readLink(location.href);
 // history and copies of the address); the fragment, which no server sees, holds it from now on.
 if (link.cleanHref) history.replaceState(history.state, '', link.cleanHref);
 const { userId, peerId, token } = link;
-const peerName = peerId ?? 'your peer';
+// A name the server would refuse (a look-alike letter) is never shown as the peer's.
+const peerName = isPlainId(peerId) ? peerId : 'your peer';
 
 const media = new LocalMedia();
 const session = new Session({
@@ -88,7 +89,7 @@ async function start() {
     return;
   }
   const protocols = socketProtocols(token);
-  if (link.conflict || !protocols) {
+  if (link.conflict || !protocols || !isPlainId(userId) || !isPlainId(peerId)) {
     session.fail('This link is not valid. Ask the person who sent it for a new one.', ERROR.INVALID_LINK);
     return;
   }

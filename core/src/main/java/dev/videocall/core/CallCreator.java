@@ -64,7 +64,7 @@ public final class CallCreator {
   private static String normalized(String raw) throws InvalidCallRequest {
     Optional<String> id = UserIds.normalize(raw);
     if (id.isEmpty()) {
-      throw new InvalidCallRequest("names must be 1-64 characters of letters, digits, '_' or '-'");
+      throw new InvalidCallRequest("names must be 1-64 characters, each a letter a-z (either case), a digit, '_' or '-'");
     }
     return id.get();
   }

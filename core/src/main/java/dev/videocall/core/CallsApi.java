@@ -89,6 +89,11 @@ public final class CallsApi {
     return error(413, "too-large", "body too large");
   }
 
+  /** The answer to a body that did not arrive within the edge's deadline. */
+  public static Response tooSlow() {
+    return error(408, "too-slow", "the request body did not arrive in time");
+  }
+
   private static Response error(String code, String message) {
     return error(400, code, message);
   }

@@ -1,6 +1,7 @@
 package dev.videocall.core;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Who may create calls, and how often: the door in front of {@link CallsApi}, the same for the
@@ -17,7 +18,10 @@ import java.util.Map;
  *   <li>a body over {@link CallsApi#MAX_BODY_BYTES}: 413; then {@link CallsApi#create}.
  * </ol>
  *
- * The answer never carries TURN credentials: those are only in {@code welcome}, after a valid join.
+ * Steps 1–4 need no body ({@link #admit}), so an edge asks them first and reads the body only for a
+ * caller they let through ({@link #create}): a refused request costs no read, however slowly its
+ * body would come. The answer never carries TURN credentials: those are only in {@code welcome},
+ * after a valid join.
  */
 public final class CallsEndpoint {
   private static final String OWNER_BUCKET = "owner";
@@ -33,33 +37,33 @@ public final class CallsEndpoint {
   }
 
   /**
-   * One request as the edge read it. {@code body} is null when it was larger than
-   * {@link CallsApi#MAX_BODY_BYTES}; {@code trustedOwner} is the edge's own judgement (loopback).
+   * Who asks, as the edge saw them before reading any body. {@code trustedOwner} is the edge's own
+   * judgement (the embedded server's loopback).
    */
-  public record Request(String method, String clientAddress, boolean trustedOwner, String authorization, String body) {}
+  public record Caller(String method, String clientAddress, boolean trustedOwner, String authorization) {}
 
-  public CallsApi.Response handle(Request r, String baseUrl, long nowNanos) {
-    if (!"POST".equals(r.method())) {
-      return withHeaders(CallsApi.methodNotAllowed(), Map.of("Allow", "POST"));
+  /** Steps 1–4: the answer that refuses this caller, or empty when its body may be read. */
+  public Optional<CallsApi.Response> admit(Caller c, long nowNanos) {
+    if (!"POST".equals(c.method())) {
+      return Optional.of(withHeaders(CallsApi.methodNotAllowed(), Map.of("Allow", "POST")));
     }
-    long wait = limiter.take("address " + r.clientAddress(), nowNanos);
+    long wait = limiter.take("address " + c.clientAddress(), nowNanos);
     if (wait > 0) {
-      return tooMany(wait);
+      return Optional.of(tooMany(wait));
     }
-    if (!r.trustedOwner() && !ownerKey.accepts(r.authorization())) {
-      String message = r.authorization() == null
+    if (!c.trustedOwner() && !ownerKey.accepts(c.authorization())) {
+      String message = c.authorization() == null
           ? "only the site's owner creates calls: send Authorization: Bearer <owner key>"
           : "the owner key was not accepted";
-      return withHeaders(CallsApi.error(401, "owner-key-required", message), Map.of("WWW-Authenticate", "Bearer realm=\"videocall\""));
+      return Optional.of(withHeaders(CallsApi.error(401, "owner-key-required", message), Map.of("WWW-Authenticate", "Bearer realm=\"videocall\"")));
     }
     wait = limiter.take(OWNER_BUCKET, nowNanos);
-    if (wait > 0) {
-      return tooMany(wait);
-    }
-    if (r.body() == null) {
-      return CallsApi.tooLarge();
-    }
-    return api.create(r.body(), baseUrl);
+    return wait > 0 ? Optional.of(tooMany(wait)) : Optional.empty();
+  }
+
+  /** Step 5, for an admitted caller: its body (null when it was larger than {@link CallsApi#MAX_BODY_BYTES}). */
+  public CallsApi.Response create(String body, String baseUrl) {
+    return body == null ? CallsApi.tooLarge() : api.create(body, baseUrl);
   }
 
   private static CallsApi.Response tooMany(long retryAfterSeconds) {

@@ -48,6 +48,16 @@ class CallsApiTest {
     }
   }
 
+  /** Issue 26, item 4: U+212A KELVIN SIGN was accepted as "k" (and fullwidth letters would be under NFKC). */
+  @Test
+  void lookAlikeNamesAreRefusedNotFolded() {
+    for (String users : new String[] {"\"\u212A\",\"bob\"", "\"alice\",\"\u212Aim\"", "\"\uFF41lice\",\"bob\""}) {
+      CallsApi.Response r = api.create("{\"users\":[" + users + "]}", "http://localhost");
+      assertEquals(400, r.status(), users);
+      assertTrue(r.json().contains("a letter a-z"), r.json());
+    }
+  }
+
   private static Map<String, String> fragment(String link) {
     Map<String, String> out = new HashMap<>();
     for (String pair : URI.create(link).getRawFragment().split("&")) {

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * CreateCall as a public HTTP function that only the site's owner can use: {@code POST
@@ -60,10 +61,11 @@ public final class CreateCallFunction implements HttpFunction {
       response.setStatusCode(204);
       return;
     }
-    String body = "POST".equals(request.getMethod()) ? readBody(request) : null;
-    CallsEndpoint.Request call = new CallsEndpoint.Request(
-        request.getMethod(), clientAddress(request), false, request.getFirstHeader("Authorization").orElse(null), body);
-    respond(response, endpoint.handle(call, publicBaseUrl, System.nanoTime()));
+    CallsEndpoint.Caller caller = new CallsEndpoint.Caller(
+        request.getMethod(), clientAddress(request), false, request.getFirstHeader("Authorization").orElse(null));
+    // The body is read only for a caller the endpoint lets through.
+    Optional<CallsApi.Response> refused = endpoint.admit(caller, System.nanoTime());
+    respond(response, refused.isPresent() ? refused.get() : endpoint.create(readBody(request), publicBaseUrl));
   }
 
   /**

@@ -98,6 +98,19 @@ class CreateCallFunctionTest {
     assertFalse(limited.body.contains("alice"));
   }
 
+  /** Issue 26, item 1: the key and the address's budget are decided before the body is read. */
+  @Test
+  void aRefusedCallersBodyIsNotRead() throws Exception {
+    assertEquals(401, call("POST", Map.of("X-Forwarded-For", "198.51.100.7"), BODY).status);
+    assertEquals(401, call("POST", Map.of("Authorization", "Bearer wrong-0123456789abcdefghijklmn"), BODY).status);
+    assertEquals(0, bodiesRead, "no body read for a caller without the key");
+    assertEquals(200, call("POST", Map.of("Authorization", "Bearer " + KEY), BODY).status);
+    assertEquals(1, bodiesRead);
+  }
+
+  /** How many request bodies the function opened. */
+  int bodiesRead;
+
   record Answer(int status, Map<String, List<String>> headers, String body) {
     String header(String name) {
       List<String> values = headers.get(name);
@@ -119,7 +132,10 @@ class CreateCallFunctionTest {
       @Override public Optional<String> getContentType() { return Optional.of("application/json"); }
       @Override public long getContentLength() { return bytes.length; }
       @Override public Optional<String> getCharacterEncoding() { return Optional.empty(); }
-      @Override public InputStream getInputStream() { return new ByteArrayInputStream(bytes); }
+      @Override public InputStream getInputStream() {
+        bodiesRead++;
+        return new ByteArrayInputStream(bytes);
+      }
       @Override public BufferedReader getReader() { return new BufferedReader(new InputStreamReader(getInputStream(), StandardCharsets.UTF_8)); }
       @Override public Map<String, List<String>> getHeaders() { return requestHeaders; }
     };

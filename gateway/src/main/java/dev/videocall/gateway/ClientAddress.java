@@ -1,6 +1,5 @@
 package dev.videocall.gateway;
 
-import java.net.InetSocketAddress;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 
@@ -22,22 +21,5 @@ public final class ClientAddress {
       }
     }
     return Request.getRemoteAddr(request);
-  }
-
-  /**
-   * True when the request came straight from this machine over the loopback interface: the TCP peer
-   * is a loopback address and no proxy says it forwarded someone else's request ({@code Forwarded},
-   * {@code X-Forwarded-For}). A reverse proxy on the same machine that does not add those headers
-   * makes every request look local: behind one, set {@code TRUST_FORWARDED_FOR}, which turns this off.
-   */
-  public static boolean isDirectLoopback(Request request, boolean trustForwardedFor) {
-    if (trustForwardedFor
-        || request.getHeaders().contains(HttpHeader.FORWARDED)
-        || request.getHeaders().contains(HttpHeader.X_FORWARDED_FOR)) {
-      return false;
-    }
-    return request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress peer
-        && peer.getAddress() != null
-        && peer.getAddress().isLoopbackAddress();
   }
 }

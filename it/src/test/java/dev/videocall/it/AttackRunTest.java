@@ -24,9 +24,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,8 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12's attack run, repeatable: the embedded default in a process of its own (the jar
- * scripts/run starts), hostile probes from outside over 127.0.0.1, the heap after full collections
+ * The attack run of issues 12 and 26, repeatable: the embedded default in a process of its own (the
+ * jar scripts/run starts), hostile probes from outside over 127.0.0.1, the heap after full collections
  * before and after (jcmd on the child), and a normal call at the end. Every probe records what it
  * got beside what is expected; the report is printed and written to target/attack-report.md, and the
  * run fails if any probe got something else, if the heap grew by more than 10 MB, or if the normal
@@ -45,6 +47,10 @@ import org.junit.jupiter.api.Test;
  * distinct 404 paths are asked for (400,000 by default, as in the original run), and
  * {@code -Dattack.jar=PATH} attacks another build's embedded jar instead (an older commit, to see
  * what the probes got there).
+ *
+ * <p>Two probes of issue 26 (items 2 and 5) test what the gateway's WebSocket layer must do, and that
+ * layer is being replaced by Jetty's own: until the change is made there they are reported, marked
+ * "awaits the gateway", and do not fail the run ({@link #AWAITING_GATEWAY}).
  *
  * <p>One setting differs from the default: new WebSockets per client address are not limited
  * (every probe comes from 127.0.0.1, and the per-address 429 would stop most of them at the door;
@@ -57,6 +63,19 @@ class AttackRunTest {
   /** Another build's embedded jar to attack instead (an older commit, to compare); null for this one. */
   static final String OTHER_JAR = System.getProperty("attack.jar");
 
+  /** Names of the probes below whose fix belongs to the gateway's WebSocket layer. */
+  static final String PINGS = "pings over the frame budget (issue 26, item 5)";
+  static final String REFUSED_MEMORY = "memory of refused sockets (issue 26, item 2)";
+  /**
+   * Probes that do not fail the run yet: the gateway's WebSocket layer is being replaced by Jetty's
+   * (branch jetty-ws), and these fixes are made there (docs/security.md, "Round three"). Remove a
+   * name once the gateway holds it.
+   */
+  static final Set<String> AWAITING_GATEWAY = Set.of(PINGS, REFUSED_MEMORY);
+  /** Refused sockets sent at once by {@link #refusedSocketsMemory}, and the growth allowed after them. */
+  static final int REFUSED_SOCKETS = 2_000;
+  static final long REFUSED_SLACK_BYTES = 16L * 1024 * 1024;
+
   int port;
   String origin;
   ChildJvm server;
@@ -65,8 +84,9 @@ class AttackRunTest {
 
   /** One row of the report; a failure when {@code ok} is false. */
   void probe(String name, String sent, String got, String expected, boolean ok) {
-    rows.add(new String[] {name, sent, got, expected, ok ? "yes" : "NO"});
-    if (!ok) {
+    boolean waits = AWAITING_GATEWAY.contains(name);
+    rows.add(new String[] {name, sent, got, expected, ok ? "yes" : waits ? "NO (awaits the gateway)" : "NO"});
+    if (!ok && !waits) {
       failures.add(name + ": got " + got + ", expected " + expected);
     }
   }
@@ -98,11 +118,19 @@ class AttackRunTest {
       attempt("1,000 frames over 10 reconnects of one link (finding 3)", this::reconnectFlood);
       attempt("a client that never reads (finding 4)", this::slowReader);
       attempt("300 sockets opened and closed; 100 half-sent requests held", this::connectionChurnAndSlowHeaders);
+      attempt("DNS rebinding; a proxy's X-Real-IP alone (issue 26, item 3)", this::rebinding);
+      attempt("look-alike names (issue 26, item 4)", this::lookAlikeNames);
+      attempt("fragmented messages (issue 26, item 5)", this::fragmentedMessages);
+      attempt(PINGS, this::pingsOverTheBudget);
+      // Last before the creation flood: the slow bodies spend what is left of the creation budget.
+      attempt("slow call-creation bodies (issue 26, item 1)", this::slowBodies);
       attempt("500 POST /api/calls in a row from this machine (finding 5)", this::creationFlood);
       double probeSeconds = (System.nanoTime() - probesStarted) / 1e9;
 
       Thread.sleep(3_000); // every close grace has run out
       long afterProbes = child.heapUsedAfterFullGc();
+      // Measured on its own, after the others: its growth is its own figure (and not the heap row's).
+      attempt(REFUSED_MEMORY, () -> refusedSocketsMemory(afterProbes));
       Thread.sleep(TimeUnit.SECONDS.toMillis(retryAfter)); // the creation flood emptied the owner's bucket
       attempt("a normal call, after the probes", () -> normalCall("after the probes"));
       long afterLastCall = child.heapUsedAfterFullGc();
@@ -214,11 +242,12 @@ class AttackRunTest {
     probe("a real token with another userID; no token", "2 links", otherPerson + ", " + noToken, "4001, 4000", otherPerson == 4001 && noToken == 4000);
   }
 
-  /** Finding 7. */
+  /** Finding 7: where links point, for the owner (with the key) sending a forged Host. */
   void forgedHost() throws Exception {
     String body = "{\"users\":[\"hal\",\"ivy\"]}";
+    // With the owner key: without it, a Host that is not the loopback is not the owner's (issue 26, item 3).
     RawHttp.Answer r = RawHttp.exchange(port, "POST /api/calls HTTP/1.1\r\nHost: evil.example\r\nContent-Type: application/json\r\n"
-        + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+        + "Authorization: Bearer " + OWNER_KEY + "\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
     boolean local = r.body().contains("\"hal\":\"http://localhost:" + port + "/video?");
     java.util.regex.Matcher link = java.util.regex.Pattern.compile("\"hal\":\"(https?://[^/\"]*)").matcher(r.body());
     probe("Host: evil.example on POST /api/calls (finding 7)", "1 request", r.status() + ", links to " + (link.find() ? link.group(1) : r.body()),
@@ -430,6 +459,275 @@ class AttackRunTest {
         created + " created, " + limited + " × 429 (Retry-After " + retryAfter + " s); the relayed one " + anonymous.status(),
         "≤ 20 created, the rest 429; 401 or 429", created <= 20 && created + limited == 500 && (anonymous.status() == 401 || anonymous.status() == 429));
     this.retryAfter = retryAfter;
+  }
+
+  // ---- issue 26 ---------------------------------------------------------------------------------
+
+  /** Item 3: a DNS-rebinding page reaches the loopback with its own name in Host and Origin. */
+  void rebinding() throws Exception {
+    String evil = "evil.example:" + port;
+    String body = "{\"users\":[\"yan\",\"zoe\"]}";
+    RawHttp.Answer rebound = RawHttp.exchange(port, "POST /api/calls HTTP/1.1\r\nHost: " + evil + "\r\nOrigin: http://" + evil
+        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+    RawHttp.Answer realIp = postCall("\"yan\",\"zoe\"", "X-Real-IP: 203.0.113.7\r\n");
+    boolean linksGiven = rebound.body().contains("/video?") || realIp.body().contains("/video?");
+    probe("DNS rebinding; a proxy's X-Real-IP alone (issue 26, item 3)",
+        "POST /api/calls over 127.0.0.1 with Host and Origin " + evil + " (no key); one with only X-Real-IP",
+        rebound.status() + ", " + realIp.status() + (linksGiven ? "; links handed out" : "; no links"), "401, 401 (429 once the budget is spent); no links",
+        refusedAsStranger(rebound) && refusedAsStranger(realIp) && !linksGiven);
+  }
+
+  static boolean refusedAsStranger(RawHttp.Answer a) {
+    return a.status() == 401 || a.status() == 429;
+  }
+
+  /** Item 4: U+212A KELVIN SIGN was user k, at creation and at join (with k's own link). */
+  void lookAlikeNames() throws Exception {
+    RawHttp.Answer created = postCall("\"\\u212A\",\"lou\"", ""); // a JSON escape: the wire stays ASCII
+    String[] call = createCall("k", "lou");
+    int join = closeCodeOf(call[0].replace("userID=k&", "userID=%E2%84%AA&"));
+    probe("look-alike names (issue 26, item 4)", "a call for [\"\\u212A\",\"lou\"]; a join as U+212A with k's genuine link",
+        created.status() + ", " + (join == -1 ? "joined (no close in 5 s)" : join), "400, 4000", created.status() == 400 && join == 4000);
+  }
+
+  /**
+   * Item 5, as decided (docs/security.md): every fragment spends the frame budget, so a message in a
+   * few pieces is relayed and a legal one in 229 pieces is closed with 4008.
+   */
+  void fragmentedMessages() throws Exception {
+    String[] call = createCall("uli", "vic");
+    WsClient vic = WsClient.connect(port, call[1], origin);
+    vic.next("welcome");
+    String candidate = "{\"type\":\"candidate\",\"ice\":{\"candidate\":\"candidate:" + "7".repeat(200) + "\",\"sdpMid\":\"0\"}}";
+    String offer = "{\"type\":\"offer\",\"sdp\":\"v=0 " + "x".repeat(4_000) + "\"}";
+    int closeCode;
+    try (RawWebSocket uli = RawWebSocket.open(port, call[0], origin)) {
+      sendInPieces(uli, candidate, 20);
+      sendInPieces(uli, offer, 229);
+      RawWebSocket.Frame close = uli.readUntil(RawWebSocket.CLOSE, Duration.ofSeconds(5));
+      closeCode = close == null ? -1 : close.closeCode();
+    }
+    Thread.sleep(200);
+    int candidates = drain(vic, "candidate");
+    probe("fragmented messages (issue 26, item 5)", "a candidate in 20 fragments, then a 4 KB offer in 229",
+        "candidate relayed: " + (candidates == 1) + "; then " + closeCode, "relayed; 4008 (each fragment spends the budget)",
+        candidates == 1 && closeCode == 4008);
+  }
+
+  /** A text message in {@code pieces} frames, as RFC 6455 allows any sender or intermediary to cut it. */
+  static void sendInPieces(RawWebSocket ws, String text, int pieces) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    try {
+      for (int i = 0; i < pieces; i++) {
+        byte[] piece = java.util.Arrays.copyOfRange(bytes, i * bytes.length / pieces, (i + 1) * bytes.length / pieces);
+        ws.send(i == 0 ? RawWebSocket.TEXT : RawWebSocket.CONTINUATION, piece, i == pieces - 1);
+      }
+    } catch (IOException closedMeanwhile) {
+      // the server has ended the socket; its close frame says why
+    }
+  }
+
+  /**
+   * Item 5, as decided (docs/security.md): a ping spends the frame budget like a message and is
+   * answered while within it; over it the socket is closed with 4008, never left with a ping
+   * unanswered (RFC 6455, 5.5.2: a pong MUST be sent).
+   */
+  void pingsOverTheBudget() throws Exception {
+    String[] call = createCall("sam", "tia");
+    String outcome = null;
+    int answered = 0;
+    try (RawWebSocket sam = RawWebSocket.open(port, call[0], origin)) {
+      for (int i = 0; i < 100; i++) {
+        sam.send(RawWebSocket.PING, ("burst " + i).getBytes(StandardCharsets.UTF_8));
+      }
+      for (int i = 0; i < 100 && outcome == null; i++) {
+        RawWebSocket.Frame f = pongOrClose(sam);
+        if (f != null && f.opcode() == RawWebSocket.PONG) {
+          answered++;
+        } else {
+          outcome = f == null ? "ping " + (i + 1) + " of the burst unanswered" : "closed " + f.closeCode() + " within the burst";
+        }
+      }
+      // Now past the burst: one ping at a time, each answered at once or ending the socket.
+      for (int i = 0; i < 50 && outcome == null; i++) {
+        sam.send(RawWebSocket.PING, ("over " + i).getBytes(StandardCharsets.UTF_8));
+        RawWebSocket.Frame f = pongOrClose(sam);
+        if (f == null) {
+          outcome = "ping " + (101 + i) + " unanswered after 1 s, socket open";
+        } else if (f.opcode() == RawWebSocket.PONG) {
+          answered++;
+        } else {
+          outcome = "closed " + f.closeCode() + " at ping " + (101 + i);
+        }
+      }
+    }
+    probe(PINGS, "100 pings at once, then one at a time", answered + " answered; " + (outcome == null ? "150 of 150" : outcome),
+        "each answered, or the socket closed with 4008", outcome == null || outcome.startsWith("closed 4008"));
+  }
+
+  /** The next pong or close, skipping text frames; null if neither comes within a second. */
+  static RawWebSocket.Frame pongOrClose(RawWebSocket ws) throws IOException {
+    long deadline = System.nanoTime() + 1_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      RawWebSocket.Frame f;
+      try {
+        f = ws.read(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+      } catch (java.io.EOFException gone) {
+        return new RawWebSocket.Frame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xee}); // 1006: no close frame
+      }
+      if (f != null && (f.opcode() == RawWebSocket.PONG || f.opcode() == RawWebSocket.CLOSE)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Item 1: connections that announce a 4,000-byte body and send a byte now and then. Before, each
+   * held one of the server's 16 threads, and 12–16 of them stopped /healthz, the page and joins.
+   */
+  void slowBodies() throws Exception {
+    String[] call = createCall("wes", "xia");
+    int count = 24;
+    List<Socket> slow = new ArrayList<>();
+    AtomicBoolean feeding = new AtomicBoolean(true);
+    Thread feeder = null;
+    long opened = System.nanoTime();
+    try {
+      for (int i = 0; i < count; i++) {
+        Socket s = new Socket("localhost", port);
+        s.setSoTimeout(15_000);
+        s.getOutputStream().write(("POST /api/calls HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 4000\r\n\r\n{").getBytes(StandardCharsets.ISO_8859_1));
+        slow.add(s);
+      }
+      feeder = Thread.ofPlatform().daemon().start(() -> {
+        while (feeding.get()) {
+          for (Socket s : slow) {
+            try {
+              s.getOutputStream().write(' ');
+            } catch (IOException answered) {
+              // this one has its answer
+            }
+          }
+          try {
+            Thread.sleep(250);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+      Thread.sleep(1_000);
+      long started = System.nanoTime();
+      int health = statusOrNone(() -> RawHttp.get(port, "/healthz"));
+      long healthMs = millisSince(started);
+      int page = statusOrNone(() -> RawHttp.get(port, "/"));
+      long pageMs = millisSince(started) - healthMs;
+      long joinStarted = System.nanoTime();
+      boolean joined;
+      WsClient wes = null;
+      try {
+        wes = WsClient.connect(port, call[0], origin);
+        joined = "answerer".equals(wes.next("welcome").get("role").getAsString());
+      } catch (Exception | AssertionError noWelcome) {
+        joined = false;
+      }
+      long joinMs = millisSince(joinStarted);
+      long createStarted = System.nanoTime();
+      int created = statusOrNone(() -> postCall("\"yul\",\"zed\"", ""));
+      long createMs = millisSince(createStarted);
+      if (wes != null) {
+        wes.ws.sendClose(1000, "done");
+      }
+      // Every slow one answered within 9 s of the first being opened (-1: not by then; 0: closed unanswered).
+      Map<Integer, Integer> answers = new java.util.TreeMap<>();
+      for (Socket s : slow) {
+        s.setSoTimeout((int) Math.max(1, 9_000 - millisSince(opened)));
+        answers.merge(statusOrNone(() -> RawHttp.readAnswer(new BufferedInputStream(s.getInputStream()))), 1, Integer::sum);
+      }
+      long lastAnswerMs = millisSince(opened);
+      boolean prompt = healthMs < 2_000 && pageMs < 2_000 && joinMs < 2_000 && createMs < 2_000;
+      boolean slowOnesRefused = answers.keySet().stream().allMatch(status -> status == 408 || status == 429);
+      probe("slow call-creation bodies (issue 26, item 1)", count + " POST /api/calls announcing 4,000 bytes, a byte every 250 ms each",
+          String.format(Locale.ROOT, "meanwhile /healthz %d (%d ms), page %d (%d ms), a join %s (%d ms), a new call %d (%d ms); the slow ones by status %s, the last %.1f s after they began",
+              health, healthMs, page, pageMs, joined ? "welcomed" : "not welcomed", joinMs, created, createMs, answers, lastAnswerMs / 1e3),
+          "each answered within 2 s; the slow ones 429 at once or 408 after 5 s",
+          health == 200 && page == 200 && joined && (created == 200 || created == 429) && prompt && slowOnesRefused);
+    } finally {
+      feeding.set(false);
+      if (feeder != null) {
+        feeder.join(2_000);
+      }
+      for (Socket s : slow) {
+        s.close();
+      }
+    }
+  }
+
+  interface Exchange {
+    RawHttp.Answer run() throws IOException;
+  }
+
+  /**
+   * The answer's status; -1 when none came within the socket's read timeout (RawHttp's: 10 s), 0 when
+   * the connection ended without one.
+   */
+  static int statusOrNone(Exchange e) {
+    try {
+      return e.run().status();
+    } catch (java.net.SocketTimeoutException none) {
+      return -1;
+    } catch (IOException ended) {
+      return 0;
+    }
+  }
+
+  static long millisSince(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
+  }
+
+  /**
+   * Item 2: sockets with a forged link, each sending 65,000 bytes of an unfinished 64 KiB frame
+   * during its close grace. Before, the live heap after a full GC grew by 200–260 MB and stayed
+   * there. The memory such sockets can hold must be bounded and given back once they are gone.
+   */
+  void refusedSocketsMemory(long before) throws Exception {
+    byte[] payload = new byte[65_536];
+    java.util.Arrays.fill(payload, (byte) 'x');
+    byte[] frame = RawWebSocket.maskedFrame(RawWebSocket.TEXT, payload, true);
+    byte[] unfinished = java.util.Arrays.copyOf(frame, frame.length - 536); // the header and 65,000 bytes
+    List<RawWebSocket> held = Collections.synchronizedList(new ArrayList<>());
+    long started = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    List<Future<?>> sent = new ArrayList<>();
+    for (int i = 0; i < REFUSED_SOCKETS; i++) {
+      int n = i;
+      sent.add(pool.submit(() -> {
+        RawWebSocket ws = RawWebSocket.open(port, "userID=mem" + n + "&peerID=peer&token=forged." + n, origin);
+        held.add(ws);
+        ws.sendRaw(unfinished);
+        return null;
+      }));
+    }
+    int failed = 0;
+    for (Future<?> f : sent) {
+      try {
+        f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        failed++; // the server ended the socket before all of it was written: it held less
+      }
+    }
+    pool.shutdown();
+    double sendSeconds = (System.nanoTime() - started) / 1e9;
+    Thread.sleep(4_000); // every close grace has run out, and the server has dropped them
+    for (RawWebSocket ws : held) {
+      ws.close();
+    }
+    long after = server.heapUsedAfterFullGc();
+    probe(REFUSED_MEMORY, String.format(Locale.ROOT, "%,d forged links, each sending 65,000 bytes of a 64 KiB frame during its close grace (%.1f s; %d cut short)",
+            REFUSED_SOCKETS, sendSeconds, failed),
+        String.format(Locale.ROOT, "heap after full GC %.1f → %.1f MB: %+.1f MB", mb(before), mb(after), mb(after - before)),
+        "≤ +" + (REFUSED_SLACK_BYTES >> 20) + " MB once they are gone", after - before <= REFUSED_SLACK_BYTES);
   }
 
   // ---- helpers --------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import dev.videocall.testkit.WsClient;
 /** The embedded default end to end over real HTTP and real WebSockets: bad input included. */
 class LocalStackTest {
   static final String KEYS = "t1:" + java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+  static final String OWNER_KEY = "local-stack-test-owner-key-0123456789";
   static LocalStack stack;
   static String origin;
   /** Every log event of the stack, for counting. */
@@ -29,7 +30,8 @@ class LocalStackTest {
 
   @BeforeAll
   static void start() throws Exception {
-    stack = LocalStack.start(LocalConfig.fromEnv(Map.of("PORT", "0", "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "10000", "INVITE_SIGNING_KEYS", KEYS)));
+    stack = LocalStack.start(LocalConfig.fromEnv(Map.of("PORT", "0", "MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "10000", "INVITE_SIGNING_KEYS", KEYS,
+        "OWNER_KEY", OWNER_KEY)));
     origin = "http://localhost:" + stack.port();
     logs = LogCapture.start();
   }
@@ -74,12 +76,15 @@ class LocalStackTest {
     assertTrue(r.body().contains("\"ann\":\"" + origin + "/video?userID=ann&peerID=ben#token="), r.body());
   }
 
-  /** The attack run: Host: evil.example returned links to evil.example. */
+  /**
+   * The attack run: Host: evil.example returned links to evil.example. (Without the owner key such a
+   * request is not the owner's, even from the loopback: OwnerOnlyCallsTest.)
+   */
   @Test
   void aForgedHostDoesNotChooseWhereLinksPoint() throws Exception {
     String body = "{\"users\":[\"hal\",\"ivy\"]}";
     RawHttp.Answer r = RawHttp.exchange(stack.port(), "POST /api/calls HTTP/1.1\r\nHost: evil.example\r\n"
-        + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+        + "Authorization: Bearer " + OWNER_KEY + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
     assertEquals(200, r.status(), r.body());
     assertFalse(r.body().contains("evil.example"), r.body());
     assertTrue(r.body().contains("\"hal\":\"http://localhost:" + stack.port() + "/video?userID=hal&peerID=ivy#token="), r.body());
@@ -229,6 +234,25 @@ class LocalStackTest {
     assertEquals(4003, carol.closeCode());
     WsClient vik = WsClient.connect(stack.port(), q[1], origin);
     assertTrue(vik.next("welcome").get("peerPresent").getAsBoolean(), "the real pair still meets");
+  }
+
+  /**
+   * Issue 26, item 4: U+212A KELVIN SIGN was accepted as user "k", at creation and at join (with k's
+   * own link). Both doors now refuse it, and the real k still joins.
+   */
+  @Test
+  void aLookAlikeNameIsRefusedAtCreationAndAtJoin() throws Exception {
+    HttpResponse<String> created = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(origin + "/api/calls"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"\u212A\",\"lou\"]}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, created.statusCode(), created.body());
+    InviteLink[] links = newCallLinks(origin, "k", "lou");
+    WsClient kelvin = new InviteLink("userID=%E2%84%AA&peerID=lou", links[0].token()).connect(stack.port(), origin);
+    assertEquals("invalid-link", kelvin.next("error").get("code").getAsString());
+    assertEquals(4000, kelvin.closeCode());
+    WsClient k = links[0].connect(stack.port(), origin);
+    assertEquals("k", k.next("welcome").get("userID").getAsString());
   }
 
   private static dev.videocall.contract.invite.InviteTokens tokens() {

@@ -112,6 +112,52 @@ class OwnerOnlyCallsTest {
     }
   }
 
+  static RawHttp.Answer postAs(int port, String host, String extraHeaders) throws Exception {
+    return RawHttp.exchange(port, "POST /api/calls HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
+        + extraHeaders + "Content-Length: " + BODY.length() + "\r\nConnection: close\r\n\r\n" + BODY);
+  }
+
+  /**
+   * Issue 26, item 3: DNS rebinding. A page of evil.example whose name now resolves to 127.0.0.1
+   * reaches the loopback, and its browser sends Host and Origin with evil.example; that request got
+   * both links back, which the page could read (same origin, as far as its browser knows).
+   */
+  @Test
+  void aRebindingPageOnTheLoopbackIsNotTheOwner() throws Exception {
+    try (LocalStack stack = start(Map.of())) {
+      int port = stack.port();
+      String evil = "evil.example:" + port;
+      RawHttp.Answer rebound = postAs(port, evil, "Origin: http://" + evil + "\r\n");
+      assertEquals(401, rebound.status(), rebound.body());
+      assertFalse(rebound.body().contains("/video?"), "no links: " + rebound.body());
+      assertEquals(401, postAs(port, evil, "").status(), "a Host that is not the loopback, without Origin");
+      assertEquals(403, postAs(port, "localhost:" + port, "Origin: http://" + evil + "\r\n").status(), "another site's page");
+      RawHttp.Answer withKey = postAs(port, evil, "Origin: http://" + evil + "\r\nAuthorization: Bearer " + KEY + "\r\n");
+      assertEquals(200, withKey.status(), "the owner key works from any page");
+      assertTrue(withKey.body().contains("http://localhost:" + port + "/video?"), withKey.body());
+      for (String host : List.of("localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port)) {
+        assertEquals(200, postAs(port, host, "Origin: http://" + host + "\r\n").status(), "the owner's own page at " + host);
+        assertEquals(200, postAs(port, host, "").status(), "curl at " + host);
+      }
+    }
+  }
+
+  /**
+   * Issue 26, item 3: a request relayed by a reverse proxy on this machine that adds only
+   * {@code X-Real-IP} (nginx's habit) was trusted as the loopback; so is any other proxy header.
+   */
+  @Test
+  void aProxysHeaderAloneMakesTheRequestSomeoneElses() throws Exception {
+    try (LocalStack stack = start(Map.of("CREATE_CALL_BURST", "100"))) {
+      for (String header : List.of("X-Real-IP: 203.0.113.9", "X-Forwarded-Host: video.example.com", "X-Forwarded-Proto: https",
+          "Via: 1.1 proxy", "True-Client-IP: 203.0.113.9", "CF-Connecting-IP: 203.0.113.9")) {
+        RawHttp.Answer relayed = post(stack.port(), header + "\r\n");
+        assertEquals(401, relayed.status(), header + ": " + relayed.body());
+      }
+      assertEquals(200, post(stack.port(), "X-Real-IP: 203.0.113.9\r\nAuthorization: Bearer " + KEY + "\r\n").status());
+    }
+  }
+
   @Test
   void anotherSitesPageCannotPostToTheOwnersServer() throws Exception {
     try (LocalStack stack = start(Map.of())) {

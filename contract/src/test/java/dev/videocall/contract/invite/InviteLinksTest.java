@@ -33,6 +33,17 @@ class InviteLinksTest {
     }
   }
 
+  /** Issue 26, item 4: a look-alike of "k" joined as k with k's own token; the door and the core both ask here. */
+  @Test
+  void aLookAlikeOfTheLinksUserIsAnInvalidLinkEvenWithItsGenuineToken() {
+    String kToken = tokens.mint(session, "k", "bob", NOW.plusSeconds(60));
+    assertInstanceOf(Admitted.class, links.check("K", "bob", kToken, NOW, true), "ASCII case is still folded");
+    for (String[] link : new String[][] {{"\u212A", "bob"}, {"alice", "\u212A"}, {"\uFF4B", "bob"}}) {
+      Refused r = assertInstanceOf(Refused.class, links.check(link[0], link[1], kToken, NOW, true));
+      assertEquals(ErrorCode.INVALID_LINK, r.code(), link[0] + "," + link[1]);
+    }
+  }
+
   @Test
   void aTokenForAnotherPairIsAnInvalidToken() {
     Refused r = assertInstanceOf(Refused.class, links.check("bob", "alice", aliceToken, NOW, true));
