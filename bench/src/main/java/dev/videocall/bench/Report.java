@@ -18,14 +18,15 @@ final class Report {
         .append("Machine: ").append(machine).append(".\n");
   }
 
-  void method(String serverCpu, String loadCpu, boolean deflate, List<String> ourOptions, boolean goForLatency) {
+  void method(String serverCpu, String loadCpu, boolean deflate, List<String> ourOptions, String warmUpMessages, boolean goForLatency) {
     md.append("\nLoad generators: ")
         .append(goForLatency ? "bench/go (Go, gorilla/websocket, its collector off while it measures) for latency and allocation, " : "")
         .append("bench/node/relay-load.mjs (Node, `ws`) for ").append(goForLatency ? "idle sockets" : "everything").append("; ")
         .append(serverCpu == null ? "unpinned" : "pinned with taskset to CPU " + loadCpu + ", each server to CPU " + serverCpu)
         .append("; it ").append(deflate ? "offers" : "does not offer").append(" permessage-deflate. ")
         .append("Our server: `java ").append(String.join(" ", ourOptions).replaceAll("/\\S*/local/target", "local/target"))
-        .append(ourOptions.isEmpty() ? "" : " ").append("-jar videocall-local.jar` (local/jvm.options, as scripts/run).\n");
+        .append(ourOptions.isEmpty() ? "" : " ").append("-jar videocall-local.jar` (local/jvm.options, as scripts/run), with `WARM_UP_MESSAGES=")
+        .append(warmUpMessages).append("`: its relay compiled before its port opens (scripts/run does not wait for that).\n");
   }
 
   void relay(Map<String, List<LoadGenerator.Relay>> paced, List<LoadGenerator.Relay> closedLoop) {

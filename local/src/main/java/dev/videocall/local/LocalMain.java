@@ -48,7 +48,7 @@ public final class LocalMain {
     Thread.currentThread().join();
   }
 
-  /** Compiles the relay path before the port opens (RelayWarmUp); a failure costs only the warm-up. */
+  /** Compiles the relay path before the port opens when asked (RelayWarmUp); a failure costs only the warm-up. */
   private static void warmUp(int messages, int realPort) {
     if (messages <= 0) {
       return;

@@ -11,7 +11,6 @@ import dev.videocall.core.memory.InMemoryPresenceStore;
 import dev.videocall.gateway.Gateway;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The embedded default: the gateway and the signaling core in one JVM, joined by in-memory adapters.
@@ -46,16 +45,16 @@ public final class LocalStack implements AutoCloseable {
     SignalingRouter router =
         new SignalingRouter(tokens, new InMemoryPresenceStore(), GatewayLiveness.ALWAYS_ALIVE, config.core().iceServers(), clock);
     // The gateway is both ends of the core: envelopes in, deliveries out.
-    AtomicReference<Gateway> gatewayRef = new AtomicReference<>();
+    DirectIngress ingress = new DirectIngress(router);
     Gateway gateway =
         new Gateway(
             config.gateway(),
-            envelope -> gatewayRef.get().deliver(router.handle(envelope)),
+            ingress,
             Map.of("/api/", new CallsHandler(
                 new CallsEndpoint(new CallsApi(callCreator), OwnerKey.of(config.ownerKey()), config.core().callCreationLimiter()),
                 config.publicBaseUrl(),
                 config.gateway().trustForwardedFor())));
-    gatewayRef.set(gateway);
+    ingress.deliverTo(gateway);
     if (loopbackOnly) {
       gateway.startOnLoopback();
     } else {

@@ -28,13 +28,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Before the embedded stack opens its port, relays call-shaped signaling (an offer, an answer, ten
- * candidates each way, over and over) through a throwaway copy of the stack on loopback. The JIT
- * compiles per method, not per object, so the real stack starts with its relay path compiled; without
- * this, the first seconds of a busy start wait for the compiler on the cores the relay needs
- * (docs/performance.md, "The first ten seconds"). It relays a set number of messages and then goes on
- * until the JIT has settled ({@link JitSettling}): a count alone left the hottest methods waiting in
- * the optimising compiler's queue when the port opened. It costs start-up time, measured there too.
+ * Only when asked ({@code WARM_UP_MESSAGES}, which the benchmarks set): before the embedded stack
+ * opens its port, relays call-shaped signaling (an offer, an answer, ten candidates each way, over and
+ * over) through a throwaway copy of the stack on loopback. The JIT compiles per method, not per
+ * object, so the real stack starts with its relay path compiled, and a benchmark's first seconds
+ * measure the relay rather than the compiler. It relays a set number of messages and then goes on
+ * until the JIT has settled ({@link JitSettling}), because the optimising compiler defers work while
+ * its queue is long. It costs seconds of start-up, which is why nobody else waits for it
+ * (docs/performance.md).
  *
  * <p>The copy is a separate stack with its own signing key, presence and limits (lifted: all its
  * traffic is ours, from 127.0.0.1); it is gone before the real one starts, and nothing of it is

@@ -30,9 +30,9 @@ class LocalConfigTest {
   }
 
   @Test
-  void theRelayWarmsUpByDefaultAndZeroTurnsItOff() {
-    assertEquals(LocalConfig.DEFAULT_WARM_UP_MESSAGES, LocalConfig.fromEnv(Map.of()).warmUpMessages());
-    assertEquals(0, LocalConfig.fromEnv(Map.of("WARM_UP_MESSAGES", "0")).warmUpMessages());
+  void thePortOpensColdUnlessAWarmUpIsAskedFor() {
+    assertEquals(0, LocalConfig.fromEnv(Map.of()).warmUpMessages());
+    assertEquals(20_000, LocalConfig.fromEnv(Map.of("WARM_UP_MESSAGES", "20000")).warmUpMessages());
   }
 
   @Test

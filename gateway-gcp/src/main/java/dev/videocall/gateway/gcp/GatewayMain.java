@@ -8,7 +8,6 @@ import dev.videocall.gcp.GatewayHeartbeats;
 import dev.videocall.gcp.PubSubClients;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,29 +67,24 @@ public final class GatewayMain {
   public static Running start(CloudGatewayConfig config) throws Exception {
     PubSubClients clients = new PubSubClients(config.cloud());
     Firestore db = FirestoreClients.create(config.cloud());
-    AtomicReference<Gateway> gatewayRef = new AtomicReference<>();
-    AtomicReference<EgressSubscription> egressRef = new AtomicReference<>();
-    AtomicReference<HeartbeatLoop> heartbeatRef = new AtomicReference<>();
+    // Under request-based billing the heartbeat and the egress stream stop while no socket is open;
+    // the first connection after that wakes them before its open goes on. The gateway is built with
+    // this sink, the parts behind it need the gateway: they are built next and joined by wake.start.
+    WakeOnFirstOpen wake = new WakeOnFirstOpen(config.egressRenewAfterIdle(), System::nanoTime);
+    Gateway gateway = new Gateway(config.gateway(), wake, Map.of());
     PubSubIngress ingress =
         new PubSubIngress(
             clients.orderedPublisher(config.cloud().ingressTopic()),
-            (connectionId, error) -> gatewayRef.get().closeConnection(connectionId, CloseCode.SERVER_ERROR, "internal error"));
-    // Under request-based billing the heartbeat and the egress stream stop while no socket is open;
-    // the first connection after that wakes them before its open goes on.
-    WakeOnFirstOpen wake = new WakeOnFirstOpen(
-        ingress, () -> heartbeatRef.get().beatIfStale(), () -> egressRef.get().renew(), config.egressRenewAfterIdle(), System::nanoTime);
-    Gateway gateway = new Gateway(config.gateway(), wake, Map.of());
-    gatewayRef.set(gateway);
+            (connectionId, error) -> gateway.closeConnection(connectionId, CloseCode.SERVER_ERROR, "internal error"));
+    EgressSubscription egress = new EgressSubscription(clients, config.egressSubscription(), config.gateway().gatewayId(), gateway);
+    HeartbeatLoop heartbeat = new HeartbeatLoop(
+        new GatewayHeartbeats(db), config.gateway().gatewayId(), gateway::openConnections, Clock.systemUTC(), config.heartbeatInterval());
+    wake.start(ingress, heartbeat::beatIfStale, egress::renew);
     // Subscribe and beat before accepting anyone: a welcome must have somewhere to arrive, and the
     // functions must see this instance alive. Both may be refused for a while on a first deployment.
     StartupRetry retry = new StartupRetry(config.startupTimeout());
-    EgressSubscription egress = new EgressSubscription(clients, config.egressSubscription(), config.gateway().gatewayId(), gateway);
-    egressRef.set(egress);
     retry.run("create egress subscription", egress::create);
     retry.run("start egress subscriber", egress::startReceiving);
-    HeartbeatLoop heartbeat = new HeartbeatLoop(
-        new GatewayHeartbeats(db), config.gateway().gatewayId(), gateway::openConnections, Clock.systemUTC(), config.heartbeatInterval());
-    heartbeatRef.set(heartbeat);
     retry.run("first heartbeat", heartbeat::beatNow);
     heartbeat.start();
     gateway.start();

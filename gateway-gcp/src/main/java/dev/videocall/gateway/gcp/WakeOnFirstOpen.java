@@ -25,55 +25,70 @@ import org.slf4j.LoggerFactory;
  * when it ends, one close. The two log lines it writes, "first connection after idle" and "no
  * connections left" (with {@code busyMillis}), bracket the time the instance held a socket: under
  * request-based billing, the time it is billed for (docs/deploy.md, "What a call costs").
+ *
+ * <p>Built in two steps: the gateway is built with this sink, and what the sink forwards to and
+ * wakes is built after the gateway, which it needs; {@link #start} joins them before the port opens.
  */
 final class WakeOnFirstOpen implements EnvelopeSink {
   private static final Logger log = LoggerFactory.getLogger(WakeOnFirstOpen.class);
 
-  private final EnvelopeSink next;
-  private final Runnable beatIfStale;
-  private final Runnable renewEgress;
+  /** Where envelopes go on, and what the first open after an idle wakes. */
+  private record Downstream(EnvelopeSink next, Runnable beatIfStale, Runnable renewEgress) {}
+
   private final long renewAfterIdleNanos;
   private final LongSupplier nanoTime;
+  private volatile Downstream downstream;
   private int open;
   private long idleSince;
   private long busySince;
 
-  /**
-   * @param beatIfStale beats now if the last beat is older than the heartbeat interval; never throws
-   * @param renewEgress replaces the egress subscriber; never throws
-   * @param renewAfterIdle how long without a connection before the subscriber is renewed
-   */
-  WakeOnFirstOpen(EnvelopeSink next, Runnable beatIfStale, Runnable renewEgress, Duration renewAfterIdle, LongSupplier nanoTime) {
-    this.next = next;
-    this.beatIfStale = beatIfStale;
-    this.renewEgress = renewEgress;
+  /** @param renewAfterIdle how long without a connection before the subscriber is renewed */
+  WakeOnFirstOpen(Duration renewAfterIdle, LongSupplier nanoTime) {
     this.renewAfterIdleNanos = renewAfterIdle.toNanos();
     this.nanoTime = nanoTime;
     this.idleSince = nanoTime.getAsLong();
   }
 
+  /**
+   * Once, before the gateway opens its port.
+   *
+   * @param next where every envelope goes on
+   * @param beatIfStale beats now if the last beat is older than the heartbeat interval; never throws
+   * @param renewEgress replaces the egress subscriber; never throws
+   */
+  void start(EnvelopeSink next, Runnable beatIfStale, Runnable renewEgress) {
+    if (downstream != null) {
+      throw new IllegalStateException("already started");
+    }
+    downstream = new Downstream(next, beatIfStale, renewEgress);
+  }
+
   @Override
   public void accept(Envelope envelope) {
+    Downstream d = downstream;
+    if (d == null) {
+      throw new IllegalStateException("an envelope arrived before the sink was started");
+    }
     switch (envelope.event()) {
-      case OPEN -> opened();
+      case OPEN -> opened(d);
       case CLOSE -> closed();
       case FRAME -> { }
     }
-    next.accept(envelope);
+    d.next().accept(envelope);
   }
 
   /** Concurrent first opens wait here for one wake; later opens pass at once. */
-  private synchronized void opened() {
+  private synchronized void opened(Downstream d) {
     if (open++ > 0) {
       return;
     }
     long started = nanoTime.getAsLong();
     busySince = started;
     long idleNanos = started - idleSince;
-    beatIfStale.run();
+    d.beatIfStale().run();
     boolean renewed = idleNanos >= renewAfterIdleNanos;
     if (renewed) {
-      renewEgress.run();
+      d.renewEgress().run();
     }
     log.atInfo()
         .addKeyValue("idleSeconds", idleNanos / 1_000_000_000L)
