@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -68,12 +68,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   private final String pageConfig;
   private final Server server = new Server(threadPool(), null, bufferPool());
   /** Pings, and the disconnects of connections that do not finish a close in time. */
-  private final ScheduledExecutorService timers =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ws-timers");
-        t.setDaemon(true);
-        return t;
-      });
+  private final ScheduledExecutorService timers = timers();
   private volatile boolean shuttingDown;
   private final GatewayConnection.Shared connectionShared;
   private ServerConnector connector;
@@ -122,6 +117,17 @@ public final class Gateway implements DeliverySink, AutoCloseable {
    */
   private static ArrayByteBufferPool bufferPool() {
     return new ArrayByteBufferPool.Quadratic(0, 64 * 1024, GatewayConfig.POOLED_BUFFERS_PER_SIZE, -1, -1);
+  }
+
+  /** One thread; a close grace cancelled because its socket ended leaves the queue at once, and with it the socket. */
+  private static ScheduledExecutorService timers() {
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "ws-timers");
+      t.setDaemon(true);
+      return t;
+    });
+    timers.setRemoveOnCancelPolicy(true);
+    return timers;
   }
 
   /** Starts serving on the configured port, on every interface. */

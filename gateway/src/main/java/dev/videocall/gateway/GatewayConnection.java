@@ -66,6 +66,8 @@ final class GatewayConnection implements FrameHandler {
   /** Set once, when the server decides to close; from then on the client is not heard. */
   private volatile int closing;
   private volatile boolean closed;
+  /** Set with the server's close; run once the socket has ended, so the timer lets go of it. */
+  private volatile Runnable cancelGrace;
   /** When the client was last heard from ({@code System.nanoTime()}): see {@link #expireIfIdle}. */
   private volatile long lastHeard = System.nanoTime();
   /** Set when the socket opens, before any frame arrives. */
@@ -207,6 +209,10 @@ final class GatewayConnection implements FrameHandler {
         forward(Event.CLOSE, null, status.getCode());
       }
     }
+    Runnable cancel = cancelGrace;
+    if (cancel != null) {
+      cancel.run();
+    }
     log.atDebug().addKeyValue("connectionId", connectionId).addKeyValue("code", status.getCode()).log("closed");
     callback.succeeded();
   }
@@ -287,8 +293,9 @@ final class GatewayConnection implements FrameHandler {
     }
     CoreSession s = session;
     if (s != null) {
+      // The grace first: the socket may end inside close(), and its end cancels the grace.
+      cancelGrace = CloseGrace.start(shared.timers(), s, () -> closed);
       s.close(code, reason, Callback.NOOP);
-      CloseGrace.start(shared.timers(), s, () -> closed);
     }
   }
 

@@ -27,6 +27,7 @@ final class RefusedConnection implements FrameHandler {
   private final ConnectionRegistry registry;
   private final ScheduledExecutorService timers;
   private volatile boolean closed;
+  private volatile Runnable cancelGrace;
 
   RefusedConnection(InviteLinks.Refused refused, ConnectionRegistry registry, ScheduledExecutorService timers) {
     this.refused = refused;
@@ -40,9 +41,10 @@ final class RefusedConnection implements FrameHandler {
     registry.refusedOpened();
     ErrorCode code = refused.code();
     int close = code.closeCode().orElseThrow(() -> new IllegalStateException(code + " does not close")).code();
+    // The grace first: the socket may end inside close(), and its end cancels the grace.
+    cancelGrace = CloseGrace.start(timers, session, () -> closed);
     session.sendFrame(new Frame(OpCode.TEXT, true, ServerFrames.error(code, refused.message())), Callback.NOOP, false);
     session.close(close, code.wireCode(), Callback.from(session::abort, failed -> session.abort()));
-    CloseGrace.start(timers, session, () -> closed);
     callback.succeeded();
     // No demand: nothing more is read.
   }
@@ -64,6 +66,10 @@ final class RefusedConnection implements FrameHandler {
     if (!closed) {
       closed = true;
       registry.refusedEnded();
+      Runnable cancel = cancelGrace;
+      if (cancel != null) {
+        cancel.run();
+      }
     }
     callback.succeeded();
   }
