@@ -197,3 +197,26 @@ test('a link opened in a background Firefox tab joins and sends video', async ()
     await Promise.all([background.close(), peer.close()]);
   }
 });
+
+// The gateway ends a refused link's TCP connection as soon as its close frame is written (it reads
+// nothing more): Firefox must still read the frame and show why, as Chromium does (call.test.mjs).
+test('Firefox shows why a forged link or another person\'s link is refused (4001)', async () => {
+  const { links } = await createCall(server.baseUrl, 'ff-forged', 'cr-other');
+  const forged = new URL(links['ff-forged']);
+  const token = tokenOf(links['ff-forged']);
+  const macAt = token.lastIndexOf('.') + 1;
+  forged.hash = `token=${token.slice(0, macAt) + (token[macAt] === 'A' ? 'B' : 'A') + token.slice(macAt + 1)}`;
+  const someoneElse = new URL(links['ff-forged']);
+  someoneElse.searchParams.set('userID', 'mallory');
+  for (const link of [forged, someoneElse]) {
+    const page = await firefoxes[0].newPerson();
+    try {
+      await page.goto(link.toString());
+      await waitForState(page, 'error');
+      assert.equal(await page.evaluate(() => document.body.dataset.errorCode), '4001', link.search);
+      assert.match(await page.textContent('#status'), /not valid/);
+    } finally {
+      await page.close();
+    }
+  }
+});

@@ -14,12 +14,13 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -65,14 +66,9 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   private final SecurityHeaders headers;
   /** {@code GET /config.json}: what the page needs to know about this deployment. */
   private final String pageConfig;
-  private final Server server = new Server(threadPool());
+  private final Server server = new Server(threadPool(), null, bufferPool());
   /** Pings, and the disconnects of connections that do not finish a close in time. */
-  private final ScheduledExecutorService timers =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ws-timers");
-        t.setDaemon(true);
-        return t;
-      });
+  private final ScheduledExecutorService timers = timers();
   private volatile boolean shuttingDown;
   private final GatewayConnection.Shared connectionShared;
   private ServerConnector connector;
@@ -110,6 +106,28 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 4);
     pool.setName("jetty");
     return pool;
+  }
+
+  /**
+   * Jetty's buffers: sizes in powers of two up to 64 KiB, at most {@link GatewayConfig#POOLED_BUFFERS_PER_SIZE}
+   * of each kept, in use or idle (beyond that a buffer is the collector's), so the pool never holds more
+   * than 4 MiB of heap and as much direct memory. A cap on memory alone is not enough: Jetty trims an
+   * idle surplus only now and then, and skips it while another thread is trimming, so a burst of 500
+   * sockets left 13 MB pooled under a 4 MiB cap.
+   */
+  private static ArrayByteBufferPool bufferPool() {
+    return new ArrayByteBufferPool.Quadratic(0, 64 * 1024, GatewayConfig.POOLED_BUFFERS_PER_SIZE, -1, -1);
+  }
+
+  /** One thread; a close grace cancelled because its socket ended leaves the queue at once, and with it the socket. */
+  private static ScheduledExecutorService timers() {
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "ws-timers");
+      t.setDaemon(true);
+      return t;
+    });
+    timers.setRemoveOnCancelPolicy(true);
+    return timers;
   }
 
   /** Starts serving on the configured port, on every interface. */
@@ -176,6 +194,11 @@ public final class Gateway implements DeliverySink, AutoCloseable {
 
   public int openConnections() {
     return registry.size();
+  }
+
+  /** Sockets held, refused ones included: what {@code MAX_CONNECTIONS} bounds. */
+  int openSockets() {
+    return registry.sockets();
   }
 
   /** The payload bytes handed to Jetty for one connection and not yet written ({@code Outbound}; 0 when it is gone). */
@@ -255,7 +278,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     if (!originPolicy.allows(origin, host)) {
       return refuse(request, response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed", address);
     }
-    if (shuttingDown || registry.size() >= config.maxConnections()) {
+    if (shuttingDown || registry.sockets() >= config.maxConnections()) {
       return refuse(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "instance full or stopping", address);
     }
     if (!addressLimiter.tryAcquire(address, System.currentTimeMillis())) {
@@ -298,7 +321,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
         .addKeyValue("code", refused.code().wireCode())
         .addKeyValue("clientAddress", address)
         .log("refused link at the gateway: {}", refused.detail());
-    return new RefusedConnection(refused, timers);
+    return new RefusedConnection(refused, registry, timers);
   }
 
   private FrameHandler refuse(

@@ -66,6 +66,13 @@ public record GatewayConfig(
    */
   public static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
+  /**
+   * Buffers of each size Jetty's pool keeps (4 MiB of heap and as much direct memory at most): twice
+   * Jetty's threads, as many as can be reading or writing at one moment; Jetty's default keeps up to an
+   * eighth of the heap, so what a burst of sockets had read stayed after they were gone.
+   */
+  public static final int POOLED_BUFFERS_PER_SIZE = 32;
+
   /** Where the page creates calls unless told otherwise: the embedded default's own endpoint. */
   public static final String DEFAULT_CREATE_CALL_URL = "/api/calls";
 

@@ -66,6 +66,8 @@ final class GatewayConnection implements FrameHandler {
   /** Set once, when the server decides to close; from then on the client is not heard. */
   private volatile int closing;
   private volatile boolean closed;
+  /** Set with the server's close; run once the socket has ended, so the timer lets go of it. */
+  private volatile Runnable cancelGrace;
   /** When the client was last heard from ({@code System.nanoTime()}): see {@link #expireIfIdle}. */
   private volatile long lastHeard = System.nanoTime();
   /** Set when the socket opens, before any frame arrives. */
@@ -117,8 +119,9 @@ final class GatewayConnection implements FrameHandler {
 
   /**
    * Every frame Jetty has parsed and checked, one at a time; the next is read once this one is
-   * done ({@code demand}). Pings and pongs spend the frame budget like messages (a ping over it is
-   * not answered), and so does each piece of a fragmented message.
+   * done ({@code demand}). Pings and pongs spend the frame budget like messages, and so does each
+   * piece of a fragmented message: a ping within it is answered, a ping or a piece over it ends the
+   * socket with 4008, a pong over it is dropped (docs/security.md, "Pings and fragments over the frame budget").
    */
   @Override
   public void onFrame(Frame frame, Callback callback) {
@@ -142,28 +145,24 @@ final class GatewayConnection implements FrameHandler {
         }
         case OpCode.BINARY -> end(CloseCode.BINARY_NOT_ACCEPTED, "text frames only", "binary frame");
         case OpCode.PING -> {
-          if (spendOnControlFrame()) {
+          if (rateLimiter.onFrame(System.nanoTime()) == FrameRateLimiter.Verdict.FORWARD) {
             send(new Frame(OpCode.PONG, BufferUtil.copy(frame.getPayload())));
+          } else {
+            // A ping is owed a pong (RFC 6455, 5.5.2): over the budget the socket ends instead.
+            end(CloseCode.RATE_LIMITED, "rate limited", "frame rate budget exceeded (ping)");
           }
         }
-        case OpCode.PONG -> spendOnControlFrame();
+        case OpCode.PONG -> {
+          // Needs no answer: over the budget it is dropped, and only too many drops close.
+          if (rateLimiter.onFrame(System.nanoTime()) == FrameRateLimiter.Verdict.CLOSE) {
+            end(CloseCode.RATE_LIMITED, "rate limited", "frame rate budget exceeded (pongs)");
+          }
+        }
         default -> { }
       }
     }
     callback.succeeded();
     session.demand();
-  }
-
-  /** A ping's or pong's share of the budget: false when over it (and a 4008 when it is time). */
-  private boolean spendOnControlFrame() {
-    return switch (rateLimiter.onFrame(System.nanoTime())) {
-      case FORWARD -> true;
-      case DROP -> false;
-      case CLOSE -> {
-        end(CloseCode.RATE_LIMITED, "rate limited", "frame rate budget exceeded (control frames)");
-        yield false;
-      }
-    };
   }
 
   /** A whole text message, UTF-8 checked and within the size limit. */
@@ -209,6 +208,10 @@ final class GatewayConnection implements FrameHandler {
       if (shared.registry().remove(this)) {
         forward(Event.CLOSE, null, status.getCode());
       }
+    }
+    Runnable cancel = cancelGrace;
+    if (cancel != null) {
+      cancel.run();
     }
     log.atDebug().addKeyValue("connectionId", connectionId).addKeyValue("code", status.getCode()).log("closed");
     callback.succeeded();
@@ -290,8 +293,9 @@ final class GatewayConnection implements FrameHandler {
     }
     CoreSession s = session;
     if (s != null) {
+      // The grace first: the socket may end inside close(), and its end cancels the grace.
+      cancelGrace = CloseGrace.start(shared.timers(), s, () -> closed);
       s.close(code, reason, Callback.NOOP);
-      CloseGrace.start(shared.timers(), s, () -> closed);
     }
   }
 

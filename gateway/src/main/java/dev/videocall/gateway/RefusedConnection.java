@@ -14,39 +14,45 @@ import org.eclipse.jetty.websocket.core.OpCode;
 /**
  * A WebSocket opened only to be told why it cannot join: the documented error frame, then the close
  * code (a browser cannot read an HTTP status of a refused upgrade, so the page could not explain it).
- * Nothing it sends is forwarded, and a client that ignores the close loses the TCP connection after
- * the close grace.
+ *
+ * <p>It reads nothing the client sends, and the TCP connection ends as soon as the close frame is
+ * written, as Jetty ends it after a close with an error code (RFC 6455, 7.1.7): the browser has the
+ * code from the frame, and whatever the client sends stays unread in the kernel rather than in
+ * Jetty's buffers (a forged link sending an unfinished 64 KiB frame held one each). A close frame
+ * that cannot be written (a client that does not read) loses the connection after the close grace.
+ * While it lasts the socket counts against {@code MAX_CONNECTIONS}.
  */
 final class RefusedConnection implements FrameHandler {
   private final InviteLinks.Refused refused;
+  private final ConnectionRegistry registry;
   private final ScheduledExecutorService timers;
-  private CoreSession session;
   private volatile boolean closed;
+  private volatile Runnable cancelGrace;
 
-  RefusedConnection(InviteLinks.Refused refused, ScheduledExecutorService timers) {
+  RefusedConnection(InviteLinks.Refused refused, ConnectionRegistry registry, ScheduledExecutorService timers) {
     this.refused = refused;
+    this.registry = registry;
     this.timers = timers;
   }
 
   @Override
-  public void onOpen(CoreSession coreSession, Callback callback) {
-    session = coreSession;
+  public void onOpen(CoreSession session, Callback callback) {
+    // Counted from here: Jetty reports onClosed for every session it opened, so the count comes back.
+    registry.refusedOpened();
     ErrorCode code = refused.code();
     int close = code.closeCode().orElseThrow(() -> new IllegalStateException(code + " does not close")).code();
-    coreSession.sendFrame(new Frame(OpCode.TEXT, true, ServerFrames.error(code, refused.message())), Callback.NOOP, false);
-    coreSession.close(close, code.wireCode(), Callback.NOOP);
-    CloseGrace.start(timers, coreSession, () -> closed);
+    // The grace first: the socket may end inside close(), and its end cancels the grace.
+    cancelGrace = CloseGrace.start(timers, session, () -> closed);
+    session.sendFrame(new Frame(OpCode.TEXT, true, ServerFrames.error(code, refused.message())), Callback.NOOP, false);
+    session.close(close, code.wireCode(), Callback.from(session::abort, failed -> session.abort()));
     callback.succeeded();
-    // Read on, only to hear the client's answer to the close.
-    coreSession.demand();
+    // No demand: nothing more is read.
   }
 
   @Override
   public void onFrame(Frame frame, Callback callback) {
+    // Not called: nothing is demanded.
     callback.succeeded();
-    if (frame.getOpCode() != OpCode.CLOSE) {
-      session.demand();
-    }
   }
 
   @Override
@@ -57,7 +63,14 @@ final class RefusedConnection implements FrameHandler {
   @Override
   public void onClosed(CloseStatus status, Callback callback) {
     // Nothing to forward: nothing was.
-    closed = true;
+    if (!closed) {
+      closed = true;
+      registry.refusedEnded();
+      Runnable cancel = cancelGrace;
+      if (cancel != null) {
+        cancel.run();
+      }
+    }
     callback.succeeded();
   }
 }

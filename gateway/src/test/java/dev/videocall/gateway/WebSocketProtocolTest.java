@@ -298,6 +298,46 @@ class WebSocketProtocolTest {
     }
   }
 
+  /**
+   * RFC 6455 (5.5.2): a ping MUST be answered. One over the budget is therefore never left
+   * unanswered on an open socket: it ends the socket with 4008 at once (docs/security.md, "Pings and
+   * fragments over the frame budget").
+   */
+  @Test
+  void aPingOverTheBudgetClosesWith4008AtOnceRatherThanGoingUnanswered() throws Exception {
+    start(Map.of("FRAME_RATE_PER_SECOND", "0.1", "FRAME_BURST", "5", "MAX_DROPPED_FRAMES", "10"));
+    try (RawWebSocket c = open("pinger")) {
+      for (int i = 0; i < 5; i++) {
+        c.send(RawWebSocket.PING, utf8("p" + i));
+        RawWebSocket.Frame pong = c.read(WAIT);
+        assertNotNull(pong, "ping " + i + " within the budget is answered");
+        assertEquals(RawWebSocket.PONG, pong.opcode());
+        assertEquals("p" + i, pong.text(), "the pong carries the ping's payload");
+      }
+      c.send(RawWebSocket.PING, utf8("over"));
+      RawWebSocket.Frame f = c.read(WAIT);
+      assertNotNull(f, "the ping over the budget got neither a pong nor a close: left unanswered on an open socket");
+      assertEquals(RawWebSocket.CLOSE, f.opcode(), "no pong over the budget");
+      assertEquals(4008, f.closeCode());
+      assertHungUp(c);
+    }
+    GatewayTest.await(() -> of("pinger").size() == 2, "the close envelope");
+  }
+
+  /** A pong needs no answer: over the budget it is dropped and counts as a drop, and only too many drops close. */
+  @Test
+  void pongsOverTheBudgetAreDroppedUntilTooManyThenClosedWith4008() throws Exception {
+    start(Map.of("FRAME_RATE_PER_SECOND", "0.1", "FRAME_BURST", "5", "MAX_DROPPED_FRAMES", "10"));
+    try (RawWebSocket c = open("ponger")) {
+      for (int i = 0; i < 15; i++) { // 5 within the budget, 10 dropped
+        c.send(RawWebSocket.PONG, utf8("q" + i));
+      }
+      assertNull(c.read(Duration.ofMillis(500)), "dropped pongs alone do not close the socket");
+      c.send(RawWebSocket.PONG, utf8("one drop too many"));
+      assertEquals(4008, c.readUntil(RawWebSocket.CLOSE, WAIT).closeCode());
+    }
+  }
+
   @Test
   void theFragmentsOfAMessageSpendTheFrameBudgetToo() throws Exception {
     start(Map.of("FRAME_RATE_PER_SECOND", "1", "FRAME_BURST", "5", "MAX_DROPPED_FRAMES", "10"));

@@ -79,6 +79,21 @@ public final class RawWebSocket implements AutoCloseable {
     }
     socket.connect(new java.net.InetSocketAddress("localhost", port), 10_000);
     socket.setSoTimeout(10_000);
+    socket.getOutputStream().write(upgradeRequest(port, query, origin));
+    InputStream in = new BufferedInputStream(socket.getInputStream());
+    RawHttp.Answer answer = RawHttp.readAnswer(in);
+    if (answer.status() != 101) {
+      socket.close();
+      throw new Refused(answer);
+    }
+    return new RawWebSocket(socket, in);
+  }
+
+  /**
+   * The upgrade request {@link #open} sends, for a test that makes its own socket (one that holds no
+   * read buffer, say, when the test's own heap is measured).
+   */
+  public static byte[] upgradeRequest(int port, String query, String origin) {
     byte[] nonce = new byte[16];
     RANDOM.nextBytes(nonce);
     String request = "GET /video/connections?" + query + " HTTP/1.1\r\n"
@@ -88,14 +103,7 @@ public final class RawWebSocket implements AutoCloseable {
         + "Sec-WebSocket-Version: 13\r\n"
         + (origin == null ? "" : "Origin: " + origin + "\r\n")
         + "\r\n";
-    socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-    InputStream in = new BufferedInputStream(socket.getInputStream());
-    RawHttp.Answer answer = RawHttp.readAnswer(in);
-    if (answer.status() != 101) {
-      socket.close();
-      throw new Refused(answer);
-    }
-    return new RawWebSocket(socket, in);
+    return request.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   public void sendText(String text) throws IOException {
