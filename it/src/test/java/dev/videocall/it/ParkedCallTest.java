@@ -19,7 +19,7 @@ import dev.videocall.contract.invite.SigningKeys;
 import dev.videocall.core.CoreConfig;
 import dev.videocall.emulated.ChildJvm;
 import dev.videocall.emulated.EmulatedCloud;
-import dev.videocall.emulated.PushBridge;
+import dev.videocall.emulated.PushFront;
 import dev.videocall.gcp.FirestoreClients;
 import dev.videocall.gcp.PubSubClients;
 import dev.videocall.testkit.RequiresEmulators;
@@ -68,7 +68,7 @@ class ParkedCallTest {
   static Emulators emulators;
   static EmulatedCloud cloud;
   static PubSubClients clients;
-  static PushBridge bridge;
+  static PushFront front;
   static ChildJvm gatewayA;
   static ChildJvm gatewayB;
   static InviteTokens tokens;
@@ -90,9 +90,9 @@ class ParkedCallTest {
     env.put("MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "1000000");
     String prefix = "park-" + emulators.suffix;
     cloud = EmulatedCloud.start(Emulators.deployables(), new EmulatedCloud.Settings(
-        emulators.pubsubHost, emulators.firestoreHost, prefix, env, List.of(0, 0), null, false, Emulators.LOG_DIR));
+        emulators.pubsubHost, emulators.firestoreHost, prefix, env, List.of(0, 0), null, false, Emulators.LOG_DIR).withPushFront());
     clients = cloud.clients();
-    bridge = cloud.bridge();
+    front = cloud.front();
     gatewayA = cloud.gateways().get(0);
     gatewayB = cloud.gateways().get(1);
     egressCount = prefix + "-egress-count";
@@ -347,7 +347,7 @@ class ParkedCallTest {
     }
     long[] a = busy(gatewayA);
     long[] b = busy(gatewayB);
-    return new Counts(bridge.pushed.get(), bridge.failed.get(), egressSoFar += drainEgress(), writes.callWrites(), writes.heartbeatWrites(),
+    return new Counts(front.pushed.get(), front.failed.get(), egressSoFar += drainEgress(), writes.callWrites(), writes.heartbeatWrites(),
         ops, a[0], b[0], a[1], b[1]);
   }
 
@@ -379,7 +379,7 @@ class ParkedCallTest {
     try (SubscriptionAdminClient admin = clients.subscriptionAdmin()) {
       String sub = clients.subscription(egressCount).toString();
       while (true) {
-        List<ReceivedMessage> got = admin.pull(sub, 1000).getReceivedMessagesList();
+        List<ReceivedMessage> got = Emulators.pullNow(admin, sub, 1000);
         if (got.isEmpty()) {
           return n;
         }

@@ -96,7 +96,7 @@ class RouterConcurrencyTest {
           int seen = 0;
           while (seen < expected && System.nanoTime() < deadline) {
             List<String> acks = new ArrayList<>();
-            for (ReceivedMessage m : admin.pull(sub, 1000).getReceivedMessagesList()) {
+            for (ReceivedMessage m : Emulators.pullNow(admin, sub, 1000)) {
               acks.add(m.getAckId());
               for (Delivery d : WireCodec.decodeDeliveries(m.getMessage().getData().toStringUtf8())) {
                 if (d.frame() != null && d.frame().toString().contains("\"from\"")) {
