@@ -24,7 +24,8 @@ function relayOnly() {
   };
 }
 
-async function freeUdpAndTcpPort() {
+// A free TCP port; coturn listens on it for UDP too (the UDP port of that number is almost always free).
+async function freePort() {
   const server = net.createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -36,7 +37,7 @@ async function freeUdpAndTcpPort() {
 
 /** coturn on 127.0.0.1 as the stack runs it: TURN REST API credentials, no TLS, loopback peers allowed. */
 async function startCoturn() {
-  const port = await freeUdpAndTcpPort();
+  const port = await freePort();
   const child = spawn(TURNSERVER, [
     '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`,
     '--use-auth-secret', `--static-auth-secret=${SECRET}`, '--realm=videocall.test',

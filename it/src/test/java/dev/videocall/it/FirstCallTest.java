@@ -48,7 +48,8 @@ class FirstCallTest {
         "FIRESTORE_EMULATOR_HOST", emulators.firestoreHost,
         "PORT_B", Integer.toString(portB),
         "VIDEOCALL_ROOT", Path.of("..").toAbsolutePath().normalize().toString());
-    try (ChildJvm run = ChildJvm.start("emulated-cloud-run", List.of("-jar", System.getProperty("emulated.jar")), env, portA, Emulators.LOG_DIR)) {
+    ChildJvm run = ChildJvm.start("emulated-cloud-run", List.of("-jar", System.getProperty("emulated.jar")), env, portA, Emulators.LOG_DIR);
+    try {
       List<String> printed = awaitPrinted(run);
       String alice = null;
       String bob = null;
@@ -104,6 +105,9 @@ class FirstCallTest {
       if (looking != null) {
         throw looking;
       }
+    } finally {
+      // As Ctrl+C: the run stops the processes it started before it exits.
+      run.stop(60);
     }
   }
 
