@@ -94,11 +94,16 @@ public final class Emulators {
 
   /** An ordered pull subscription on a topic, as the push subscription is in the cloud. */
   public static void createOrderedSubscription(PubSubClients clients, String topic, String name) throws Exception {
+    createSubscription(clients, topic, name, true);
+  }
+
+  /** A pull subscription on a topic, ordered or not. */
+  public static void createSubscription(PubSubClients clients, String topic, String name, boolean ordered) throws Exception {
     try (SubscriptionAdminClient admin = clients.subscriptionAdmin()) {
       admin.createSubscription(Subscription.newBuilder()
           .setName(clients.subscription(name).toString())
           .setTopic(clients.topic(topic).toString())
-          .setEnableMessageOrdering(true)
+          .setEnableMessageOrdering(ordered)
           .setAckDeadlineSeconds(10)
           .build());
     }

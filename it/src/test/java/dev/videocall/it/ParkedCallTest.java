@@ -287,8 +287,10 @@ class ParkedCallTest {
     assertEquals(0, parked.busyMillisA() + parked.busyMillisB(), "no gateway held a socket while parked");
     Counts restart = stretches.get("restart");
     assertTrue(restart.wakesA() >= 1 && restart.wakesB() >= 1, "both gateways woke for the restart: " + restart);
-    assertTrue(gatewayLog(gatewayA).stream().anyMatch(l -> l.contains("first connection after idle") && l.contains("\"egressRenewed\":true")),
-        "gateway A renewed its egress subscriber after the parked minute");
+    // The renewal of the egress subscriber after the idle minute is off on the emulated cloud (Google's
+    // emulator loses messages of a replaced streaming pull, docs/emulators.md); WakeOnFirstOpenTest pins it.
+    assertTrue(gatewayLog(gatewayA).stream().anyMatch(l -> l.contains("first connection after idle") && l.contains("\"idleSeconds\"")),
+        "gateway A woke for the first connection after the parked minute");
   }
 
   static volatile Throwable freezeFailed;
