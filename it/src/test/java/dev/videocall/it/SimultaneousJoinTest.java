@@ -50,8 +50,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(RequiresEmulators.class)
 class SimultaneousJoinTest {
-  static final int CALLS = 24;
-  static final int RECONNECTS = 12;
+  static final int CALLS = 20;
+  static final int RECONNECTS = 8;
   static final String GATEWAY = "gw-race";
 
   static Emulators emulators;
