@@ -342,7 +342,20 @@ class ParkedCallTest {
   }
 
   Counts counts(WriteCounter writes) throws Exception {
-    Thread.sleep(500); // let listeners and logs catch up
+    // Let what a stretch caused reach the router before it is counted: the emulator's push polls an
+    // idle subscription every 100 ms and has two pushes in flight at most. Then listeners and logs.
+    long quietSince = System.nanoTime();
+    long deadline = quietSince + TimeUnit.SECONDS.toNanos(10);
+    long seen = front.pushed.get() + front.failed.get();
+    while (System.nanoTime() - quietSince < TimeUnit.MILLISECONDS.toNanos(1500) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      long now = front.pushed.get() + front.failed.get();
+      if (now != seen) {
+        seen = now;
+        quietSince = System.nanoTime();
+      }
+    }
+    Thread.sleep(500); // listeners and logs
     Map<String, Long> ops = new LinkedHashMap<>();
     for (String op : List.of("joined call", "parked", "left call")) {
       ops.put(op, cloud.router().logLines().stream().filter(l -> l.contains("\"message\":\"" + op + "\"")).count());
