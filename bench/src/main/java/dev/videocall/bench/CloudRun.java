@@ -11,7 +11,7 @@ import dev.videocall.gcp.PubSubClients;
 import dev.videocall.emulated.ChildJvm;
 import dev.videocall.emulated.Deployables;
 import dev.videocall.emulated.EmulatedCloud;
-import dev.videocall.emulated.PushBridge;
+import dev.videocall.emulated.PushFront;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Instant;
@@ -24,11 +24,11 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The relay pattern through the emulated cloud: two gateway JVMs (each pair split across them), the
- * router function under the Functions Framework invoker, Pub/Sub (pstest) with the push bridge, and
- * Firestore (emulator). The hops are then apportioned from three extra measurements: the router's
- * time per push (the bridge times each POST), Firestore's time for the per-frame read and write
- * (timed directly), and the embedded stack's latency (gateway and core without the cloud); Pub/Sub
- * and the bridge get the rest.
+ * router function under the Functions Framework invoker, Google's Pub/Sub emulator pushing to it
+ * (through a {@link PushFront} that times each POST), and Google's Firestore emulator. The hops are
+ * then apportioned from three extra measurements: the router's time per push (the front times each
+ * POST), Firestore's time for the per-frame read (timed directly), and the embedded stack's latency
+ * (gateway and core without the cloud); Pub/Sub gets the rest.
  */
 final class CloudRun {
   record Result(RelayRun.Result relay, Histogram functionNanos, Histogram firestoreNanos, List<StartupRun.Result> functionStartup) {}
@@ -51,16 +51,20 @@ final class CloudRun {
     Deployables jars = Deployables.inRepository(root);
     java.nio.file.Path logs = root.resolve("bench/target/logs");
     String prefix = "bench-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-    try (EmulatedCloud cloud = EmulatedCloud.start(jars, new EmulatedCloud.Settings(pubsub, firestore, prefix, env, List.of(0, 0), null, false, logs))) {
+    try (EmulatedCloud cloud = EmulatedCloud.start(jars, new EmulatedCloud.Settings(pubsub, firestore, prefix, env, List.of(0, 0), null, false, logs)
+        .withPushFront())) {
       ChildJvm gatewayA = cloud.gateways().get(0);
       ChildJvm gatewayB = cloud.gateways().get(1);
       Target target = new VideocallTarget("videocall, emulated cloud", gatewayA.port, gatewayB.port, tokens);
       List<Pairs.Pair> open = new Pairs(target, List.of(HttpClient.newHttpClient()), true).open(pairs);
-      cloud.bridge().onPushed = functionNanos::recordValue;
+      PushFront front = cloud.front();
+      front.onPushed = functionNanos::recordValue;
       RelayRun.Result relay = new RelayRun(target, open, periodMillis).run(warmup, measure);
       Histogram function = functionNanos.copy();
       Pairs.closeAll(open);
-      cloud.bridge().close();
+      // Every close pushed before the router goes: a push to a router that is gone is retried until
+      // it is dead-lettered, which stops the emulator's pushing (docs/emulators.md).
+      awaitQuiet(front);
       cloud.router().close();
       List<StartupRun.Result> startup = routerStartup(jars, cloud, target, startupRuns, root.resolve("bench/target"), logs);
       return new Result(relay, function, firestorePerFrame(cloud), startup);
@@ -89,21 +93,17 @@ final class CloudRun {
       boolean writesArchive = StartupRun.writesArchive(v.getKey());
       int total = runs + (writesArchive ? 1 : 0);
       for (int run = 0; run < total; run++) {
-        String push = cloud.resources().prefix() + "-router-start-" + n++;
-        createOrderedSubscription(clients, cloud.resources().ingressTopic(), push);
+        String name = cloud.resources().prefix() + "-router-start-" + n++;
         long started = System.nanoTime();
-        try (ChildJvm router = ChildJvm.invoker(jars, push, "dev.videocall.functions.RouterFunction", withOptions, logs)) {
+        try (ChildJvm router = ChildJvm.invoker(jars, name, "dev.videocall.functions.RouterFunction", withOptions, logs)) {
           router.awaitPort(90);
-          try (PushBridge bridge = new PushBridge(clients, push, URI.create("http://localhost:" + router.port + "/"))) {
-            Pairs.Pair pair = new Pairs(target, List.of(http), true).open(1).get(0);
-            StartupRun.relayOneOffer(target, pair);
-            if (!(writesArchive && run == 0)) {
-              millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            }
+          // router-push now pushes to this instance, as after a deployment of the function.
+          cloud.resources().pushTo(clients, URI.create("http://127.0.0.1:" + router.port + "/"));
+          Pairs.Pair pair = new Pairs(target, List.of(http), true).open(1).get(0);
+          StartupRun.relayOneOffer(target, pair);
+          if (!(writesArchive && run == 0)) {
+            millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
           }
-        }
-        try (var admin = clients.subscriptionAdmin()) {
-          admin.deleteSubscription(clients.subscription(push));
         }
       }
       StartupRun.Result r = new StartupRun.Result(v.getKey(), millis);
@@ -113,14 +113,13 @@ final class CloudRun {
     return results;
   }
 
-  private static void createOrderedSubscription(PubSubClients clients, String topic, String name) throws Exception {
-    try (var admin = clients.subscriptionAdmin()) {
-      admin.createSubscription(com.google.pubsub.v1.Subscription.newBuilder()
-          .setName(clients.subscription(name).toString())
-          .setTopic(clients.topic(topic).toString())
-          .setEnableMessageOrdering(true)
-          .setAckDeadlineSeconds(10)
-          .build());
+  /** Waits until the front has passed nothing new for a second (at most a minute). */
+  private static void awaitQuiet(PushFront front) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long seen = -1;
+    while (seen != front.pushed.get() + front.failed.get() && System.nanoTime() < deadline) {
+      seen = front.pushed.get() + front.failed.get();
+      Thread.sleep(1000);
     }
   }
 

@@ -113,7 +113,7 @@ final class Report {
     double firestore = cloud.firestoreNanos().getValueAtPercentile(50) / 1e6;
     double gateway = embeddedP50Millis;
     double rest = total - function - (Double.isNaN(gateway) ? 0 : gateway);
-    md.append("\n## Emulated cloud: two gateways, router under the invoker, Pub/Sub (pstest), Firestore (emulator)\n\n")
+    md.append("\n## Emulated cloud: two gateways, router under the invoker, Google's Pub/Sub emulator pushing, Google's Firestore emulator\n\n")
         .append("| pairs | pacing | messages | p50 ms | p99 ms | p99.9 ms | messages/s | unexpected frames |\n|---:|---|---|---:|---:|---:|---:|---:|\n")
         .append(String.format("| %,d | %s | all | %.2f | %.2f | %.2f | %,.0f | %d |%n", r.pairs(), r.mode(), r.millis(50), r.millis(99), r.millis(99.9),
             r.messagesPerSecond(), r.unexpectedFrames()))
@@ -124,7 +124,7 @@ final class Report {
         .append(String.format("| router function per push (POST → 2xx), of which: | %.2f | %.0f%% |%n", function, 100 * function / total))
         .append(String.format("| &nbsp;&nbsp;Firestore: the participants read (relaying writes nothing) | %.2f | %.0f%% |%n", firestore, 100 * firestore / total))
         .append(String.format("| gateways and core without the cloud (embedded p50) | %.2f | %.0f%% |%n", gateway, 100 * gateway / total))
-        .append(String.format("| Pub/Sub both ways and the push bridge (the rest) | %.2f | %.0f%% |%n", rest, 100 * rest / total))
+        .append(String.format("| Pub/Sub both ways and the emulator's push (the rest) | %.2f | %.0f%% |%n", rest, 100 * rest / total))
         .append(String.format("| **offer, end to end** | **%.2f** | 100%% |%n", total));
   }
 

@@ -203,9 +203,17 @@ public final class ChildJvm implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    stop(10);
+  }
+
+  /**
+   * SIGTERM, then up to {@code seconds} to finish shutting down (a runner stops its own children
+   * first), then SIGKILL.
+   */
+  public void stop(int seconds) throws InterruptedException {
     if (process.isAlive()) {
       process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
     }

@@ -7,17 +7,21 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * The three things the emulated cloud runs, as Maven builds them: the Functions Framework invoker,
- * the functions' shaded jar (what Terraform uploads) and the cloud gateway's runnable jar (what Jib
- * puts in the image).
+ * What the emulated cloud runs, as Maven builds it: the Functions Framework invoker, the functions'
+ * shaded jar (what Terraform uploads) and the cloud gateway's runnable jar (what Jib puts in the
+ * image); and the Terraform that declares its Pub/Sub resources (terraform/, read by {@link
+ * CloudResources}).
  */
-public record Deployables(Path invokerJar, Path functionsJar, Path gatewayJar) {
+public record Deployables(Path invokerJar, Path functionsJar, Path gatewayJar, Path terraformDir) {
 
   public Deployables {
     for (Path p : new Path[] {invokerJar, functionsJar, gatewayJar}) {
       if (p == null || !Files.isRegularFile(p)) {
         throw new IllegalStateException("missing " + p + ": build first (mvn -DskipTests package, or scripts/run --emulated-cloud)");
       }
+    }
+    if (terraformDir == null || !Files.isRegularFile(terraformDir.resolve("pubsub.tf"))) {
+      throw new IllegalStateException("no pubsub.tf in " + terraformDir + ": the emulated cloud creates its resources from terraform/");
     }
   }
 
@@ -26,7 +30,8 @@ public record Deployables(Path invokerJar, Path functionsJar, Path gatewayJar) {
     return new Deployables(
         root.resolve("emulated-cloud/target/invoker/java-function-invoker.jar"),
         only(root.resolve("functions/target"), "videocall-functions-", "-shaded.jar"),
-        root.resolve("gateway-gcp/target/videocall-gateway-gcp.jar"));
+        root.resolve("gateway-gcp/target/videocall-gateway-gcp.jar"),
+        root.resolve("terraform"));
   }
 
   private static Path only(Path dir, String prefix, String suffix) {

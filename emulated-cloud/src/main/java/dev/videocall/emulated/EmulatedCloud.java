@@ -17,11 +17,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The cloud shape on one machine: the resources of terraform/pubsub.tf on the Pub/Sub emulator, the
- * router, CreateCall and sweeper under the Functions Framework invoker (as Cloud Functions gen2 runs
- * them), a push bridge in place of the push subscription, a timer in place of Cloud Scheduler, and
- * any number of cloud gateways, each its own process on its own port. Used by
- * {@code scripts/run --emulated-cloud}, the integration tests and the benchmarks.
+ * The cloud shape on one machine: the resources of terraform/pubsub.tf on Google's Pub/Sub emulator
+ * (its push subscription pushed by the emulator itself), the router, CreateCall and sweeper under the
+ * Functions Framework invoker (as Cloud Functions gen2 runs them), a timer in place of Cloud
+ * Scheduler, and any number of cloud gateways, each its own process on its own port, on Google's
+ * Firestore emulator. Used by {@code scripts/run --emulated-cloud}, the integration tests and the
+ * benchmarks.
  */
 public final class EmulatedCloud implements AutoCloseable {
   /**
@@ -36,9 +37,10 @@ public final class EmulatedCloud implements AutoCloseable {
    *     caller sweeps with {@link #sweepOnce()})
    * @param createCall whether to start the CreateCall function
    * @param logDir where each process writes NAME.log
-   * @param maxDeliveryAttempts router-push's dead-letter threshold (Terraform: {@link
-   *     CloudResources#MAX_DELIVERY_ATTEMPTS})
+   * @param maxDeliveryAttempts router-push's dead-letter threshold; 0 for terraform/'s
    * @param latency the production model's added delays; {@link Latency#NONE} for the bare emulators
+   * @param pushFront whether the emulator pushes to a {@link PushFront} (counts, faults) that
+   *     forwards to the router, rather than to the router itself; always with added latency
    */
   public record Settings(
       String pubsubHost,
@@ -50,29 +52,35 @@ public final class EmulatedCloud implements AutoCloseable {
       boolean createCall,
       Path logDir,
       int maxDeliveryAttempts,
-      Latency latency) {
+      Latency latency,
+      boolean pushFront) {
 
-    /** With the dead-letter threshold Terraform deploys and no added latency. */
+    /** With the dead-letter threshold Terraform deploys, no added latency, pushing to the router itself. */
     public Settings(
         String pubsubHost, String firestoreHost, String prefix, Map<String, String> env, List<Integer> gatewayPorts,
         Duration sweepEvery, boolean createCall, Path logDir) {
-      this(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir,
-          CloudResources.MAX_DELIVERY_ATTEMPTS, Latency.NONE);
+      this(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, 0, Latency.NONE, false);
     }
 
     public Settings withLatency(Latency l) {
-      return new Settings(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, maxDeliveryAttempts, l);
+      return new Settings(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, maxDeliveryAttempts, l, true);
     }
 
     public Settings withMaxDeliveryAttempts(int attempts) {
-      return new Settings(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, attempts, latency);
+      return new Settings(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, attempts, latency, pushFront);
+    }
+
+    /** Pushes through a {@link PushFront}, for its counts and faults. */
+    public Settings withPushFront() {
+      return new Settings(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, maxDeliveryAttempts, latency, true);
     }
   }
 
   /**
    * Delays added to model the real services: a one-way delay on every byte to and from Pub/Sub and
    * Firestore (each request then costs twice that), and, before each push of an ingress message to
-   * the router, Pub/Sub's push delivery time and the function platform's request overhead. With
+   * the router (in the {@link PushFront}), Pub/Sub's push delivery time and the function platform's
+   * request overhead. With
    * {@code routerOnDemand} the router is not started with the rest but by the first push, which
    * waits for it after {@code platformColdStart} (what the platform adds to a cold start before the
    * JVM runs), as Cloud Run starts a scaled-to-zero function for a request.
@@ -98,6 +106,7 @@ public final class EmulatedCloud implements AutoCloseable {
     return t;
   });
   private final List<DelayProxy> proxies = new ArrayList<>();
+  private final PubSubProxy pubsubProxy;
   private String pubsubAddress;
   private String firestoreAddress;
   private Deployables jars;
@@ -105,14 +114,18 @@ public final class EmulatedCloud implements AutoCloseable {
   private ChildJvm router;
   private ChildJvm sweeper;
   private ChildJvm createCall;
-  private PushBridge bridge;
+  private PushFront front;
+  private boolean routerPushCreated;
 
-  private EmulatedCloud(Settings settings) throws java.io.IOException {
+  private EmulatedCloud(Deployables jars, Settings settings) throws java.io.IOException {
     this.settings = settings;
-    this.resources = new CloudResources(settings.prefix(), settings.maxDeliveryAttempts());
-    // The harness itself (resources, push bridge) talks to the emulators directly; the processes go
+    CloudResources declared = CloudResources.fromTerraform(jars.terraformDir(), settings.prefix());
+    this.resources = settings.maxDeliveryAttempts() > 0 ? declared.withMaxDeliveryAttempts(settings.maxDeliveryAttempts()) : declared;
+    // The harness itself (resources, push front) talks to the emulators directly; the processes go
     // through the delay proxies when the model adds latency.
-    this.pubsubAddress = proxied(settings.pubsubHost(), settings.latency().pubsubOneWay());
+    // The processes' subscribers need the keepalive answers the emulator does not give (PubSubProxy).
+    this.pubsubProxy = PubSubProxy.start(settings.pubsubHost(), PubSubProxy.PASS_ALL);
+    this.pubsubAddress = proxied(pubsubProxy.host, settings.latency().pubsubOneWay());
     this.firestoreAddress = proxied(settings.firestoreHost(), settings.latency().firestoreOneWay());
     Map<String, String> direct = new HashMap<>(baseEnv());
     direct.put("PUBSUB_EMULATOR_HOST", settings.pubsubHost());
@@ -130,7 +143,7 @@ public final class EmulatedCloud implements AutoCloseable {
 
   /** Creates the resources and starts every process; returns once all of them answer. */
   public static EmulatedCloud start(Deployables jars, Settings settings) throws Exception {
-    EmulatedCloud cloud = new EmulatedCloud(settings);
+    EmulatedCloud cloud = new EmulatedCloud(jars, settings);
     try {
       cloud.startAll(jars);
       return cloud;
@@ -148,16 +161,20 @@ public final class EmulatedCloud implements AutoCloseable {
     env.put("INGRESS_TOPIC", resources.ingressTopic());
     env.put("EGRESS_TOPIC", resources.egressTopic());
     env.put("EGRESS_SUBSCRIPTION_PREFIX", resources.egressSubscriptionPrefix());
+    // On Google's emulator a subscription whose streaming pull is replaced goes on sending most
+    // messages into the old one (docs/emulators.md): gateways keep their subscriber rather than renew
+    // it after an idle spell, as they do in the cloud.
+    env.putIfAbsent("EGRESS_RENEW_AFTER_IDLE_SECONDS", Long.toString(java.time.Duration.ofDays(365).toSeconds()));
     return env;
   }
 
   private void startAll(Deployables jars) throws Exception {
-    resources.create(clients);
+    resources.createTopics(clients);
     Map<String, String> env = baseEnv();
     String p = settings.prefix();
     this.jars = jars;
     if (!settings.latency().routerOnDemand()) {
-      startRouter();
+      launchRouter();
     }
     Map<String, String> sweeperEnv = new HashMap<>(env);
     sweeperEnv.remove("INVITE_SIGNING_KEYS"); // as deployed: the sweeper never sees the key
@@ -179,30 +196,47 @@ public final class EmulatedCloud implements AutoCloseable {
     for (ChildJvm g : gateways) {
       g.awaitHttp("/healthz", 90);
     }
-    bridge = new PushBridge(clients, resources.routerPushSubscription(), this::routerEndpoint);
-    bridge.delayBeforePush = settings.latency().pushDelivery().plus(settings.latency().functionOverhead());
+    if (settings.pushFront() || settings.latency().routerOnDemand()) {
+      front = new PushFront(this::routerEndpoint);
+      front.delayBeforePush = settings.latency().pushDelivery().plus(settings.latency().functionOverhead());
+      resources.createRouterPush(clients, front.endpoint());
+    } else {
+      resources.createRouterPush(clients, routerEndpoint());
+    }
+    routerPushCreated = true;
+    if (!settings.latency().routerOnDemand()) {
+      startRouter();
+    }
     if (settings.sweepEvery() != null) {
       long every = settings.sweepEvery().toMillis();
       scheduler.scheduleWithFixedDelay(this::sweepOnce, every, every, TimeUnit.MILLISECONDS);
     }
   }
 
-  /** Starts the router and waits until it answers. */
+  /** Starts the router's process; {@link #startRouter} waits for it. */
+  private synchronized void launchRouter() throws Exception {
+    if (router == null) {
+      router = track(ChildJvm.invoker(
+          jars, settings.prefix() + "-router", "dev.videocall.functions.RouterFunction", baseEnv(), settings.logDir()));
+    }
+  }
+
+  /** Starts the router if it is not running (after the platform's cold-start delay) and waits until it answers. */
   private synchronized ChildJvm startRouter() throws Exception {
     if (router == null) {
       Thread.sleep(settings.latency().platformColdStart().toMillis());
-      ChildJvm started = track(ChildJvm.invoker(
-          jars, settings.prefix() + "-router", "dev.videocall.functions.RouterFunction", baseEnv(), settings.logDir()));
-      started.awaitHttp("/", 90);
+      launchRouter();
+    }
+    if (routerReadyNanos == 0) {
+      router.awaitHttp("/", 90);
       routerReadyNanos = System.nanoTime();
-      router = started;
     }
     return router;
   }
 
   private URI routerEndpoint() {
     try {
-      return URI.create("http://localhost:" + startRouter().port + "/");
+      return URI.create("http://127.0.0.1:" + startRouter().port + "/");
     } catch (Exception e) {
       throw new IllegalStateException("router did not start", e);
     }
@@ -260,15 +294,22 @@ public final class EmulatedCloud implements AutoCloseable {
     return List.copyOf(gateways);
   }
 
-  public PushBridge bridge() {
-    return bridge;
+  /** The push front, when the settings asked for one (else null: the emulator pushes to the router). */
+  public PushFront front() {
+    return front;
   }
 
-  /** Stops the timer and the bridge, then every process (gateways first, with SIGTERM as Cloud Run does). */
+  /**
+   * Stops the timer and deletes router-push (the emulator would otherwise go on pushing to a router
+   * that is gone), then stops every process (gateways first, with SIGTERM as Cloud Run does).
+   */
   @Override
   public void close() {
     scheduler.shutdownNow();
-    closeQuietly(bridge);
+    if (routerPushCreated) {
+      closeQuietly(() -> resources.deleteRouterPush(clients));
+    }
+    closeQuietly(front);
     for (ChildJvm g : gateways) {
       closeQuietly(g);
     }
@@ -276,6 +317,7 @@ public final class EmulatedCloud implements AutoCloseable {
       closeQuietly(p);
     }
     proxies.forEach(EmulatedCloud::closeQuietly);
+    closeQuietly(pubsubProxy);
     clients.close();
   }
 

@@ -6,6 +6,7 @@ import dev.videocall.contract.invite.SigningKeys;
 import dev.videocall.core.CallCreator;
 import dev.videocall.core.CoreConfig;
 import dev.videocall.core.OwnerKey;
+import dev.videocall.gcp.CloudConfig;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -67,14 +68,25 @@ public final class EmulatedCloudMain {
     CallCreator.CreatedCall call = creator.create(List.of("alice", "bob"), siteA);
     String bobOnB = call.links().get("bob").replace(siteA, "http://localhost:" + portB);
     out.println();
-    out.println("Emulated cloud: gateway A " + siteA + ", gateway B http://localhost:" + portB
+    out.println("Emulated cloud: gateway A " + siteA + " (" + cloud.gateways().get(0).name + "), gateway B http://localhost:" + portB
+        + " (" + cloud.gateways().get(1).name + ")"
         + ", router on :" + cloud.router().port + ", CreateCall on :" + cloud.createCall().port + ", sweeper on :" + cloud.sweeper().port);
     out.println("Open these two links; each person lands on a different gateway:");
     out.println("  alice (gateway A): " + call.links().get("alice"));
     out.println("  bob   (gateway B): " + bobOnB);
     out.println("New calls: " + siteA + "/ (the form posts to CreateCall; owner key " + ownerKey + ")");
+    String documents = firestoreDocuments(firestore, CloudConfig.fromEnv(cloud.processEnv()).projectId());
+    out.println("The calls as the Firestore console shows them (the emulator's REST API; docs/operations.md):");
+    out.println("  curl -s '" + documents + "/sessions'");
+    out.println("  curl -s '" + documents + "/sessions/" + call.sessionId() + "/participants'");
+    out.println("  curl -s '" + documents + "/gateways'");
     out.println("Logs: " + settings.logDir() + "   Press Ctrl+C to stop everything.");
     out.println();
     Thread.currentThread().join();
+  }
+
+  /** Where the Firestore emulator at {@code host} lists a project's documents over REST. */
+  static String firestoreDocuments(String host, String project) {
+    return "http://" + host + "/v1/projects/" + project + "/databases/(default)/documents";
   }
 }

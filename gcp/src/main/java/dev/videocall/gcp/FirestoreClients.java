@@ -17,8 +17,8 @@ public final class FirestoreClients {
     String emulator = config.firestoreEmulatorHost();
     if (emulator != null) {
       // The emulator spelled out: a plaintext channel and the emulator's own credentials. Tried and
-      // refused: the builder's setEmulatorHost does not reach the emulator from a shaded jar, and
-      // NoCredentials makes every transaction fail on the npm emulator (docs/emulators.md).
+      // refused: the builder's setEmulatorHost does not reach the emulator from a shaded jar
+      // (docs/emulators.md).
       builder.setHost(emulator)
           .setChannelProvider(InstantiatingGrpcChannelProvider.newBuilder()
               .setEndpoint(emulator)

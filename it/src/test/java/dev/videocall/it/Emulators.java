@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.cloud.pubsub.v1.TopicAdminClient;
+import com.google.pubsub.v1.PullRequest;
+import com.google.pubsub.v1.ReceivedMessage;
 import com.google.pubsub.v1.Subscription;
 import dev.videocall.contract.invite.InviteTokens;
 import dev.videocall.emulated.Deployables;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -36,7 +39,8 @@ public final class Emulators {
   /** The jars Maven built, handed over by surefire (it/pom.xml). */
   public static Deployables deployables() {
     return new Deployables(
-        Path.of(System.getProperty("invoker.jar")), Path.of(System.getProperty("functions.jar")), Path.of(System.getProperty("gateway.jar")));
+        Path.of(System.getProperty("invoker.jar")), Path.of(System.getProperty("functions.jar")), Path.of(System.getProperty("gateway.jar")),
+        Path.of(System.getProperty("terraform.dir")));
   }
 
   public static Emulators requireRunning() {
@@ -68,7 +72,6 @@ public final class Emulators {
     }
   }
 
-  /** An ordered pull subscription on a topic, as the push subscription is in the cloud. */
   /**
    * What follows {@code /video?} (a page) or {@code /video/connections?} (a socket) in a link for
    * user→peer, valid for an hour: with {@code inFragment} the token is after {@code #token=} as
@@ -79,12 +82,28 @@ public final class Emulators {
     return "userID=" + user + "&peerID=" + peer + (inFragment ? "#token=" : "&token=") + URLEncoder.encode(token, StandardCharsets.UTF_8);
   }
 
+  /**
+   * What the subscription holds now (at most {@code max} messages), answered at once when it is empty:
+   * a plain pull on an empty subscription waits about 90 s on Google's emulator.
+   */
+  @SuppressWarnings("deprecation") // returnImmediately: discouraged for consumers, but what a test asks here
+  public static List<ReceivedMessage> pullNow(SubscriptionAdminClient admin, String subscription, int max) {
+    return admin.pull(PullRequest.newBuilder().setSubscription(subscription).setMaxMessages(max).setReturnImmediately(true).build())
+        .getReceivedMessagesList();
+  }
+
+  /** An ordered pull subscription on a topic, as the push subscription is in the cloud. */
   public static void createOrderedSubscription(PubSubClients clients, String topic, String name) throws Exception {
+    createSubscription(clients, topic, name, true);
+  }
+
+  /** A pull subscription on a topic, ordered or not. */
+  public static void createSubscription(PubSubClients clients, String topic, String name, boolean ordered) throws Exception {
     try (SubscriptionAdminClient admin = clients.subscriptionAdmin()) {
       admin.createSubscription(Subscription.newBuilder()
           .setName(clients.subscription(name).toString())
           .setTopic(clients.topic(topic).toString())
-          .setEnableMessageOrdering(true)
+          .setEnableMessageOrdering(ordered)
           .setAckDeadlineSeconds(10)
           .build());
     }

@@ -8,7 +8,7 @@ import com.google.cloud.pubsub.v1.TopicAdminClient;
 import dev.videocall.gcp.CloudConfig;
 import dev.videocall.gcp.PubSubClients;
 import dev.videocall.emulated.ChildJvm;
-import dev.videocall.testkit.PrivatePstest;
+import dev.videocall.emulated.PubSubProxy;
 import dev.videocall.testkit.RequiresEmulators;
 import java.io.IOException;
 import java.net.URI;
@@ -28,18 +28,20 @@ import org.junit.jupiter.api.io.TempDir;
  * On a first deployment the gateway starts while its IAM grants are still propagating: Pub/Sub
  * refuses it for minutes. It must keep retrying inside its start-up budget (Cloud Run's start-up
  * probe waits meanwhile) and become ready once the refusals stop, and give up with a clear log when
- * the budget runs out. A private pstest refuses CreateSubscription and Publish while a file exists.
+ * the budget runs out. A {@link PubSubProxy} in front of the emulator refuses CreateSubscription and
+ * Publish while a file exists.
  */
 @ExtendWith(RequiresEmulators.class)
 class GatewayStartupTest {
   @TempDir Path tmp;
 
-  private Map<String, String> env(PrivatePstest pubsub, String startupTimeoutSeconds) throws Exception {
+  private Map<String, String> env(PubSubProxy pubsub, String startupTimeoutSeconds) throws Exception {
     Emulators shared = Emulators.requireRunning();
     Map<String, String> env = new HashMap<>(shared.env());
-    env.put("PUBSUB_EMULATOR_HOST", pubsub.host);
     env.put("STARTUP_TIMEOUT_SECONDS", startupTimeoutSeconds);
+    // The topics straight on the emulator (the refusals are for the gateway), then the gateway behind the proxy.
     CloudConfig config = CloudConfig.fromEnv(env);
+    env.put("PUBSUB_EMULATOR_HOST", pubsub.host);
     try (PubSubClients clients = new PubSubClients(config); TopicAdminClient admin = clients.topicAdmin()) {
       admin.createTopic(clients.topic(config.ingressTopic()));
       admin.createTopic(clients.topic(config.egressTopic()));
@@ -50,7 +52,7 @@ class GatewayStartupTest {
   @Test
   void aGatewayRefusedByPubSubBecomesReadyOnceTheRefusalsStop() throws Exception {
     Path refusing = Files.createFile(tmp.resolve("iam-not-yet-propagated"));
-    try (PrivatePstest pubsub = PrivatePstest.start("-refuse-while-file", refusing.toString());
+    try (PubSubProxy pubsub = PubSubProxy.start(Emulators.requireRunning().pubsubHost, PubSubProxy.refuseWhileFileExists(refusing));
         ChildJvm gateway = ChildJvm.gateway(Emulators.deployables(), "gw-startup-" + Long.toHexString(System.nanoTime()), env(pubsub, "120"), ChildJvm.freePort(), Emulators.LOG_DIR)) {
       // Refused, retrying, not ready: until a few retries have been logged.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -73,7 +75,7 @@ class GatewayStartupTest {
   @Test
   void aGatewayStillRefusedWhenItsBudgetRunsOutExitsWithAClearLog() throws Exception {
     Path refusing = Files.createFile(tmp.resolve("never-granted"));
-    try (PrivatePstest pubsub = PrivatePstest.start("-refuse-while-file", refusing.toString());
+    try (PubSubProxy pubsub = PubSubProxy.start(Emulators.requireRunning().pubsubHost, PubSubProxy.refuseWhileFileExists(refusing));
         ChildJvm gateway = ChildJvm.gateway(Emulators.deployables(), "gw-giveup-" + Long.toHexString(System.nanoTime()), env(pubsub, "3"), 0, Emulators.LOG_DIR)) {
       int exit = gateway.awaitExit(30);
       assertNotEquals(0, exit, "gives up with a failure status");

@@ -9,7 +9,9 @@ import dev.videocall.contract.WireCodec;
 import dev.videocall.gateway.gcp.PubSubIngress;
 import dev.videocall.gcp.CloudConfig;
 import dev.videocall.gcp.PubSubClients;
-import dev.videocall.testkit.PrivatePstest;
+import dev.videocall.emulated.PubSubProxy;
+import dev.videocall.testkit.RequiresEmulators;
+import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,28 +21,31 @@ import org.junit.jupiter.api.Test;
 /**
  * A failed publish pauses its ordering key in the Pub/Sub client until {@code resumePublish}. The
  * ingress adapter must resume the key and report the connection (the gateway then closes it with
- * 1011). Uses the pstest launcher's fault injection: the first publish of each key starting with
- * "fail-" is refused by the emulator, later ones are accepted.
+ * 1011). Google's emulator behind a {@link PubSubProxy} proxy: the first publish of each key starting
+ * with "fail-" is refused, later ones reach the emulator.
  */
+@ExtendWith(RequiresEmulators.class)
 class IngressPublishFailureTest {
 
   @Test
   void aFailedPublishReportsTheConnectionAndTheKeyIsResumed() throws Exception {
-    try (PrivatePstest emulator = PrivatePstest.start("-fail-first-publish-prefix", "fail-")) {
+    Emulators shared = Emulators.requireRunning();
+    try (PubSubProxy emulator = PubSubProxy.start(shared.pubsubHost, PubSubProxy.failFirstPublishOfKeysStartingWith("fail-"))) {
       String host = emulator.host;
-      CloudConfig config = CloudConfig.fromEnv(Map.of("PUBSUB_EMULATOR_HOST", host, "FIRESTORE_EMULATOR_HOST", "unused:1"));
+      CloudConfig config = CloudConfig.fromEnv(Map.of("PUBSUB_EMULATOR_HOST", host, "FIRESTORE_EMULATOR_HOST", "unused:1",
+          "INGRESS_TOPIC", shared.ingressTopic));
       try (PubSubClients clients = new PubSubClients(config)) {
         try (TopicAdminClient admin = clients.topicAdmin()) {
           admin.createTopic(clients.topic(config.ingressTopic()));
         }
-        Emulators.createOrderedSubscription(clients, config.ingressTopic(), "observer");
+        String observerName = "observer-" + shared.suffix;
+        Emulators.createOrderedSubscription(clients, config.ingressTopic(), observerName);
         List<Envelope> received = new CopyOnWriteArrayList<>();
         com.google.cloud.pubsub.v1.SubscriptionAdminClient observer = clients.subscriptionAdmin();
         Runnable pull = () -> {
-          var response = observer.pull(clients.subscription("observer").toString(), 100);
-          for (var m : response.getReceivedMessagesList()) {
+          for (var m : Emulators.pullNow(observer, clients.subscription(observerName).toString(), 100)) {
             received.add(WireCodec.decodeEnvelope(m.getMessage().getData().toStringUtf8()));
-            observer.acknowledge(clients.subscription("observer").toString(), List.of(m.getAckId()));
+            observer.acknowledge(clients.subscription(observerName).toString(), List.of(m.getAckId()));
           }
         };
 

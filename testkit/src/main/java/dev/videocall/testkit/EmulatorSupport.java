@@ -8,9 +8,9 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * Where tests find the emulators: first PUBSUB_EMULATOR_HOST / FIRESTORE_EMULATOR_HOST (this machine
- * and CI, where scripts/emulators starts Google's pstest and the npm Firestore emulator), else
- * Google's official emulators started once per JVM with Testcontainers when a Docker engine exists,
- * else nothing — and the caller skips with {@link #whyMissing()}.
+ * and CI, where scripts/emulators starts Google's emulators with gcloud, once per test run), else
+ * the same emulators from Google's image started once per JVM with Testcontainers when a Docker
+ * engine exists, else nothing — and the caller skips with {@link #whyMissing()}.
  */
 public final class EmulatorSupport {
   /** The gcloud image with both emulators (Testcontainers' gcloud module expects it). */

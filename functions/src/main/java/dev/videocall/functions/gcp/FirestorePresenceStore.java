@@ -86,8 +86,8 @@ public final class FirestorePresenceStore implements PresenceStore {
       me.put("joinedAt", now);
       me.put("userAgent", join.userAgent() == null ? "" : truncate(join.userAgent(), 256));
       me.put("expireAt", expireAt);
-      // Written as null rather than left out: the npm emulator's set keeps fields the new data lacks
-      // (docs/emulators.md), where Firestore replaces the document.
+      // Written as null rather than left out, so a reader sees the field either way; the set replaces
+      // the whole document.
       me.put("parkedAt", null);
       tx.set(meRef, me);
       Map<String, Object> sessionFields = new HashMap<>();

@@ -47,10 +47,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Checks what the Java clients can do against the local emulators named by PUBSUB_EMULATOR_HOST and
- * FIRESTORE_EMULATOR_HOST (scripts/emulators start), for docs/emulators.md "What we verified".
- * Prints PASS, FAIL (unexpected) or GAP (a known emulator gap, still there) per capability; exits 1
- * only on FAIL. A GAP check that passes says so: the emulator changed, update the docs.
+ * Checks what the Java clients can do against Google's emulators named by PUBSUB_EMULATOR_HOST and
+ * FIRESTORE_EMULATOR_HOST (scripts/emulators start), and what the Pub/Sub emulator's push does, for
+ * docs/emulators.md "What we verified". Prints PASS, FAIL (unexpected) or GAP (a known emulator gap,
+ * still there) per capability; exits 1 only on FAIL. A GAP check that passes says so: the emulator
+ * changed, update the docs. The last check stops the emulator's pushing for good: restart it after.
  */
 public final class EmulatorCheck {
   static final String PROJECT = "test-project";
@@ -116,11 +117,12 @@ public final class EmulatorCheck {
     }
     pubsub(pubsubHost);
     firestore();
+    Push.checks(pubsubHost);
     System.out.printf("%d passed, %d failed, %d known gaps%n", passed, failed, gaps);
     System.exit(failed == 0 ? 0 : 1);
   }
 
-  // ---------------------------------------------------------------- Pub/Sub (pstest)
+  // ---------------------------------------------------------------- Pub/Sub
 
   static void pubsub(String host) throws Exception {
     // The Java Pub/Sub client does not read PUBSUB_EMULATOR_HOST: give every client a plaintext
@@ -174,7 +176,7 @@ public final class EmulatorCheck {
         }
       });
 
-      check("pubsub: streaming pull on the filtered subscription gets only gateway=a, in order per key", () ->
+      gap("pubsub: streaming pull on the filtered subscription gets only gateway=a, in order per key", () ->
           receive(gatewayA, channels, noCredentials, total / 2, true, m -> "a".equals(m.getAttributesOrDefault("gateway", ""))));
       check("pubsub: streaming pull on the unfiltered subscription gets all, in order per key", () ->
           receive(all, channels, noCredentials, total, true, m -> true));
@@ -199,6 +201,9 @@ public final class EmulatorCheck {
         subs.deleteSubscription(shortTtl);
         throw new AssertionError("accepted a 1 h ttl");
       });
+
+      gap("pubsub: an idle streaming pull keeps receiving (the Java client's keepalive ping is answered)", () ->
+          Push.afterIdle(topic, subs, channels, noCredentials));
 
       check("pubsub: delete subscription, then get is NOT_FOUND and the topic no longer lists it", () -> {
         subs.deleteSubscription(expiring);
@@ -251,7 +256,7 @@ public final class EmulatorCheck {
     return expected + " received in " + firstAll + " ms, keys " + new TreeSet<>(byKey.keySet());
   }
 
-  // ---------------------------------------------------------------- Firestore (@firestore-emulator/server)
+  // ---------------------------------------------------------------- Firestore
 
   static void firestore() throws Exception {
     // FIRESTORE_EMULATOR_HOST makes the client use a plaintext channel and emulator credentials by
@@ -345,7 +350,7 @@ public final class EmulatorCheck {
         return "Timestamp " + at;
       });
 
-      gap("firestore: FieldValue.increment on a nested field path", () -> {
+      check("firestore: FieldValue.increment on a nested field path", () -> {
         DocumentReference d = calls.document("nested-inc");
         d.set(Map.of("messages", Map.of("alice", 1L))).get();
         d.update("messages.alice", FieldValue.increment(1)).get();
@@ -354,7 +359,7 @@ public final class EmulatorCheck {
         return null;
       });
 
-      gap("firestore: FieldValue.delete on a nested map field", () -> {
+      check("firestore: FieldValue.delete on a nested map field", () -> {
         DocumentReference d = calls.document("nested-delete");
         d.set(Map.of("m", Map.of("a", 1L, "b", 2L))).get();
         d.update("m.a", FieldValue.delete()).get();
@@ -363,7 +368,7 @@ public final class EmulatorCheck {
         return null;
       });
 
-      gap("firestore: set without merge replaces the whole document", () -> {
+      check("firestore: set without merge replaces the whole document", () -> {
         DocumentReference d = calls.document("set-replaces");
         d.set(Map.of("a", 1L, "b", 2L)).get();
         d.set(Map.of("a", 3L)).get();
@@ -372,7 +377,7 @@ public final class EmulatorCheck {
         return null;
       });
 
-      gap("firestore: collection-group query", () -> {
+      check("firestore: collection-group query", () -> {
         String group = "members-" + RUN;
         calls.document("g1").collection(group).document("x").set(Map.of("gateway", "a")).get();
         calls.document("g2").collection(group).document("y").set(Map.of("gateway", "a")).get();
@@ -381,7 +386,7 @@ public final class EmulatorCheck {
         return null;
       });
 
-      gap("firestore: delete with a stale updatedAt precondition fails", () -> {
+      check("firestore: delete with a stale updatedAt precondition fails", () -> {
         DocumentReference d = calls.document("stale");
         Timestamp first = d.set(Map.of("v", 1L)).get().getUpdateTime();
         d.set(Map.of("v", 2L)).get();
@@ -393,7 +398,7 @@ public final class EmulatorCheck {
         throw new AssertionError("stale-precondition delete succeeded; doc exists: " + d.get().get().exists());
       });
 
-      gap("firestore: two concurrent read-modify-write transactions both count", () -> {
+      check("firestore: two concurrent read-modify-write transactions both count", () -> {
         DocumentReference counter = calls.document("race");
         counter.set(Map.of("n", 0L)).get();
         CyclicBarrier bothRead = new CyclicBarrier(2);
