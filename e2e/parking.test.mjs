@@ -6,7 +6,11 @@ import { callHealthy, PARK_AFTER_MS, parkingDecision, waitingForParkedPeer } fro
 const settled = {
   socket: 'open', connection: 'connected', ice: 'connected', channel: 'open', negotiating: false, needsServer: false, quietMs: PARK_AFTER_MS,
 };
-const decide = (f) => parkingDecision({ ...settled, ...f });
+/** The decision of a call of two: one pair. */
+const decide = (f) => {
+  const { socket, quietMs, ...pair } = { ...settled, ...f };
+  return parkingDecision({ socket, pairs: [pair], quietMs });
+};
 
 test('a healthy call whose socket has been quiet for the settle time parks', () => {
   assert.deepEqual(decide({}), { action: 'park' });
