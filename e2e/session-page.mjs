@@ -117,6 +117,47 @@ export class Page {
     return page;
   }
 
+  /**
+   * alice's page in a call of three or four, welcomed: peers maps each other member to how the welcome
+   * describes them (groupWelcome), in the link's order.
+   */
+  static group(peers, fields = {}) {
+    const page = new Page(Object.keys(peers));
+    page.on('connect');
+    page.on('socket-open', { socket: 1 });
+    page.message(groupWelcome('alice', peers, fields));
+    return page;
+  }
+
+  /**
+   * Brings the pair with a peer to a working connection: led by this page when it has one waiting for
+   * its offer (welcomed as offerer), else answering the peer's offer.
+   */
+  settle(peer) {
+    const call = this.pair(peer).call;
+    if (call?.leader) {
+      this.fromCallOf(peer, 'offer-wanted', { offerHeld: true });
+      this.later(10).on('call-sends', { peer, message: { type: 'offer', sdp: sdp(`${peer}-1`) } });
+      this.fromCallOf(peer, 'changed', { makingOffer: false, signaling: 'have-local-offer', offeredAt: this.now });
+      this.later(10).message({ type: 'answer', sdp: sdp(`${peer}-2`), from: peer });
+    } else {
+      this.later(10).message({ type: 'offer', sdp: sdp(`${peer}-2`), from: peer });
+    }
+    this.later(10).fromCallOf(peer, 'changed', { ...WORKING, remoteSdp: sdp(`${peer}-2`) });
+    this.fromCallOf(peer, 'channel-open');
+    return this;
+  }
+
+  /** The parking timer falls due after the socket has been quiet long enough; the effects. */
+  parkingDue() {
+    return this.later(3000).on('timer', { name: 'park' });
+  }
+
+  /** This page parked: its socket closed with 4100. */
+  closedParked() {
+    return this.on('socket-closed', { socket: this.facts.socket.id, code: 4100, seen: { ws: 'closed' } });
+  }
+
   /** A settled call whose socket has been parked. */
   static parked() {
     const page = Page.settled();

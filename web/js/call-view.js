@@ -97,7 +97,13 @@ function together(state, vs) {
     case 'connected': return `Connected with ${names}`;
     case 'reconnecting': return `Reconnecting to ${names}…`;
     case 'negotiating': return `${names} ${vs.length > 1 ? 'are' : 'is'} here. Connecting…`;
-    case 'waiting': return `Waiting for ${names}${vs.every((v) => v.status.endsWith(' to join…')) ? ' to join' : ''}…`;
+    case 'waiting': {
+      // Members not there yet, and members in the call with their socket parked (not connected to us).
+      const toJoin = vs.filter((v) => v.status.endsWith(' to join…'));
+      const back = vs.filter((v) => !toJoin.includes(v));
+      return [[back, 'come back'], [toJoin, 'join']].filter(([some]) => some.length)
+        .map(([some, what]) => `Waiting for ${AND.format(some.map((v) => v.name))} to ${what}…`).join(' ');
+    }
     default: return null;
   }
 }

@@ -49,16 +49,14 @@ export function isPlainId(id) {
   return typeof id === 'string' && PLAIN_ID.test(id);
 }
 
-/** The most people a call has (the server enforces it too). */
-export const MAX_PEOPLE = 4;
-
 /**
- * Whether a link's names make a call: plain IDs, one to MAX_PEOPLE − 1 peers, no name twice (the
- * server compares them case-insensitively).
+ * Whether a link's names can be a call: plain IDs, at least one peer, no name twice (the server
+ * compares them case-insensitively). How many people a call may have is the server's to say: a link
+ * naming too many gets call-full, which the page shows.
  */
 export function validMembers(userId, peerIds) {
   const all = [userId, ...peerIds];
-  if (peerIds.length < 1 || all.length > MAX_PEOPLE || !all.every(isPlainId)) return false;
+  if (peerIds.length < 1 || !all.every(isPlainId)) return false;
   return new Set(all.map((id) => id.toLowerCase())).size === all.length;
 }
 
