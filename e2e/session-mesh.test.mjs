@@ -151,6 +151,23 @@ test('a newcomer while others are parked: the doorkeeper calls them back for the
   assert.equal(ofType(bob.parkingDue(), 'close-socket').length, 1, 'parked again once dave is connected');
 });
 
+test('a member whose parked page closed is absent, though the server lists them as parked; when they come back the others are called', () => {
+  const al = Page.group({ bu: { present: true }, ce: { present: true } }).settle('bu').settle('ce');
+  al.fromCallOf('bu', 'peer-says', {}, { message: { kind: 'parked' } });
+  al.fromCallOf('ce', 'peer-says', {}, { message: { kind: 'parked' } });
+  al.parkingDue();
+  al.closedParked();
+  // bu's page closes: bu is gone, al sorts first among those left and comes back to keep the door.
+  assert.deepEqual(ofType(al.fromCallOf('bu', 'peer-says', {}, { message: { kind: 'leaving' } }), 'open-socket'), [{ type: 'open-socket', socket: 2 }]);
+  al.on('socket-open', { socket: 2 });
+  al.message(groupWelcome('al', { bu: { parked: true }, ce: { parked: true } }, { epoch: 3 }));
+  assert.equal(al.pair('bu').view.peerLeft, 'disconnected');
+  assert.deepEqual(al.parkingDue(), [], 'still keeping the door: bu only looks parked');
+  assert.equal(al.tileView('bu').status, 'bu was disconnected.');
+  const back = al.message({ type: 'peer-joined', peerID: 'bu', role: 'answerer', epoch: 4 });
+  assert.deepEqual(ofType(back, 'send-data'), [{ type: 'send-data', peer: 'ce', message: { kind: 'unpark', newcomer: 'bu' } }]);
+});
+
 test('a newcomer is told the parked members; it waits for them on signaling and offers only to those there', () => {
   const dave = new Page(['alice', 'bob', 'carol']);
   dave.on('connect');

@@ -149,10 +149,12 @@ export function peerReachable(f, p) {
 
 /**
  * The peer is in the call as far as this page knows: connected to the server, parked, or with a
- * connection to us. A peer not in it has not joined yet, or left (parking.js's doorkeeper).
+ * connection to us. A peer not in it has not joined yet, or left (parking.js's doorkeeper) — also one
+ * the server still lists as parked after its page told us it was closing (PEER.LEAVING), which a
+ * parked page cannot tell the server.
  */
 export function inCall(p) {
-  return p.view.peerPresent || p.view.peerParked || p.call !== null;
+  return p.view.peerPresent || (p.view.peerParked && !p.view.peerLeft) || p.call !== null;
 }
 
 /** An offer of ours is out (or being made) since the peer was last seen going away, and not being undone. */
