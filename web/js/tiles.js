@@ -97,6 +97,7 @@ class Tile {
     this.media = media;
     this.el.dataset.audio = media ? String(media.audio) : '';
     this.el.dataset.video = media ? String(media.video) : '';
+    this.el.dataset.screen = media ? String(Boolean(media.screen)) : '';
     if (this.first) {
       document.body.dataset.peerAudio = this.el.dataset.audio;
       document.body.dataset.peerVideo = this.el.dataset.video;
