@@ -2,6 +2,7 @@ package dev.videocall.core;
 
 import dev.videocall.contract.ConnectionRef;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +114,15 @@ public interface PresenceStore {
 
   /** The call's participants by user id (at most four), parked ones included. */
   Map<String, Participant> participants(String sessionId);
+
+  /**
+   * Those of {@code userIds} who are in the call, by user id (parked ones included); it may hold the
+   * others too. What a relay reads: the sender and the recipients, so a message costs the same reads
+   * in a call of four as in a call of two.
+   */
+  default Map<String, Participant> participants(String sessionId, Collection<String> userIds) {
+    return participants(sessionId);
+  }
 
   /**
    * Ids of calls in which at least one participant holds a connection, for the ghost sweeper (calls

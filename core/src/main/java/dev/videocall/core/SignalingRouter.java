@@ -145,37 +145,36 @@ public final class SignalingRouter {
 
   /**
    * The frames of one envelope, in order, as if each came alone: the link is checked and the call's
-   * participants are read once for all of them (one Firestore query per envelope, not per frame).
+   * participants are read once for all of them (one Firestore request per envelope, not per frame),
+   * and only the sender's and the recipients' (two documents for a message, in a call of any size).
    */
   private void frames(Envelope e, Outbox out) {
     ConnectionRef self = new ConnectionRef(e.gatewayId(), e.connectionId());
-    Optional<Identity> identity = Optional.empty();
-    boolean identified = false;
-    Map<String, Participant> participants = null;
+    List<String> frames = e.frames();
+    // Validation is pure: done first, it names the recipients before anything is read.
+    FrameValidator.Result[] results = new FrameValidator.Result[frames.size()];
+    boolean anyAccepted = false;
+    // By index: a packed envelope's list is a List.of, and this runs for every relayed message.
+    for (int i = 0; i < results.length; i++) {
+      results[i] = FrameValidator.validate(frames.get(i));
+      anyAccepted |= results[i] instanceof Accepted;
+    }
+    Optional<Identity> identity = anyAccepted ? identify(e) : Optional.empty();
+    Map<String, Participant> participants =
+        identity.map(id -> presence.participants(id.sessionId(), involved(id, results))).orElse(null);
     boolean hungUp = false;
     Instant now = clock.instant();
-    List<String> frames = e.frames();
-    // By index: a packed envelope's list is a List.of, and this runs for every relayed message.
-    for (int i = 0; i < frames.size(); i++) {
-      String text = frames.get(i);
-      FrameValidator.Result validation = FrameValidator.validate(text);
+    for (FrameValidator.Result validation : results) {
       if (validation instanceof Refused refused) {
         refuse(e, out, refused.code(), refused.message());
         continue;
       }
       ClientMessage message = ((Accepted) validation).message();
-      if (!identified) {
-        identity = identify(e);
-        identified = true;
-      }
       if (identity.isEmpty()) {
         refuse(e, out, ErrorCode.NOT_JOINED, "this connection has not joined a call");
         continue;
       }
       Identity id = identity.get();
-      if (participants == null) {
-        participants = presence.participants(id.sessionId());
-      }
       Participant me = participants.get(id.userId());
       if (hungUp || me == null || me.parked() || !me.connection().equals(self)) {
         refuse(e, out, ErrorCode.NOT_JOINED, "this connection is not your current one in the call");
@@ -201,6 +200,21 @@ public final class SignalingRouter {
       }
       out.send(peer.connection(), message.relayed(id.userId()));
     }
+  }
+
+  /** The sender and everyone the envelope's valid messages are for: whose presence it reads. */
+  private static List<String> involved(Identity id, FrameValidator.Result[] results) {
+    List<String> ids = new ArrayList<>(2);
+    ids.add(id.userId());
+    for (FrameValidator.Result r : results) {
+      if (r instanceof Accepted accepted && accepted.message().type() != MessageType.BYE) {
+        String to = recipient(id, accepted.message());
+        if (to != null && !ids.contains(to)) {
+          ids.add(to);
+        }
+      }
+    }
+    return ids;
   }
 
   /**

@@ -270,17 +270,23 @@ class GroupCallRoutingTest {
   }
 
   @Test
-  void aPackedEnvelopeForTwoPeersReadsTheCallOnceAndKeepsEachPeersOrder() {
+  void aPackedEnvelopeReadsTheSenderAndItsRecipientsOnceAndKeepsEachRecipientsOrder() {
     AtomicInteger reads = new AtomicInteger();
+    List<List<String>> asked = new ArrayList<>();
     PresenceStore counting = new PresenceStore() {
       @Override public JoinResult join(Join join) { return h.presence.join(join); }
       @Override public LeaveResult leave(String s, String u, String c, java.time.Instant now, long sent) { return h.presence.leave(s, u, c, now, sent); }
       @Override public ParkResult park(String s, String u, String c, java.time.Instant now, long sent) { return h.presence.park(s, u, c, now, sent); }
-      @Override public Map<String, Participant> participants(String s) { reads.incrementAndGet(); return h.presence.participants(s); }
+      @Override public Map<String, Participant> participants(String s) { throw new AssertionError("a relay reads only whom it names"); }
+      @Override public Map<String, Participant> participants(String s, java.util.Collection<String> ids) {
+        reads.incrementAndGet();
+        asked.add(List.copyOf(ids));
+        return h.presence.participants(s, ids);
+      }
       @Override public List<String> openSessionIds(int limit) { return h.presence.openSessionIds(limit); }
     };
     SignalingRouter router = new SignalingRouter(h.tokens, counting, GatewayLiveness.ALWAYS_ALIVE, IceServers.stunOnly(List.of()), h.clock);
-    Map<String, Link> links = links(FOUR.subList(0, 3));
+    Map<String, Link> links = links(FOUR);
     links.forEach((user, link) -> router.handle(Envelope.open(user + "1", "gw", user, link.peer(), link.token(), "ua")));
     reads.set(0);
     Link alice = links.get("alice");
@@ -290,6 +296,10 @@ class GroupCallRoutingTest {
     }
     List<Delivery> out = router.handle(new Envelope("alice1", "gw", Envelope.Event.FRAME, 10, "alice", alice.peer(), alice.token(), frames, null, null));
     assertEquals(1, reads.get(), "one presence read for the whole envelope");
+    assertEquals(List.of(List.of("alice", "bob", "carol")), asked, "the sender and the two recipients, not dave");
+    asked.clear();
+    router.handle(Envelope.frame("alice1", "gw", 11, "alice", alice.peer(), alice.token(), offerTo("dave")));
+    assertEquals(List.of(List.of("alice", "dave")), asked, "a message reads two members in a call of four, as in a call of two");
     assertEquals(List.of("candidate:0", "candidate:2", "candidate:4", "candidate:6", "candidate:8"), candidates(out, "bob1"));
     assertEquals(List.of("candidate:1", "candidate:3", "candidate:5", "candidate:7", "candidate:9"), candidates(out, "carol1"));
   }

@@ -260,6 +260,20 @@ public abstract class PresenceStoreContract {
     assertTrue(bobBack.others().values().stream().allMatch(Participant::connected));
   }
 
+  /** What a relay reads: its sender and its recipients, parked or not; anyone else may be left out. */
+  @Test
+  void theMembersARelayNamesAreReadAsTheyAre() {
+    for (String user : FOUR.subList(0, 3)) {
+      store().join(groupJoin(FOUR, user, "gw1", user + "1"));
+    }
+    store().park(session, "bob", "bob1", NOW, 0);
+    var some = store().participants(session, List.of("alice", "bob", "dave"));
+    assertEquals("alice1", some.get("alice").connection().connectionId());
+    assertTrue(some.get("bob").parked());
+    assertFalse(some.containsKey("dave"), "dave has not joined");
+    assertTrue(store().participants("s-no-such-call", List.of("alice")).isEmpty());
+  }
+
   @Test
   void theSweeperSeesACallOfThreeUntilItsLastSocketParks() {
     List<String> three = FOUR.subList(0, 3);

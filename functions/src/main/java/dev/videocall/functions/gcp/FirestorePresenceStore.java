@@ -238,6 +238,23 @@ public final class FirestorePresenceStore implements PresenceStore {
     }
   }
 
+  /**
+   * Only the documents asked for, in one request: a relay reads its sender's and its recipient's,
+   * two reads in a call of any size (a query of the collection would read all four).
+   */
+  @Override
+  public Map<String, Participant> participants(String sessionId, java.util.Collection<String> userIds) {
+    DocumentReference[] refs = userIds.stream().map(u -> participant(sessionId, u)).toArray(DocumentReference[]::new);
+    documentsRead.add(refs.length);
+    Map<String, Participant> out = new HashMap<>(4);
+    for (DocumentSnapshot doc : run(db.getAll(refs))) {
+      if (doc.exists()) {
+        out.put(doc.getId(), toParticipant(doc));
+      }
+    }
+    return out;
+  }
+
   @Override
   public List<String> openSessionIds(int limit) {
     List<String> ids = new java.util.ArrayList<>();
