@@ -382,10 +382,10 @@ export function smallVideoScript(video = SMALL_VIDEO) {
   })();`;
 }
 
-/** A Chromium person (a fresh context) for group calls: small video, test hooks on their link when asked. */
-export async function groupPerson(browser, { viewport = { width: 1280, height: 800 } } = {}) {
+/** A Chromium person (a fresh context) for group calls, with small video (or `video`: getUserMedia's video constraints). */
+export async function groupPerson(browser, { viewport = { width: 1280, height: 800 }, video } = {}) {
   const context = await browser.newContext({ viewport });
-  await context.addInitScript(smallVideoScript());
+  await context.addInitScript(smallVideoScript(video));
   const page = await context.newPage();
   page.close = () => context.close();
   return page;
@@ -436,10 +436,10 @@ export async function waitForEveryone(page, peers, timeout = 20000) {
  * the order named), each link once the previous page is on signaling, and waits until everyone sees
  * everyone. Returns {pages: {name: page}, links, setupMs (first link opened → everyone sees everyone), close()}.
  */
-export async function openGroupCall(browser, baseUrl, people, { order = people, hooks = true, viewport, wait = true } = {}) {
+export async function openGroupCall(browser, baseUrl, people, { order = people, hooks = true, viewport, video, wait = true } = {}) {
   const { links } = await createCall(baseUrl, ...people);
   const pages = {};
-  for (const name of people) pages[name] = await groupPerson(browser, { viewport });
+  for (const name of people) pages[name] = await groupPerson(browser, { viewport, video });
   const open = hooks ? withTestHooks : (link) => link;
   const started = Date.now();
   for (const name of order) {
