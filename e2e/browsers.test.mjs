@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  ARTIFACTS, assertTokenOnlyInFragment, createCall, diagnosed, dropSocketAndRecover, everyoneSeesEveryone, remoteFrames, serverWillSay,
+  ARTIFACTS, allParked, assertTokenOnlyInFragment, createCall, diagnosed, dropSocketAndRecover, everyoneSeesEveryone, remoteFrames, serverWillSay,
   smallVideoScript, startBrowser, startServer, tile, tileFrames, tokenOf, waitFor, waitForFramesAfter, waitForRemoteFrames, waitForState,
   waitForTileFramesAfter, withTestHooks,
 } from './harness.mjs';
@@ -55,8 +55,7 @@ const connection = (page) => page.evaluate(() => {
 const step = (t, people, name, fn) => t.test(name, () => diagnosed(people, fn));
 
 /** Both pages have closed their sockets with 4100 and go on peer to peer. */
-const bothParked = (people) => Promise.all(people.map((p) => waitFor(p, () => window.__videocall.signaling === 'parked', undefined,
-  { timeout: 15000, what: 'socket parked' })));
+const bothParked = (people) => allParked(people, 15000);
 
 /** Both pages connected, nothing negotiating, the page saying so, and new frames arriving at each. */
 async function assertRecovered(people, what) {
@@ -256,7 +255,7 @@ test('a Firefox person in a call of three: everyone sees everyone, chat reaches 
     });
 
     await step(t, all, 'all three park; the mesh goes on peer to peer', async () => {
-      await Promise.all(all.map((p) => waitFor(p, () => window.__videocall.signaling === 'parked', undefined, { timeout: 20000, what: 'socket parked' })));
+      await allParked(all);
       await waitForTileFramesAfter(pages['ff-b'], 'cr-c', await tileFrames(pages['ff-b'], 'cr-c'), 10);
     });
 

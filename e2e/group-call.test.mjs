@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
   diagnosed, everyoneSeesEveryone, groupPerson, launchBrowser, openGroupCall, startServer, tile, tileFrames,
-  waitFor, waitForState, waitForTileFramesAfter, withTestHooks,
+  waitFor, waitForParked, waitForState, waitForTileFramesAfter, withTestHooks,
 } from './harness.mjs';
 
 let server;
@@ -23,8 +23,7 @@ after(async () => {
   await server?.stop();
 });
 
-const parked = (page, timeout = 20000) =>
-  waitFor(page, () => window.__videocall.signaling === 'parked', undefined, { timeout, what: 'socket parked' });
+const parked = waitForParked;
 
 const ufrag = (page, peer) => page.evaluate((p) => window.__videocall.pc(p).localDescription.sdp.match(/a=ice-ufrag:(\S+)/)[1], peer);
 

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
@@ -67,6 +67,22 @@ async function waitForHealth(baseUrl, child, deadlineMs) {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`server at ${baseUrl} not healthy within ${deadlineMs} ms`);
+}
+
+/**
+ * Prints a "# mark" line that a Java test running this file acts on (it/ParkedCallTest,
+ * it/GroupCallCloudTest count what the cloud did up to it), and, where CLOUD_SYNC_DIR is set, waits
+ * until that side has counted (it creates a file of that name there), so no stretch spills into the next.
+ */
+export async function mark(name, detail = '') {
+  console.log(`# mark ${name} ${Date.now()} ${detail}`);
+  const syncDir = process.env.CLOUD_SYNC_DIR;
+  if (!syncDir) return;
+  const deadline = Date.now() + 30000;
+  while (!existsSync(path.join(syncDir, name))) {
+    if (Date.now() > deadline) throw new Error(`the counting side never took mark ${name}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Starts the embedded server from local/target/videocall-local.jar, or uses BASE_URL. */
@@ -270,6 +286,16 @@ export async function diagnosed(people, step) {
     }
     throw err;
   }
+}
+
+/** The page has closed its signaling socket with 4100 and goes on peer to peer (web/js/parking.js). */
+export function waitForParked(page, timeout = 20000) {
+  return waitFor(page, () => window.__videocall.signaling === 'parked', undefined, { timeout, what: 'socket parked' });
+}
+
+/** Every one of these pages has parked. */
+export function allParked(pages, timeout = 20000) {
+  return Promise.all(pages.map((p) => waitForParked(p, timeout)));
 }
 
 export function waitForState(page, state, timeout = 10000) {
