@@ -151,6 +151,27 @@ test('a newcomer while others are parked: the doorkeeper calls them back for the
   assert.equal(ofType(bob.parkingDue(), 'close-socket').length, 1, 'parked again once dave is connected');
 });
 
+test('a newcomer who joined while the doorkeeper was coming back is in its welcome, not a peer-joined: the parked are called all the same', () => {
+  const alice = Page.group({ bob: { present: true }, carol: { present: true } }).settle('bob').settle('carol');
+  alice.fromCallOf('bob', 'peer-says', {}, { message: { kind: 'parked' } });
+  alice.fromCallOf('carol', 'peer-says', {}, { message: { kind: 'parked' } });
+  alice.parkingDue();
+  alice.closedParked();
+  // bob hangs up (over the data channel): alice keeps the door for him and comes back…
+  assert.deepEqual(ofType(alice.fromCallOf('bob', 'peer-says', {}, { message: { kind: 'bye' } }), 'open-socket'), [{ type: 'open-socket', socket: 2 }]);
+  alice.on('socket-open', { socket: 2 });
+  // …but bob opened his link again first: alice's welcome already lists him, so no peer-joined comes.
+  const back = alice.message(groupWelcome('alice', { bob: { present: true, role: 'offerer' }, carol: { parked: true } }, { epoch: 6 }));
+  assert.deepEqual(ofType(back, 'send-data').filter((e) => e.message.kind === 'unpark'),
+    [{ type: 'send-data', peer: 'carol', message: { kind: 'unpark', newcomer: 'bob' } }]);
+  assert.deepEqual(ofType(back, 'build-call').map((e) => e.peer), ['bob']);
+  // A welcome after a plain reconnect, with everyone as before, calls nobody.
+  alice.settle('bob');
+  alice.on('socket-open', { socket: 3 });
+  const again = alice.message(groupWelcome('alice', { bob: { present: true }, carol: { parked: true } }, { epoch: 7 }));
+  assert.deepEqual(ofType(again, 'send-data').filter((e) => e.message.kind === 'unpark'), []);
+});
+
 test('a member whose parked page closed is absent, though the server lists them as parked; when they come back the others are called', () => {
   const al = Page.group({ bu: { present: true }, ce: { present: true } }).settle('bu').settle('ce');
   al.fromCallOf('bu', 'peer-says', {}, { message: { kind: 'parked' } });

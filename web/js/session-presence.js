@@ -37,12 +37,24 @@ export function welcomed(s, msg) {
   f.iceServers = msg.iceServers ?? [];
   if (typeof msg.userID === 'string') f.self = msg.userID.toLowerCase();
   Object.assign(f.view, { welcomed: true, signalingUp: true, parked: false });
+  const newcomers = [];
   for (const entry of welcomePeers(msg)) {
     const id = entry.peerID.toLowerCase();
     f.peers[id] ??= newPair(id);
+    if (entry.present && !inCall(f.peers[id])) newcomers.push(f.peers[id]);
     welcomedWith(s, f.peers[id], entry);
   }
+  // Someone joined while our socket was away (the doorkeeper coming back after a hang-up, say): no
+  // peer-joined will say so, so call the members parked with us back now, as peerJoined would.
+  for (const p of newcomers) callBackParked(s, p);
   afterPresence(s);
+}
+
+/** Someone new (or back after leaving) is on signaling: the members parked with us must come back to meet them. */
+function callBackParked(s, newcomer) {
+  for (const q of pairs(s.f)) {
+    if (q !== newcomer && q.view.peerParked) callPeer(s, q, newcomer.id);
+  }
 }
 
 /** What the welcome says about one peer. */
@@ -81,13 +93,8 @@ export function peerJoined(s, p) {
     if (established(p)) resync(s, p); // they came back (unparked, or reconnected); the call stands
     else dropCall(s, p); // their welcome made them the offerer: wait for their offer
   }
-  // Someone new (or back after leaving): the members parked with us must come back to meet them; only
-  // a page on signaling hears this, the doorkeeper among them.
-  if (newcomer) {
-    for (const q of pairs(s.f)) {
-      if (q !== p && q.view.peerParked) callPeer(s, q, p.id);
-    }
-  }
+  // Only a page on signaling hears this, the doorkeeper among them.
+  if (newcomer) callBackParked(s, p);
   afterPresence(s);
 }
 
