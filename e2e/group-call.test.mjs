@@ -155,6 +155,38 @@ test('each person leaves first and comes back: the others go on, then everyone s
   }
 });
 
+test('three people leave in every order: the others go on until the last one is alone', async () => {
+  const people = ['ike', 'jan', 'kit'];
+  for (const [n, order] of orders(people).entries()) {
+    const call = await openGroupCall(browser, server.baseUrl, people);
+    try {
+      for (const [i, leaver] of order.slice(0, 2).entries()) {
+        const stay = order.slice(i + 1);
+        // Hang up, or close the tab, taking turns across the orders.
+        if ((n + i) % 2 === 0) {
+          await call.pages[leaver].click('#hangup');
+          await waitForState(call.pages[leaver], 'ended');
+        }
+        await call.pages[leaver].close();
+        for (const name of stay) {
+          await waitFor(call.pages[name], (sel) => document.querySelector(sel).dataset.state === 'peer-left', tile(leaver),
+            { what: `${order}: ${name} sees ${leaver} gone` });
+        }
+        if (stay.length === 2) {
+          for (const name of stay) {
+            assert.equal(await call.pages[name].evaluate(() => document.body.dataset.callState), 'connected', `${order}: ${name} goes on`);
+          }
+        }
+      }
+      const last = call.pages[order[2]];
+      await waitForState(last, 'peer-left');
+      assert.equal(await last.textContent('#status'), 'Everyone else has left the call.', `${order}`);
+    } finally {
+      await call.close();
+    }
+  }
+});
+
 test('one pair\'s ICE restart leaves the other pairs\' connections alone', async () => {
   const people = ['ed', 'flo', 'gus'];
   const call = await openGroupCall(browser, server.baseUrl, people);
@@ -200,6 +232,37 @@ test('a fifth person is refused: the page says the call is full', async () => {
     await waitForState(page, 'error');
     assert.equal(await page.evaluate(() => document.body.dataset.errorCode), '4003');
     assert.match(await page.textContent('#status'), /This call is full/);
+  } finally {
+    await page.close();
+  }
+});
+
+test('the new-call form makes a link for each of three or four people, each naming the others', async () => {
+  const page = await groupPerson(browser);
+  try {
+    await page.goto(`${server.baseUrl}/`);
+    for (const people of [['nan', 'oz', 'pia'], ['nan', 'oz', 'pia', 'quy']]) {
+      for (const [i, name] of ['nan', 'oz', 'pia', 'quy'].entries()) {
+        await page.fill(`#user_${'abcd'[i]}`, people.includes(name) ? name : '');
+      }
+      await page.click('#create');
+      await waitFor(page, (n) => document.querySelectorAll('#link_list li').length === n, people.length, { what: `${people.length} links` });
+      const links = await page.$$eval('#link_list .url', (spans) => spans.map((s) => s.textContent));
+      assert.deepEqual(links.map((l) => new URL(l).searchParams.get('userID')), people);
+      for (const l of links) {
+        const url = new URL(l);
+        assert.deepEqual(url.searchParams.getAll('peerID'), people.filter((p) => p !== url.searchParams.get('userID')), l);
+        assert.match(url.hash, /^#token=v1\./);
+      }
+    }
+    // The fourth only: the third left empty is skipped. A name twice is refused before asking the server.
+    await page.fill('#user_c', '');
+    await page.click('#create');
+    await waitFor(page, () => document.querySelectorAll('#link_list li').length === 3, undefined, { what: 'links for nan, oz and quy' });
+    await page.fill('#user_c', 'OZ');
+    await page.click('#create');
+    await waitFor(page, () => !document.getElementById('form_error').hidden, undefined, { what: 'form error' });
+    assert.equal(await page.textContent('#form_error'), 'Each person needs a name of their own.');
   } finally {
     await page.close();
   }
