@@ -40,3 +40,14 @@ test('messages without an epoch (an older server) pass in arrival order', () => 
   assert.deepEqual(types(order.accept({ type: 'peer-left' })), ['peer-left']);
   assert.deepEqual(types(order.accept({ type: 'peer-joined' })), ['peer-joined']);
 });
+
+test('in a call of three, one peer\'s presence does not make another\'s stale', () => {
+  const order = new ArrivalOrder();
+  order.accept({ type: 'welcome', epoch: 3, peers: [] });
+  // bob left (epoch 5) and carol joined (epoch 4): their messages came from different connections and crossed.
+  assert.deepEqual(types(order.accept({ type: 'peer-left', peerID: 'bob', epoch: 5 })), ['peer-left']);
+  assert.deepEqual(types(order.accept({ type: 'peer-joined', peerID: 'carol', epoch: 4 })), ['peer-joined']);
+  // bob's older peer-joined is still stale for bob, and anything older than the welcome for everyone.
+  assert.deepEqual(order.accept({ type: 'peer-joined', peerID: 'bob', epoch: 4 }), []);
+  assert.deepEqual(order.accept({ type: 'peer-joined', peerID: 'dave', epoch: 2 }), []);
+});

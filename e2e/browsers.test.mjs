@@ -6,12 +6,14 @@
 // Between steps both pages park their sockets (web/js/parking.js): the ICE restarts and the hang-up
 // start from parked pages, which must come back to signaling for them.
 // Three browser processes in all: one Chromium (a context per person) and two Firefox (one person each).
+// Last, a Firefox person in a call of three with two Chromium people (small video).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  ARTIFACTS, assertTokenOnlyInFragment, createCall, diagnosed, dropSocketAndRecover, remoteFrames, serverWillSay, startBrowser, startServer,
-  tokenOf, waitFor, waitForFramesAfter, waitForRemoteFrames, waitForState, withTestHooks,
+  ARTIFACTS, allParked, assertTokenOnlyInFragment, createCall, diagnosed, dropSocketAndRecover, everyoneSeesEveryone, remoteFrames, serverWillSay,
+  smallVideoScript, startBrowser, startServer, tile, tileFrames, tokenOf, waitFor, waitForFramesAfter, waitForRemoteFrames, waitForState,
+  waitForTileFramesAfter, withTestHooks,
 } from './harness.mjs';
 
 let server;
@@ -53,8 +55,7 @@ const connection = (page) => page.evaluate(() => {
 const step = (t, people, name, fn) => t.test(name, () => diagnosed(people, fn));
 
 /** Both pages have closed their sockets with 4100 and go on peer to peer. */
-const bothParked = (people) => Promise.all(people.map((p) => waitFor(p, () => window.__videocall.signaling === 'parked', undefined,
-  { timeout: 15000, what: 'socket parked' })));
+const bothParked = (people) => allParked(people, 15000);
 
 /** Both pages connected, nothing negotiating, the page saying so, and new frames arriving at each. */
 async function assertRecovered(people, what) {
@@ -218,5 +219,59 @@ test('Firefox shows why a forged link or another person\'s link is refused (4001
     } finally {
       await page.close();
     }
+  }
+});
+
+test('a Firefox person in a call of three: everyone sees everyone, chat reaches both, parking, and one pair\'s restart', async (t) => {
+  const people = ['cr-a', 'ff-b', 'cr-c'];
+  const { links } = await createCall(server.baseUrl, ...people);
+  const initScript = smallVideoScript();
+  const pages = {
+    'cr-a': await chromium.newPerson({ initScript }),
+    'ff-b': await firefoxes[0].newPerson({ initScript }),
+    'cr-c': await chromium.newPerson({ initScript }),
+  };
+  const all = Object.values(pages);
+  try {
+    await step(t, all, 'set-up: joined one after the other, each sees the other two', async () => {
+      for (const name of people) {
+        await pages[name].goto(withTestHooks(links[name]));
+        await waitFor(pages[name], () => ['waiting', 'negotiating', 'connected'].includes(document.body.dataset.callState),
+          undefined, { timeout: 15000, what: `${name} on signaling` });
+      }
+      await everyoneSeesEveryone(pages);
+      assert.equal(await pages['ff-b'].textContent('#status'), 'Connected with cr-a and cr-c');
+    });
+
+    await step(t, all, 'chat from Firefox reaches both Chromium people', async () => {
+      await pages['ff-b'].evaluate(() => {
+        document.getElementById('chat_input').value = 'hello from Firefox';
+        document.getElementById('chat_form').requestSubmit();
+      });
+      for (const name of ['cr-a', 'cr-c']) {
+        await waitFor(pages[name], () => [...document.querySelectorAll('#chat_log li.chat-peer')].some((li) => li.textContent === 'ff-bhello from Firefox'),
+          undefined, { what: `Firefox's message at ${name}` });
+      }
+    });
+
+    await step(t, all, 'all three park; the mesh goes on peer to peer', async () => {
+      await allParked(all);
+      await waitForTileFramesAfter(pages['ff-b'], 'cr-c', await tileFrames(pages['ff-b'], 'cr-c'), 10);
+    });
+
+    await step(t, all, 'Firefox restarts ICE with one Chromium person; the other pairs are untouched', async () => {
+      const ufrag = (page, peer) => page.evaluate((p) => window.__videocall.pc(p).localDescription.sdp.match(/a=ice-ufrag:(\S+)/)[1], peer);
+      const before = { ffA: await ufrag(pages['ff-b'], 'cr-a'), ffC: await ufrag(pages['ff-b'], 'cr-c'), aC: await ufrag(pages['cr-a'], 'cr-c') };
+      await pages['ff-b'].evaluate(() => window.__videocall.restartIce('cr-a'));
+      await waitFor(pages['ff-b'], (u) => window.__videocall.pc('cr-a').localDescription.sdp.match(/a=ice-ufrag:(\S+)/)[1] !== u,
+        before.ffA, { timeout: 20000, what: 'ff-b–cr-a restarted' });
+      assert.equal(await ufrag(pages['ff-b'], 'cr-c'), before.ffC);
+      assert.equal(await ufrag(pages['cr-a'], 'cr-c'), before.aC);
+      await waitForTileFramesAfter(pages['cr-a'], 'ff-b', await tileFrames(pages['cr-a'], 'ff-b'), 10, 20000);
+      await waitForTileFramesAfter(pages['ff-b'], 'cr-a', await tileFrames(pages['ff-b'], 'cr-a'), 10, 20000);
+      assert.equal(await pages['cr-c'].evaluate((sel) => document.querySelector(sel).dataset.state, tile('ff-b')), 'connected');
+    });
+  } finally {
+    await Promise.all(all.map((p) => p.close()));
   }
 });

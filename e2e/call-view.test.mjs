@@ -1,7 +1,8 @@
 // Unit tests of what the page says about the call (web/js/call-view.js; pure, no browser).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { callView } from '../web/js/call-view.js';
+import { callView, meshView } from '../web/js/call-view.js';
+import { initialFacts, newPair } from '../web/js/session-facts.js';
 
 const base = {
   over: null, welcomed: true, signalingUp: true, peerPresent: true, peerLeft: null,
@@ -79,4 +80,47 @@ test('an ended or failed call says so whatever else is true, with its code', () 
 test('a notice of its own (camera blocked) shows unless recovery has something to say', () => {
   assert.equal(view({ info: 'Camera blocked' }).notice, 'Camera blocked');
   assert.match(view({ info: 'Camera blocked', connection: 'failed' }).notice, /connection dropped/);
+});
+
+/** The facts of a welcomed page in a call with these pairs (each: its view's fields). */
+const mesh = (pairs, page = {}) => {
+  const facts = initialFacts(0);
+  Object.assign(facts.view, { welcomed: true, signalingUp: true }, page);
+  for (const [id, view] of Object.entries(pairs)) facts.peers[id] = { ...newPair(id), view: { ...newPair(id).view, ...view } };
+  return facts;
+};
+const names = (...ids) => new Map(ids.map((id) => [id, id[0].toUpperCase() + id.slice(1)]));
+const connected = { peerPresent: true, connection: 'connected', wasConnected: true };
+
+test('a call of two reads exactly as its one pair', () => {
+  const { peers, ...view } = meshView(mesh({ bob: connected }), names('bob'));
+  assert.deepEqual(view, callView({ ...base, ...connected }, 'Bob'));
+  assert.deepEqual(peers.map((p) => [p.peer, p.name, p.state]), [['bob', 'Bob', 'connected']]);
+});
+
+test('a group call reads as who is connected, with what the others do as the notice', () => {
+  const { peers, ...view } = meshView(mesh({ bob: connected, carol: connected }), names('bob', 'carol', 'dave'));
+  assert.deepEqual(view, { state: 'connected', status: 'Connected with Bob and Carol', notice: 'Waiting for Dave to join…', recovering: null });
+  assert.deepEqual(peers.map((p) => p.status), ['Connected with Bob', 'Connected with Carol', 'Waiting for Dave to join…'], 'each tile in the link\'s order');
+});
+
+test('in a group call a hang-up is one person leaving, not the call ending', () => {
+  const left = meshView(mesh({ bob: { peerLeft: 'hangup' }, carol: connected }), names('bob', 'carol'));
+  assert.equal(left.status, 'Connected with Carol');
+  assert.equal(left.notice, 'Bob left the call.');
+  assert.equal(left.peers[0].notice, null, 'not "the call is over"');
+  const everyone = meshView(mesh({ bob: { peerLeft: 'hangup' }, carol: { peerLeft: 'disconnected' } }), names('bob', 'carol'));
+  assert.deepEqual([everyone.state, everyone.status, everyone.notice], ['peer-left', 'Everyone else has left the call.', 'Bob left the call. Carol was disconnected.']);
+});
+
+test('no pair connected: the most advanced state leads', () => {
+  const reconnecting = meshView(mesh({ bob: { peerPresent: true, connection: 'disconnected', wasConnected: true }, carol: { peerPresent: true } }), names('bob', 'carol'));
+  assert.deepEqual([reconnecting.state, reconnecting.status, reconnecting.notice, reconnecting.recovering],
+    ['reconnecting', 'Reconnecting to Bob…', 'The connection dropped; trying to recover… Carol is here. Connecting…', 'media']);
+  const negotiating = meshView(mesh({ bob: { peerPresent: true }, carol: { peerPresent: true } }), names('bob', 'carol'));
+  assert.equal(negotiating.status, 'Bob and Carol are here. Connecting…');
+  const down = meshView(mesh({ bob: connected, carol: {} }, { signalingUp: false }), names('bob', 'carol'));
+  assert.deepEqual([down.state, down.notice, down.recovering], ['connected', 'Reconnecting to the server… the call continues.', 'signaling']);
+  const over = meshView(mesh({ bob: connected }, { over: { state: 'ended', message: 'Call ended.' } }), names('bob', 'carol'));
+  assert.deepEqual([over.state, over.status], ['ended', 'Call ended.']);
 });

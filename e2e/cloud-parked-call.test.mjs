@@ -5,35 +5,18 @@
 // writes and socket time of each stretch between the "# mark" lines printed here
 // (docs/deploy.md, "What a call costs").
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  ARTIFACTS, diagnosed, launchBrowser, remoteFrames, waitFor, waitForFramesAfter, waitForRemoteFrames, waitForState, withTestHooks,
+  ARTIFACTS, diagnosed, launchBrowser, mark, remoteFrames, waitFor, waitForFramesAfter, waitForParked, waitForRemoteFrames, waitForState, withTestHooks,
 } from './harness.mjs';
 
 const linkA = process.env.CLOUD_LINK_A;
 const linkB = process.env.CLOUD_LINK_B;
 const parkedSeconds = Number(process.env.CLOUD_PARKED_SECONDS ?? 0);
-const syncDir = process.env.CLOUD_SYNC_DIR; // where the Java side says it has counted a mark
 const skip = !linkA || !linkB || !parkedSeconds ? 'CLOUD_LINK_A/B and CLOUD_PARKED_SECONDS not set: run by it/ParkedCallTest' : false;
 
-/**
- * Prints a line the Java side of the parked run acts on, and waits until it has counted what happened
- * so far (it creates a file of that name in CLOUD_SYNC_DIR), so no stretch spills into the next.
- */
-async function mark(name, detail = '') {
-  console.log(`# mark ${name} ${Date.now()} ${detail}`);
-  if (!syncDir) return;
-  const deadline = Date.now() + 30000;
-  while (!existsSync(path.join(syncDir, name))) {
-    if (Date.now() > deadline) throw new Error(`the counting side never took mark ${name}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const parked = (page, timeout = 20000) =>
-  waitFor(page, () => window.__videocall.signaling === 'parked', undefined, { timeout, what: 'socket parked' });
+const parked = waitForParked;
 
 const ufrag = (page) => page.evaluate(() => window.__videocall.pc().localDescription.sdp.match(/a=ice-ufrag:(\S+)/)[1]);
 

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
@@ -67,6 +67,22 @@ async function waitForHealth(baseUrl, child, deadlineMs) {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`server at ${baseUrl} not healthy within ${deadlineMs} ms`);
+}
+
+/**
+ * Prints a "# mark" line that a Java test running this file acts on (it/ParkedCallTest,
+ * it/GroupCallCloudTest count what the cloud did up to it), and, where CLOUD_SYNC_DIR is set, waits
+ * until that side has counted (it creates a file of that name there), so no stretch spills into the next.
+ */
+export async function mark(name, detail = '') {
+  console.log(`# mark ${name} ${Date.now()} ${detail}`);
+  const syncDir = process.env.CLOUD_SYNC_DIR;
+  if (!syncDir) return;
+  const deadline = Date.now() + 30000;
+  while (!existsSync(path.join(syncDir, name))) {
+    if (Date.now() > deadline) throw new Error(`the counting side never took mark ${name}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Starts the embedded server from local/target/videocall-local.jar, or uses BASE_URL. */
@@ -143,8 +159,10 @@ export async function startBrowser(name) {
     const browser = await launchBrowser();
     return {
       name,
-      newPerson: async () => {
+      /** @param {{initScript?: string}} [options] initScript: run in every document before the page's own */
+      newPerson: async ({ initScript } = {}) => {
         const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+        if (initScript) await context.addInitScript(initScript);
         const page = await context.newPage();
         page.close = () => context.close();
         return page;
@@ -163,7 +181,11 @@ export async function startBrowser(name) {
   return {
     name,
     browser,
-    newPerson: async (options) => puppeteerPage(await browser.newPage(options)),
+    newPerson: async ({ initScript, ...options } = {}) => {
+      const page = await browser.newPage(options);
+      if (initScript) await page.evaluateOnNewDocument(initScript);
+      return puppeteerPage(page);
+    },
     close: () => browser.close(),
   };
 }
@@ -207,12 +229,12 @@ export async function serverWillSay(server, user, message, reason, timeout = 100
   }
 }
 
-/** POST /api/calls; returns {links: {a: url, b: url}, expiresAt}. */
-export async function createCall(baseUrl, a = 'alice', b = 'bob') {
+/** POST /api/calls; returns {links: {a: url, b: url}, expiresAt}. More names make a call of three or four. */
+export async function createCall(baseUrl, a = 'alice', b = 'bob', ...more) {
   const r = await fetch(`${baseUrl}/api/calls`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ users: [a, b] }),
+    body: JSON.stringify({ users: [a, b, ...more] }),
   });
   if (!r.ok) throw new Error(`create call: ${r.status} ${await r.text()}`);
   return r.json();
@@ -230,7 +252,8 @@ export async function assertTokenOnlyInFragment(page, token) {
   assert.equal(new URLSearchParams(address.hash.slice(1)).get('token'), token, 'the token is in the fragment');
   assert.ok(socket, 'the page has a WebSocket');
   assert.ok(!socket.url.includes('token') && !socket.url.includes(token), `no token in the WebSocket's URL: ${socket.url}`);
-  assert.equal(new URL(socket.url).search, `?userID=${address.searchParams.get('userID')}&peerID=${address.searchParams.get('peerID')}`);
+  const peers = address.searchParams.getAll('peerID').map((p) => `&peerID=${p}`).join('');
+  assert.equal(new URL(socket.url).search, `?userID=${address.searchParams.get('userID')}${peers}`);
   assert.equal(socket.protocol, 'videocall.v1', 'the server selected the protocol the token came with');
 }
 
@@ -263,6 +286,16 @@ export async function diagnosed(people, step) {
     }
     throw err;
   }
+}
+
+/** The page has closed its signaling socket with 4100 and goes on peer to peer (web/js/parking.js). */
+export function waitForParked(page, timeout = 20000) {
+  return waitFor(page, () => window.__videocall.signaling === 'parked', undefined, { timeout, what: 'socket parked' });
+}
+
+/** Every one of these pages has parked. */
+export function allParked(pages, timeout = 20000) {
+  return Promise.all(pages.map((p) => waitForParked(p, timeout)));
 }
 
 export function waitForState(page, state, timeout = 10000) {
@@ -358,4 +391,97 @@ export async function openCall(browser, baseUrl, a, b, { viewport = { width: 128
     pageA, pageB, ctxA: contexts[0], ctxB: contexts[1], links,
     close: async () => { for (const c of contexts) await c.close(); },
   };
+}
+
+// Calls of three and four. Four Chromium pages with the fake camera at 640×480 and 30 frames a second
+// encode and decode twelve streams, more than two shared cores keep up with; a tiny picture keeps
+// them light (the page asks for video: true; this asks the fake camera for less).
+const SMALL_VIDEO = { width: 160, height: 120, frameRate: 10 };
+
+/** An init script for a browser context: getUserMedia's video: true asks for `video` instead. */
+export function smallVideoScript(video = SMALL_VIDEO) {
+  return `(() => {
+    const md = navigator.mediaDevices;
+    if (!md?.getUserMedia) return;
+    const original = md.getUserMedia.bind(md);
+    md.getUserMedia = (c) => original(c && c.video === true ? { ...c, video: ${JSON.stringify(video)} } : c);
+  })();`;
+}
+
+/** A Chromium person (a fresh context) for group calls, with small video (or `video`: getUserMedia's video constraints). */
+export async function groupPerson(browser, { viewport = { width: 1280, height: 800 }, video } = {}) {
+  const context = await browser.newContext({ viewport });
+  await context.addInitScript(smallVideoScript(video));
+  const page = await context.newPage();
+  page.close = () => context.close();
+  return page;
+}
+
+/** The tile of a peer (web/js/tiles.js), as a CSS selector. */
+export const tile = (peer) => `.tile[data-peer="${peer}"]`;
+
+// Decoded frames per tile, counted with requestVideoFrameCallback on each tile's video.
+function countTileFrames(peer) {
+  window.__tileFrames ??= {};
+  if (window.__tileFrames[peer] === undefined) {
+    window.__tileFrames[peer] = 0;
+    const video = document.querySelector(`.tile[data-peer="${peer}"] video`);
+    const tick = () => {
+      window.__tileFrames[peer] += 1;
+      video.requestVideoFrameCallback(tick);
+    };
+    video.requestVideoFrameCallback(tick);
+  }
+  return window.__tileFrames[peer];
+}
+
+/** Frames the tile of `peer` presented since counting began. */
+export function tileFrames(page, peer) {
+  return page.evaluate(countTileFrames, peer);
+}
+
+/** Waits until the tile of `peer` presented at least `more` frames beyond `from`. */
+export async function waitForTileFramesAfter(page, peer, from, more = 5, timeout = 15000) {
+  await tileFrames(page, peer);
+  await waitFor(page, ([p, n, m]) => window.__tileFrames[p] > n + m, [peer, from, more], { timeout, what: `${peer}'s frames beyond ${from} + ${more}` });
+}
+
+/** Waits until the page is connected with each of `peers` (their tiles connected) and sees video from each. */
+export async function waitForEveryone(page, peers, timeout = 20000) {
+  for (const peer of peers) {
+    await waitFor(page, (sel) => document.querySelector(sel)?.dataset.state === 'connected', tile(peer), { timeout, what: `${peer}'s tile connected` });
+  }
+  for (const peer of peers) {
+    await waitFor(page, (sel) => document.querySelector(`${sel} video`).videoWidth > 0, tile(peer), { timeout, what: `video from ${peer}` });
+    await waitForTileFramesAfter(page, peer, await tileFrames(page, peer), 3, timeout);
+  }
+}
+
+/**
+ * Opens a call of the named people (2 to 4), each in a fresh Chromium context, in `order` (default:
+ * the order named), each link once the previous page is on signaling, and waits until everyone sees
+ * everyone. Returns {pages: {name: page}, links, setupMs (first link opened → everyone sees everyone), close()}.
+ */
+export async function openGroupCall(browser, baseUrl, people, { order = people, hooks = true, viewport, video, wait = true } = {}) {
+  const { links } = await createCall(baseUrl, ...people);
+  const pages = {};
+  for (const name of people) pages[name] = await groupPerson(browser, { viewport, video });
+  const open = hooks ? withTestHooks : (link) => link;
+  const started = Date.now();
+  for (const name of order) {
+    await pages[name].goto(open(links[name]));
+    await waitFor(pages[name], () => ['waiting', 'negotiating', 'connected'].includes(document.body.dataset.callState),
+      undefined, { timeout: 15000, what: `${name} on signaling` });
+  }
+  if (wait) await diagnosed(Object.values(pages), () => everyoneSeesEveryone(pages));
+  return {
+    pages, links, setupMs: Date.now() - started,
+    close: async () => { for (const p of Object.values(pages)) await p.close().catch(() => {}); },
+  };
+}
+
+/** Waits until each of the pages sees every other one (their names are the peers' IDs). */
+export function everyoneSeesEveryone(pages, timeout = 30000) {
+  const names = Object.keys(pages);
+  return Promise.all(names.map((name) => waitForEveryone(pages[name], names.filter((n) => n !== name), timeout)));
 }

@@ -1,7 +1,9 @@
 // Unit tests of how the page reads its link and hands the token to the server (web/js/link.js; pure).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isPlainId, readLink, socketProtocols, socketUrl } from '../web/js/link.js';
+import {
+  isPlainId, readLink, socketProtocols, socketUrl, validMembers,
+} from '../web/js/link.js';
 import { withTestHooks } from '../web/js/test-hooks.js';
 
 const TOKEN = 'v1.k1.AbCdEfGhIjKlMnOpQrStUv.1790000000.Zm9vYmFyLWJhel9xdXV4MDEyMzQ1Njc4OWFiY2RlZmdo';
@@ -10,7 +12,7 @@ const BASE = 'https://call.example/video?userID=alice&peerID=bob';
 
 test('a link as the server makes it: the token from the fragment, nothing to clean', () => {
   assert.deepEqual(readLink(`${BASE}#token=${TOKEN}`),
-    { userId: 'alice', peerId: 'bob', token: TOKEN, conflict: false, cleanHref: null });
+    { userId: 'alice', peerId: 'bob', peerIds: ['bob'], token: TOKEN, conflict: false, cleanHref: null });
   assert.equal(readLink(withTestHooks(`${BASE}#token=${TOKEN}`)).token, TOKEN, 'the test flag sits beside the token');
 });
 
@@ -34,7 +36,7 @@ test('the same token in both places is one token; different ones are a conflict'
 
 test('missing parts are null, for the page to refuse the link', () => {
   assert.deepEqual(readLink('https://call.example/video?userID=alice'),
-    { userId: 'alice', peerId: null, token: null, conflict: false, cleanHref: null });
+    { userId: 'alice', peerId: null, peerIds: [], token: null, conflict: false, cleanHref: null });
 });
 
 test('the WebSocket URL names who joins and carries no token', () => {
@@ -42,6 +44,24 @@ test('the WebSocket URL names who joins and carries no token', () => {
     'wss://call.example/video/connections?userID=alice&peerID=bob');
   assert.equal(socketUrl({ protocol: 'http:', host: 'localhost:8080' }, 'a_1', 'b-2'),
     'ws://localhost:8080/video/connections?userID=a_1&peerID=b-2');
+});
+
+test('a group link names every other member, in the call\'s order, and so does its WebSocket URL', () => {
+  const link = readLink(`https://call.example/video?userID=alice&peerID=bob&peerID=carol&peerID=dave#token=${TOKEN}`);
+  assert.deepEqual([link.userId, link.peerId, link.peerIds], ['alice', 'bob', ['bob', 'carol', 'dave']]);
+  assert.equal(socketUrl({ protocol: 'https:', host: 'call.example' }, 'alice', link.peerIds),
+    'wss://call.example/video/connections?userID=alice&peerID=bob&peerID=carol&peerID=dave');
+});
+
+test('a link names different people, at least two, or the page refuses it; how many at most is the server\'s to say', () => {
+  assert.equal(validMembers('alice', ['bob']), true);
+  assert.equal(validMembers('alice', ['bob', 'carol', 'dave']), true);
+  assert.equal(validMembers('alice', []), false, 'nobody to call');
+  assert.equal(validMembers('alice', ['bob', 'carol', 'dave', 'erin']), true, 'five: the server answers call-full');
+  assert.equal(validMembers('alice', ['bob', 'BOB']), false, 'a name twice (case does not count)');
+  assert.equal(validMembers('alice', ['Alice']), false, 'oneself');
+  assert.equal(validMembers('alice', ['bob', '\u212Aim']), false, 'a look-alike');
+  assert.equal(validMembers(null, ['bob']), false);
 });
 
 test('the token goes as a subprotocol beside videocall.v1, if it can be one', () => {

@@ -9,15 +9,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   openCall, remoteFrames, serverAndBrowser, serverSaid, serverWillSay as willSay, waitFor, waitForFramesAfter,
-  waitForRemoteFrames, waitForState,
+  waitForParked, waitForRemoteFrames, waitForState,
 } from './harness.mjs';
 
 const suite = serverAndBrowser();
 
 const call = (a, b) => openCall(suite.browser, suite.server.baseUrl, a, b, { hooks: true });
 
-const parked = (page, timeout = 15000) =>
-  waitFor(page, () => window.__videocall.signaling === 'parked', undefined, { timeout, what: 'socket parked' });
+const parked = (page, timeout = 15000) => waitForParked(page, timeout);
 
 const bothParked = (c) => Promise.all([parked(c.pageA), parked(c.pageB)]);
 

@@ -1,12 +1,18 @@
 // Unit tests of the page's parking decisions (web/js/parking.js; pure, no browser).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { callHealthy, PARK_AFTER_MS, parkingDecision, waitingForParkedPeer } from '../web/js/parking.js';
+import {
+  callHealthy, isDoorkeeper, PARK_AFTER_MS, parkingDecision, waitingForParkedPeer,
+} from '../web/js/parking.js';
 
 const settled = {
   socket: 'open', connection: 'connected', ice: 'connected', channel: 'open', negotiating: false, needsServer: false, quietMs: PARK_AFTER_MS,
 };
-const decide = (f) => parkingDecision({ ...settled, ...f });
+/** The decision of a call of two: one pair. */
+const decide = (f) => {
+  const { socket, quietMs, ...pair } = { ...settled, ...f };
+  return parkingDecision({ socket, pairs: [pair], quietMs });
+};
 
 test('a healthy call whose socket has been quiet for the settle time parks', () => {
   assert.deepEqual(decide({}), { action: 'park' });
@@ -59,4 +65,30 @@ test('a page whose call broke waits for its parked peer, and only then', () => {
   assert.equal(waitingForParkedPeer({ ...waiting, peerParked: false }), false, 'not in the call at all: gone, not parked');
   assert.equal(waitingForParkedPeer({ ...waiting, wasConnected: false }), false, 'never talked with them: just waiting');
   assert.equal(waitingForParkedPeer({ ...waiting, signalingUp: false }), false, 'the server has not said yet');
+});
+
+test('with several members in the call, the page parks only when every pair is healthy and settled', () => {
+  const healthy = { connection: 'connected', ice: 'connected', channel: 'open', negotiating: false, needsServer: false };
+  const mesh = (pairs, more = {}) => parkingDecision({ socket: 'open', pairs, quietMs: PARK_AFTER_MS, ...more });
+  assert.deepEqual(mesh([healthy, healthy, healthy]), { action: 'park' });
+  assert.deepEqual(mesh([healthy, { ...healthy, ice: 'checking' }]), { action: 'stay' });
+  assert.deepEqual(mesh([healthy, { ...healthy, negotiating: true }]), { action: 'stay' });
+  assert.deepEqual(mesh([healthy, { ...healthy, needsServer: true }]), { action: 'stay' });
+  assert.deepEqual(mesh([]), { action: 'stay' }, 'alone in the call: nobody to be connected to');
+  assert.deepEqual(mesh([healthy, healthy], { needsServer: true }), { action: 'stay' }, 'the page itself waits for the server');
+  assert.deepEqual(mesh([healthy, { ...healthy, channel: 'closed' }], { socket: 'parked' }), { action: 'unpark' }, 'one broken pair brings it back');
+});
+
+test('the doorkeeper stays on signaling while someone is absent, and comes back to it when parked', () => {
+  const healthy = { connection: 'connected', ice: 'connected', channel: 'open', negotiating: false, needsServer: false };
+  assert.deepEqual(parkingDecision({ socket: 'open', pairs: [healthy], doorkeeper: true, quietMs: 60000 }), { action: 'stay' });
+  assert.deepEqual(parkingDecision({ socket: 'parked', pairs: [healthy], doorkeeper: true, quietMs: 60000 }), { action: 'unpark' });
+});
+
+test('the doorkeeper is the member in the call whose ID sorts first, and only while someone is absent', () => {
+  assert.equal(isDoorkeeper({ self: 'alice', inCall: ['bob', 'carol'], anyAbsent: true }), true);
+  assert.equal(isDoorkeeper({ self: 'bob', inCall: ['alice', 'carol'], anyAbsent: true }), false, 'alice sorts first');
+  assert.equal(isDoorkeeper({ self: 'bob', inCall: ['carol'], anyAbsent: true }), true, 'alice is absent: bob takes over');
+  assert.equal(isDoorkeeper({ self: 'dave', inCall: [], anyAbsent: true }), true, 'alone: waiting for the others');
+  assert.equal(isDoorkeeper({ self: 'alice', inCall: ['bob', 'carol'], anyAbsent: false }), false, 'everyone is there');
 });

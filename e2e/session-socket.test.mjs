@@ -70,7 +70,7 @@ test('a stale socket\'s messages and close change nothing', () => {
   assert.deepEqual(page.facts, before);
   page.message({ type: 'welcome', role: 'answerer', peerPresent: false });
   page.message({ type: 'peer-joined', epoch: 5 });
-  assert.equal(page.facts.view.peerPresent, true, 'the same message on the current socket is acted on');
+  assert.equal(page.pair().view.peerPresent, true, 'the same message on the current socket is acted on');
 });
 
 test('coming online reconnects at once a socket that waits to, and nothing else', () => {
@@ -95,7 +95,7 @@ test('a page going away closes its socket for good and tells the peer over the d
   const page = Page.settled();
   assert.deepEqual(types(page.on('leave')), ['send-data', 'close-socket']);
   assert.deepEqual(page.effects.filter((e) => e.type !== 'trace'), [
-    { type: 'send-data', message: { kind: 'leaving' } }, { type: 'close-socket', code: CLOSE.NORMAL, reason: 'bye' },
+    { type: 'send-data', peer: 'bob', message: { kind: 'leaving' } }, { type: 'close-socket', code: CLOSE.NORMAL, reason: 'bye' },
   ]);
   assert.deepEqual(page.on('socket-closed', { socket: 1, code: CLOSE.NORMAL, random: 0.5 }), [], 'it does not reconnect');
 });

@@ -1,25 +1,27 @@
-// One RTCPeerConnection: offers (only when this side leads it; see recovery.js), answers, ICE
-// candidates held until the remote description exists, a negotiated data channel (id 0) for chat
-// and media state, ICE restarts, and replaceTrack for device switches and screen sharing (no
-// renegotiation). It reports what goes wrong; the session (session-rules.js) decides what to do about it.
+// One RTCPeerConnection, with one other member of the call: offers (only when this side leads it; see
+// recovery.js), answers, ICE candidates held until the remote description exists, a negotiated data
+// channel (id 0) for chat and media state, ICE restarts, and replaceTrack for device switches and
+// screen sharing (no renegotiation). It reports what goes wrong; the session (session-rules.js) decides what to do about it.
 import { ICE_DISCONNECTED_GRACE_MS } from './recovery.js';
 import { TYPE } from './wire.js';
 
 export class Call {
   /**
-   * @param {{iceServers: RTCIceServer[], localTracks: () => MediaStreamTrack[],
+   * @param {{id: number, iceServers: RTCIceServer[], localTracks: () => MediaStreamTrack[],
    *          localStream: MediaStream|null, send: (msg: object) => boolean,
    *          onRemoteStream: (s: MediaStream) => void, onChange: () => void,
    *          onUnwell: (cause: 'disconnected'|'failed') => void,
    *          onNegotiationError: (step: string, err: Error) => void,
    *          onChannelOpen?: () => void, onChannelClose?: () => void,
    *          onChannelMessage?: (msg: object) => void, onOfferWanted: () => void}} options
-   *   onOfferWanted: negotiation is needed; the offer is held (offerHeld) until offerIfHeld(), which
-   *   the session calls at once when the peer can be reached
+   *   id: the session's name for this connection (session-facts.js); onOfferWanted: negotiation is
+   *   needed; the offer is held (offerHeld) until offerIfHeld(), which the session calls at once when
+   *   the peer can be reached
    * @param {boolean} leader this side makes the first offer now, and every later one
    */
   constructor(options, leader) {
     this.options = options;
+    this.id = options.id;
     this.leader = leader;
     this.makingOffer = false;
     this.offeredAt = -Infinity; // when our last offer was handed to signaling

@@ -11,7 +11,7 @@ const FINAL_MESSAGES = Object.freeze({
   [CLOSE.INVALID_LINK]: 'This link is not valid: it is missing a part. Ask for a new link.',
   [CLOSE.INVALID_TOKEN]: 'This link is not valid. Ask the person who sent it for a new one.',
   [CLOSE.TOKEN_EXPIRED]: 'This link has expired. Ask for a new one.',
-  [CLOSE.CALL_FULL]: 'This call already has its two people.',
+  [CLOSE.CALL_FULL]: 'This call is full: it already has everyone it was made for. Ask for a link of your own.',
   [CLOSE.REPLACED]: 'You opened this call in another tab or device; it continues there.',
 });
 

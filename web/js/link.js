@@ -1,4 +1,5 @@
-// The invite link: who this page is for, who the peer is, and the token, and how the token reaches
+// The invite link: who this page is for, who the others are (one peerID each, in the call's order: one
+// for a call of two, up to three), and the token, and how the token reaches
 // the server without being in a URL. Links carry the token in the fragment (#token=…), which a
 // browser never sends to a server; links made before that carry it in the query (?token=…), which
 // request logs record, so the page moves it into the fragment of its own address. The WebSocket gets
@@ -11,8 +12,9 @@ const TOKEN_CHARS = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const PLAIN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * @typedef {{userId: string|null, peerId: string|null, token: string|null, conflict: boolean,
- *            cleanHref: string|null}} Link
+ * @typedef {{userId: string|null, peerId: string|null, peerIds: string[], token: string|null,
+ *            conflict: boolean, cleanHref: string|null}} Link
+ * peerId is the first of peerIds (the peer of a call of two).
  * cleanHref is the address to show instead of href (the query's token moved into the fragment), or
  * null when href has no token in its query. conflict: the query and the fragment hold different tokens.
  */
@@ -22,7 +24,7 @@ export function readLink(href) {
   const url = new URL(href);
   const fragment = new URLSearchParams(url.hash.slice(1));
   const userId = url.searchParams.get('userID');
-  const peerId = url.searchParams.get('peerID');
+  const peerIds = url.searchParams.getAll('peerID');
   const inFragment = fragment.get('token');
   const inQuery = url.searchParams.get('token');
   const conflict = inFragment !== null && inQuery !== null && inFragment !== inQuery;
@@ -35,7 +37,7 @@ export function readLink(href) {
     }
     cleanHref = url.href;
   }
-  return { userId, peerId, token: inFragment ?? inQuery, conflict, cleanHref };
+  return { userId, peerId: peerIds[0] ?? null, peerIds, token: inFragment ?? inQuery, conflict, cleanHref };
 }
 
 /**
@@ -47,10 +49,22 @@ export function isPlainId(id) {
   return typeof id === 'string' && PLAIN_ID.test(id);
 }
 
-/** The WebSocket's URL: who joins, nothing secret (request logs record it). */
-export function socketUrl(pageLocation, userId, peerId) {
+/**
+ * Whether a link's names can be a call: plain IDs, at least one peer, no name twice (the server
+ * compares them case-insensitively). How many people a call may have is the server's to say: a link
+ * naming too many gets call-full, which the page shows.
+ */
+export function validMembers(userId, peerIds) {
+  const all = [userId, ...peerIds];
+  if (peerIds.length < 1 || !all.every(isPlainId)) return false;
+  return new Set(all.map((id) => id.toLowerCase())).size === all.length;
+}
+
+/** The WebSocket's URL: who joins, with whom, nothing secret (request logs record it). */
+export function socketUrl(pageLocation, userId, peerIds) {
   const scheme = pageLocation.protocol === 'https:' ? 'wss:' : 'ws:';
-  const query = new URLSearchParams({ userID: userId, peerID: peerId });
+  const query = new URLSearchParams({ userID: userId });
+  for (const peerId of [peerIds].flat()) query.append('peerID', peerId);
   return `${scheme}//${pageLocation.host}/video/connections?${query}`;
 }
 

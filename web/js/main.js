@@ -1,18 +1,21 @@
 // The call page: reads the link, gets the camera, and wires the parts together. The call's life is
 // in session.js, which carries out session-rules.js's decisions (recovery.js, parking.js; the status
-// in call-view.js); controls.js, devices.js and panels.js are the buttons, pickers and side panels;
-// chat.js the chat; ui.js what the person sees. Protocol: docs/protocol.md; what each browser
-// needs: docs/browsers.md.
+// in call-view.js) with one connection per other member; controls.js, devices.js and panels.js are
+// the buttons, pickers and side panels; chat.js the chat; ui.js what the person sees of the page,
+// tiles.js the others' videos. Protocol: docs/protocol.md; what each browser needs: docs/browsers.md.
 import { ChatView, MAX_CHAT_CHARS } from './chat.js';
 import { setupControls } from './controls.js';
 import { setupDevicePickers } from './devices.js';
-import { isPlainId, readLink, socketProtocols, socketUrl } from './link.js';
+import {
+  isPlainId, readLink, socketProtocols, socketUrl, validMembers,
+} from './link.js';
 import { LocalMedia } from './media.js';
 import { setupPanels } from './panels.js';
 import { PEER } from './peer-messages.js';
 import { watchQuality } from './quality.js';
 import { Session } from './session.js';
 import { exposeForTests } from './test-hooks.js';
+import { Tiles } from './tiles.js';
 import * as ui from './ui.js';
 import { ERROR } from './wire.js';
 
@@ -21,23 +24,37 @@ const link = readLink(location.href);
 // An older link has its token in the query: keep it out of the address bar (and so out of bookmarks,
 // history and copies of the address); the fragment, which no server sees, holds it from now on.
 if (link.cleanHref) history.replaceState(history.state, '', link.cleanHref);
-const { userId, peerId, token } = link;
-// A name the server would refuse (a look-alike letter) is never shown as the peer's.
-const peerName = isPlainId(peerId) ? peerId : 'your peer';
+const { userId, peerIds, token } = link;
+// How each other member is shown, by the ID the server uses for them (lower case), in the link's
+// order. A name the server would refuse (a look-alike letter) is never shown.
+const names = new Map(peerIds.map((id) => [id.toLowerCase(), isPlainId(id) ? id : 'your peer']));
+const everyone = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' }).format([...names.values()]);
+const group = names.size > 1;
 
 const media = new LocalMedia();
+const tiles = new Tiles($('tiles').parentElement, names, { announce: ui.announce });
+/** The peers whose data channel is open: chat works while there is one. */
+const channels = new Set();
 const session = new Session({
-  peerName,
+  names,
   media,
-  render: ui.render,
-  onRemoteStream: ui.showRemote,
-  onCallGone: () => {
-    inspect.stats = null;
-    ui.clearRemote();
+  render: (view) => {
+    ui.render(view);
+    tiles.render(view.peers);
   },
-  onChannel: (open) => {
-    chat.setAvailable(open, peerName);
-    if (open) controls.sendMediaState();
+  onRemoteStream: (peer, stream) => {
+    // Autoplay with sound may be blocked (iOS Safari, or no prior tap): offer an explicit button.
+    tiles.get(peer)?.showStream(stream).catch(() => ui.offerToStartAudio(() => tiles.playAll()));
+  },
+  onCallGone: (peer) => {
+    inspect.quality.delete(peer);
+    tiles.get(peer)?.clear();
+  },
+  onChannel: (peer, open) => {
+    if (open) channels.add(peer);
+    else channels.delete(peer);
+    chat.setAvailable(channels.size > 0, everyone);
+    if (open) session.sendDataTo(peer, media.state());
   },
   onPeerMessage,
 });
@@ -54,15 +71,15 @@ const chat = new ChatView({
   input: $('chat_input'),
   send: $('chat_send'),
   announce: ui.announce,
-  onSend: (text) => session.sendData({ kind: PEER.CHAT, text }),
+  onSend: (text) => session.sendData({ kind: PEER.CHAT, text }), // to everyone whose channel is open
   onIncoming: () => panels.noteIncoming(),
 });
 
-function onPeerMessage(msg) {
+function onPeerMessage(peer, msg) {
   if (msg.kind === PEER.MEDIA) {
-    ui.peerMedia({ audio: msg.audio !== false, video: msg.video !== false, screen: msg.screen === true }, peerName);
+    tiles.get(peer)?.setMedia({ audio: msg.audio !== false, video: msg.video !== false, screen: msg.screen === true });
   } else if (msg.kind === PEER.CHAT && typeof msg.text === 'string' && msg.text.trim()) {
-    chat.add('peer', msg.text.slice(0, MAX_CHAT_CHARS), peerName);
+    chat.add('peer', msg.text.slice(0, MAX_CHAT_CHARS), names.get(peer) ?? peer);
   }
 }
 
@@ -84,12 +101,12 @@ async function getCamera() {
 }
 
 async function start() {
-  if (!userId || !peerId || !token) {
+  if (!userId || !peerIds.length || !token) {
     session.fail('This link is incomplete: it needs userID, peerID and token. Ask for a new link.', ERROR.INVALID_LINK);
     return;
   }
   const protocols = socketProtocols(token);
-  if (link.conflict || !protocols || !isPlainId(userId) || !isPlainId(peerId)) {
+  if (link.conflict || !protocols || !validMembers(userId, peerIds)) {
     session.fail('This link is not valid. Ask the person who sent it for a new one.', ERROR.INVALID_LINK);
     return;
   }
@@ -97,17 +114,18 @@ async function start() {
     session.fail('This browser cannot make video calls (no WebRTC). Try a current Chrome, Firefox or Safari.', 'no-webrtc');
     return;
   }
-  $('chat_heading').textContent = `Chat with ${peerName}`;
-  $('copy_hint').textContent = `This link is yours alone. Open it on another device (your phone, say) to move the call there. ${peerName} has their own link: the person who made the call sent it to them.`;
-  chat.setAvailable(false, peerName);
+  $('chat_heading').textContent = `Chat with ${everyone}`;
+  const theirs = group ? 'have their own links: the person who made the call sent them theirs' : 'has their own link: the person who made the call sent it to them';
+  $('copy_hint').textContent = `This link is yours alone. Open it on another device (your phone, say) to move the call there. ${everyone} ${theirs}.`;
+  chat.setAvailable(false, everyone);
   await getCamera();
   // The token goes as a subprotocol, not in the URL, which request logs record (docs/security.md).
-  session.connect(socketUrl(location, userId, peerId), protocols);
+  session.connect(socketUrl(location, userId, peerIds), protocols);
 }
 
-watchQuality(() => session.call?.pc ?? null, (q) => {
-  inspect.stats = q;
-  ui.showQuality(q);
+watchQuality(() => new Map([...session.calls].map(([peer, call]) => [peer, call.pc])), (peer, q) => {
+  inspect.quality.set(peer, q);
+  tiles.get(peer)?.showQuality(q);
 });
 
 $('hangup').addEventListener('click', () => {

@@ -1,4 +1,4 @@
-// The "New call" form: two names in, two invite links out. Where to post comes from /config.json
+// The "New call" form: two to four names in, one invite link per person out. Where to post comes from /config.json
 // (the embedded server's /api/calls, or the CreateCall function in the cloud). Only the site's owner
 // creates calls: a server that does not trust this device answers 401, and the form then asks for the
 // owner key, which it keeps in this device's localStorage until "Forget this key".
@@ -68,14 +68,15 @@ keySaved.hidden = !storedKey();
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   errorBox.hidden = true;
-  const a = form.user_a.value.trim();
-  const b = form.user_b.value.trim();
-  if (!NAME.test(a) || !NAME.test(b)) {
+  // The first two are needed; the third and fourth only when filled in.
+  const users = [form.user_a, form.user_b, form.user_c, form.user_d].map((input) => input.value.trim())
+    .filter((name, i) => i < 2 || name);
+  if (!users.every((name) => NAME.test(name))) {
     showError('Names must be 1–64 letters, digits, "_" or "-".');
     return;
   }
-  if (a.toLowerCase() === b.toLowerCase()) {
-    showError('The two names must differ.');
+  if (new Set(users.map((name) => name.toLowerCase())).size !== users.length) {
+    showError('Each person needs a name of their own.');
     return;
   }
   const typedKey = keyInput.value.trim();
@@ -87,7 +88,7 @@ form.addEventListener('submit', async (event) => {
     response = await fetch(await createCallUrl, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ users: [a, b] }),
+      body: JSON.stringify({ users }),
       credentials: 'omit',
     });
   } catch {

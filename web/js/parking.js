@@ -5,11 +5,13 @@
 // Once a call is established the media and the data channel go browser to browser, and the server
 // has nothing to do until something changes. An open socket keeps a gateway instance busy (and, on
 // Cloud Run, billed) for the whole call, so the page closes it with 4100 PARKED (wire.js) once:
-//   * the RTCPeerConnection is connected (ICE connected or completed) and the data channel open,
+//   * its RTCPeerConnection with every member in the call is connected (ICE connected or completed)
+//     and its data channel open,
 //   * no negotiation is under way (signaling state stable, no offer of ours outstanding) and nothing
-//     waits for the server (a recovery that needs the peer, a hang-up),
+//     waits for the server (a recovery that needs a peer, a hang-up),
+//   * it does not keep the door for a member who has not joined or has left (isDoorkeeper),
 //   * and the socket has been quiet for PARK_AFTER_MS (no message either way: late ICE candidates,
-//     the peer's answer or candidates, a presence message).
+//     a peer's answer or candidates, a presence message).
 // The server keeps the person in the call, parked (docs/protocol.md, "Parking"). The page opens the
 // same link again as soon as the call is not healthy any more (ICE disconnected or failed, the data
 // channel closed), when it needs to negotiate (an ICE restart, a rebuild: the leader asks the peer to
@@ -42,21 +44,41 @@ export function callHealthy({ connection, ice, channel }) {
 }
 
 /**
- * What to do with the signaling socket now.
- * @param {{socket: 'open'|'parked'|'connecting', connection: RTCPeerConnectionState|null,
+ * What to do with the signaling socket now. A page parks only when it needs the server for nothing:
+ * its connection with every member in the call is healthy and settled, and it is not the doorkeeper.
+ * @param {{socket: 'open'|'parked'|'connecting', pairs: {connection: RTCPeerConnectionState|null,
  *          ice: RTCIceConnectionState|null, channel: RTCDataChannelState|null, negotiating: boolean,
- *          needsServer: boolean, quietMs: number}} f
- *   socket: open and welcomed, parked by this page, or (re)connecting; negotiating: the connection's
- *   signaling state is not stable or an offer of ours is on its way; needsServer: something waits
- *   for the server (a recovery that needs the peer); quietMs: since the last message either way
+ *          needsServer: boolean}[], doorkeeper?: boolean, needsServer?: boolean, quietMs: number}} f
+ *   socket: open and welcomed, parked by this page, or (re)connecting; pairs: one per member in the
+ *   call (present or parked, or connected to us: not one who never joined or left); negotiating: the
+ *   connection's signaling state is not stable or an offer of ours is on its way; needsServer: something
+ *   waits for the server (a recovery that needs the peer; for the page, a whenSignaling); doorkeeper:
+ *   this page keeps the door for an absent member (isDoorkeeper); quietMs: since the last message
+ *   either way
  * @returns {{action: 'park'|'unpark'|'stay', inMs?: number}} inMs: look again then (parking is due)
  */
-export function parkingDecision(f) {
-  const healthy = callHealthy(f);
-  if (f.socket === 'parked') return { action: healthy && !f.needsServer ? 'stay' : 'unpark' };
-  if (f.socket !== 'open' || !healthy || f.negotiating || f.needsServer) return { action: 'stay' };
-  if (f.quietMs >= PARK_AFTER_MS) return { action: 'park' };
-  return { action: 'stay', inMs: PARK_AFTER_MS - f.quietMs };
+export function parkingDecision({ socket, pairs, doorkeeper = false, needsServer = false, quietMs }) {
+  const healthy = pairs.length > 0 && pairs.every(callHealthy);
+  const needs = needsServer || doorkeeper || pairs.some((p) => p.needsServer);
+  if (socket === 'parked') return { action: healthy && !needs ? 'stay' : 'unpark' };
+  if (socket !== 'open' || !healthy || needs || pairs.some((p) => p.negotiating)) return { action: 'stay' };
+  if (quietMs >= PARK_AFTER_MS) return { action: 'park' };
+  return { action: 'stay', inMs: PARK_AFTER_MS - quietMs };
+}
+
+/**
+ * Whether this page keeps the door: while a member of the call is absent (never joined, or left), the
+ * member in the call whose ID sorts first keeps its socket open, so that the absent one, joining,
+ * finds someone to offer to; on their peer-joined it calls the parked others back over their data
+ * channels (docs/protocol.md, "Parking"). When it leaves, or parks because everyone is there, the
+ * next one by ID takes over. In a call of two the one waiting for the other is the doorkeeper.
+ * @param {{self: string|null, inCall: string[], anyAbsent: boolean}} c self: this page's ID; inCall:
+ *   the IDs of the other members in the call as this page knows them; IDs as the server spells them
+ *   (lower case)
+ */
+export function isDoorkeeper({ self, inCall, anyAbsent }) {
+  if (!anyAbsent) return false;
+  return inCall.every((id) => self === null || self < id);
 }
 
 /**

@@ -82,27 +82,22 @@ export function describe(q) {
 }
 
 /**
- * Samples the current connection every intervalMs while media flows (or is briefly disconnected)
- * and hands each sample on; a sample of a connection replaced meanwhile is dropped.
- * @param {() => RTCPeerConnection|null} currentPc
- * @param {(q: Quality) => void} onSample
+ * Samples each pair's current connection every intervalMs while media flows (or is briefly
+ * disconnected) and hands each sample on with its peer; a sample of a connection replaced meanwhile
+ * is dropped.
+ * @param {() => Map<string, RTCPeerConnection>} currentPcs each pair's connection, by peer
+ * @param {(peer: string, q: Quality) => void} onSample
  */
-export function watchQuality(currentPc, onSample, intervalMs = 2000) {
-  let sampler = null;
-  let sampledPc = null;
-  return setInterval(async () => {
-    const pc = currentPc();
-    if (!pc || !['connected', 'disconnected'].includes(pc.connectionState)) return;
-    if (pc !== sampledPc) {
-      sampledPc = pc;
-      sampler = new QualitySampler();
-    }
-    const mine = sampler;
-    try {
-      const q = await mine.sample(pc);
-      if (mine === sampler && pc === currentPc()) onSample(q);
-    } catch (err) {
-      console.warn('getStats failed', err);
+export function watchQuality(currentPcs, onSample, intervalMs = 2000) {
+  /** Each connection's sampler: a connection replaced starts again from nothing. */
+  const samplers = new WeakMap();
+  return setInterval(() => {
+    for (const [peer, pc] of currentPcs()) {
+      if (!['connected', 'disconnected'].includes(pc.connectionState)) continue;
+      if (!samplers.has(pc)) samplers.set(pc, new QualitySampler());
+      samplers.get(pc).sample(pc).then((q) => {
+        if (currentPcs().get(peer) === pc) onSample(peer, q);
+      }, (err) => console.warn('getStats failed', err));
     }
   }, intervalMs);
 }

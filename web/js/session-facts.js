@@ -3,12 +3,17 @@
 // carries the effects out. Nothing here touches the DOM, a WebSocket, an RTCPeerConnection, a timer or
 // the clock: the time and what the live objects look like come in each event.
 //
-// An event is {type, ...what happened, now, seen?: {call, ws}}: now is performance.now(); seen is what
-// the runner sees of the live objects: call, the current connection (Call.observe() with its id, null
-// when there is none), and ws, the current socket's state ('connecting'|'open'|'closing'|'closed'|null).
-// What is left out of seen (as unit tests may), the facts keep as they knew it. Within one step the
-// facts follow the step's own effects (a call built, an offer started, a socket closed), as the live
-// objects would.
+// A call is a full mesh: this page has one pair with each other member (facts.peers, keyed by the
+// peer's user ID as the server spells it), each pair with its own RTCPeerConnection, its own roles and
+// its own recovery; the signaling socket, and so parking, belong to the page. A call of two is the
+// mesh with one pair.
+//
+// An event is {type, ...what happened, now, seen?: {calls, ws}}: now is performance.now(); seen is what
+// the runner sees of the live objects: calls, each pair's current connection by peer (Call.observe()
+// with its id, null when there is none), and ws, the current socket's state
+// ('connecting'|'open'|'closing'|'closed'|null). What is left out of seen (as unit tests may), the
+// facts keep as they knew it. Within one step the facts follow the step's own effects (a call built,
+// an offer started, a socket closed), as the live objects would.
 import { callHealthy } from './parking.js';
 
 /**
@@ -17,35 +22,46 @@ import { callHealthy } from './parking.js';
  */
 export function initialFacts(now) {
   return {
-    /** What the status is worked out from (call-view.js's Facts). */
-    view: {
-      over: null, welcomed: false, signalingUp: false, parked: false, peerPresent: false, peerParked: false,
-      peerLeft: null, connection: null, wasConnected: false, info: null,
-    },
+    /** What the page's status is worked out from (call-view.js); each pair has its own part. */
+    view: { over: null, welcomed: false, signalingUp: false, parked: false, info: null },
+    /** This page's user ID as the server spells it (welcome), for the doorkeeper's order (parking.js). */
+    self: null,
+    /** One pair per other member of the call, by peer ID, as the server listed them (newPair). */
+    peers: {},
     /**
      * The signaling socket: id of the current one (0: none yet), its state, and what signaling.js used
      * to keep: stopped (for good), parked (closed on purpose until unparked), attempt (for the backoff),
      * byeOnOpen and byeFrame (a hang-up's bye waits for the socket being opened).
      */
     socket: { id: 0, ws: null, stopped: false, parked: false, attempt: 0, byeOnOpen: false, byeFrame: null },
+    callsBuilt: 0, // connections built so far, with every peer: each one's id
+    iceServers: [],
+    lastSignalAt: now, // last message sent or received on the socket
+    waiters: 0, // whenSignaling() calls not answered yet
+    /** Which of the page's named timers are armed (the runner holds the real ones); pairs have their own. */
+    timers: { park: false, reconnect: false },
+    /** What tests and curious people can read (window.__videocall), over all pairs. */
+    counts: { sent: {}, iceRestarts: 0, restartRequests: 0, rebuilds: 0, parks: 0, unparks: 0 },
+  };
+}
+
+/** The page's pair with one other member, before anything is known of them. */
+export function newPair(id) {
+  return {
+    id,
+    /** What this pair's part of the status is worked out from (call-view.js's Facts, the peer's half). */
+    view: { peerPresent: false, peerParked: false, peerLeft: null, connection: null, wasConnected: false },
     /** The current connection as last seen (Call.observe() and an id), or as built since; null when there is none. */
     call: null,
-    callsBuilt: 0,
-    iceServers: [],
-    polite: false,
+    polite: false, // this page's part in perfect negotiation with this peer (welcome)
     restarted: false, // an ICE restart was tried since the connection was last healthy
     failedRebuilds: 0, // rebuilds since the connection was last healthy
     /** A recovery that waits until the server says the peer is there (recovery.js, 'call-peer'). */
     pendingCause: null,
     rollingBack: false, // an offer of ours is being undone (resync)
-    lastSignalAt: now, // last message sent or received on the socket
     holdUntil: 0, // the peer called us back to signaling: stay until its offer came, or until then
     peerAwayAt: 0, // when the peer was last seen going away
-    waiters: 0, // whenSignaling() calls not answered yet
-    /** Which named timers are armed (the runner holds the real ones). */
-    timers: { stall: false, park: false, peerReturn: false, reconnect: false },
-    /** What tests and curious people can read (window.__videocall). */
-    counts: { sent: {}, iceRestarts: 0, restartRequests: 0, rebuilds: 0, parks: 0, unparks: 0 },
+    timers: { stall: false, peerReturn: false },
   };
 }
 
@@ -57,6 +73,26 @@ export function freshCall(id, leader) {
   };
 }
 
+/** The pairs in the order the server listed them. */
+export function pairs(f) {
+  return Object.values(f.peers);
+}
+
+/**
+ * The pair a server message is about: the peer it names (a relay's from, a presence message's peerID),
+ * or, when it names none (an older server), the only peer of a call of two. Null when there is none.
+ */
+export function pairOf(f, peerId) {
+  if (typeof peerId === 'string') return f.peers[peerId.toLowerCase()] ?? null;
+  const all = pairs(f);
+  return all.length === 1 ? all[0] : null;
+}
+
+/** A call of three or four: a hang-up removes only that person (a call of two ends for both). */
+export function isGroup(f) {
+  return pairs(f).length > 1;
+}
+
 /** One event's worth of change: a copy of the facts to change, and the effects in the order they happen. */
 export class Step {
   constructor(facts, event) {
@@ -64,7 +100,9 @@ export class Step {
     this.now = event.now;
     this.effects = [];
     const seen = event.seen ?? {};
-    if (seen.call !== undefined) this.f.call = seen.call && { ...seen.call };
+    for (const [peer, call] of Object.entries(seen.calls ?? {})) {
+      if (this.f.peers[peer]) this.f.peers[peer].call = call && { ...call };
+    }
     if (seen.ws !== undefined) this.f.socket.ws = seen.ws;
   }
 
@@ -76,15 +114,17 @@ export class Step {
     this.do({ type: 'trace', what });
   }
 
-  startTimer(name, ms) {
-    this.f.timers[name] = true;
-    this.do({ type: 'start-timer', name, ms });
+  /** Arms a named timer: the page's, or the pair's when one is given. */
+  startTimer(name, ms, pair = null) {
+    (pair ?? this.f).timers[name] = true;
+    this.do(pair ? { type: 'start-timer', name, peer: pair.id, ms } : { type: 'start-timer', name, ms });
   }
 
-  stopTimer(name) {
-    if (!this.f.timers[name]) return;
-    this.f.timers[name] = false;
-    this.do({ type: 'stop-timer', name });
+  stopTimer(name, pair = null) {
+    const timers = (pair ?? this.f).timers;
+    if (!timers[name]) return;
+    timers[name] = false;
+    this.do(pair ? { type: 'stop-timer', name, peer: pair.id } : { type: 'stop-timer', name });
   }
 }
 
@@ -94,29 +134,40 @@ export function offering(call) {
 }
 
 /** The call is established with this peer: media flowed on it and its data channel still stands. */
-export function established(f) {
-  return Boolean(f.call?.everConnected && !f.call.channelClosed);
+export function established(p) {
+  return Boolean(p.call?.everConnected && !p.call.channelClosed);
 }
 
-export function healthy(f) {
-  return Boolean(f.call) && callHealthy(f.call);
+export function healthy(p) {
+  return Boolean(p.call) && callHealthy(p.call);
 }
 
-export function peerReachable(f) {
-  return f.view.signalingUp && f.view.peerPresent;
+/** The server would relay to this peer now: our socket is up and theirs is. */
+export function peerReachable(f, p) {
+  return f.view.signalingUp && p.view.peerPresent;
+}
+
+/**
+ * The peer is in the call as far as this page knows: connected to the server, parked, or with a
+ * connection to us. A peer not in it has not joined yet, or left (parking.js's doorkeeper) — also one
+ * the server still lists as parked after its page told us it was closing (PEER.LEAVING), which a
+ * parked page cannot tell the server.
+ */
+export function inCall(p) {
+  return p.view.peerPresent || (p.view.peerParked && !p.view.peerLeft) || p.call !== null;
 }
 
 /** An offer of ours is out (or being made) since the peer was last seen going away, and not being undone. */
-export function offerReachesPeer(f) {
-  const call = f.call;
-  if (!call?.leader || !offering(call) || f.rollingBack) return false;
-  return call.makingOffer || call.offeredAt > f.peerAwayAt;
+export function offerReachesPeer(p) {
+  const call = p.call;
+  if (!call?.leader || !offering(call) || p.rollingBack) return false;
+  return call.makingOffer || call.offeredAt > p.peerAwayAt;
 }
 
-/** Sends on the data channel if it is open; whether it was. */
-export function sendData(s, message) {
-  if (s.f.call?.channel !== 'open') return false;
-  s.do({ type: 'send-data', message });
+/** Sends to the peer on the pair's data channel if it is open; whether it was. */
+export function sendData(s, p, message) {
+  if (p.call?.channel !== 'open') return false;
+  s.do({ type: 'send-data', peer: p.id, message });
   return true;
 }
 
@@ -128,8 +179,8 @@ export function heldOfferGoes(call) {
 }
 
 /** Makes the held offer, if it can go now; whether it did. */
-export function offerIfHeld(s) {
-  if (!heldOfferGoes(s.f.call)) return false;
-  s.do({ type: 'offer-if-held' });
+export function offerIfHeld(s, p) {
+  if (!heldOfferGoes(p.call)) return false;
+  s.do({ type: 'offer-if-held', peer: p.id });
   return true;
 }

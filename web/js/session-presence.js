@@ -1,13 +1,15 @@
-// Where the peer is, as decisions (pure; session-rules.js): what the server says (welcome, peer-joined,
-// peer-left, a message refused as peer-absent) and what the peer says over the data channel (bye,
-// leaving, parked, unpark, back, restart-ice), and what waited for the peer once they can be reached.
+// Where the peers are, as decisions (pure; session-rules.js): what the server says (welcome, peer-joined,
+// peer-left, a message refused as peer-absent) and what each peer says over its data channel (bye,
+// leaving, parked, unpark, back, restart-ice), and what waited for a peer once they can be reached.
+// Each pair follows its own peer; the page keeps the door for a member who has not joined yet
+// (session-parking.js's keepsDoor) and calls the parked others back when one joins.
 import { PEER } from './peer-messages.js';
 import { pendingRecoveryStep } from './recovery.js';
 import {
   build, dropCall, recover,
 } from './session-connection.js';
 import {
-  established, offerIfHeld, offering, offerReachesPeer, peerReachable, sendData,
+  established, inCall, isGroup, newPair, offerIfHeld, offering, offerReachesPeer, pairs, peerReachable, sendData,
 } from './session-facts.js';
 import {
   callPeer, considerParking, holdForPeer, sayBye, unpark, watchPeerReturn,
@@ -15,85 +17,126 @@ import {
 import { LEAVE_REASON, ROLE } from './wire.js';
 
 /** The peer left signaling or the call, parked, or was refused as absent: what we sent before may be lost. */
-function notePeerAway(s) {
-  s.f.peerAwayAt = s.now;
+function notePeerAway(s, p) {
+  p.peerAwayAt = s.now;
+}
+
+/**
+ * The other members as the welcome lists them: its peers, or, from an older server, the one peer its
+ * own fields describe.
+ * @returns {{peerID: string, present: boolean, parked: boolean, role: string, polite: boolean}[]}
+ */
+export function welcomePeers(msg) {
+  if (Array.isArray(msg.peers)) return msg.peers.filter((e) => e && typeof e.peerID === 'string');
+  if (typeof msg.peerID !== 'string') return [];
+  return [{ peerID: msg.peerID, present: msg.peerPresent, parked: msg.peerParked, role: msg.role, polite: msg.polite }];
 }
 
 export function welcomed(s, msg) {
   const f = s.f;
   f.iceServers = msg.iceServers ?? [];
-  f.polite = Boolean(msg.polite);
-  const peerPresent = Boolean(msg.peerPresent);
-  const peerParked = !peerPresent && Boolean(msg.peerParked);
-  const peerGone = !peerPresent && !peerParked;
-  // Why the peer left stays known until they are back: a page that closed while parked told us
-  // (PEER.LEAVING) but could not tell the server, which still lists it as parked.
-  Object.assign(f.view, {
-    welcomed: true, signalingUp: true, parked: false, peerPresent, peerParked, peerLeft: peerPresent ? null : f.view.peerLeft,
-  });
-  // Tell the peer directly: two pages coming back at the same moment can each be welcomed as if
-  // the other were still parked, and the server relays to both all the same.
-  sendData(s, { kind: PEER.BACK });
-  if (established(f)) {
-    // Our socket came back (unparked, or after a drop) while the call we had works or recovers:
-    // keep it. If the peer left meanwhile and the media stopped, say so.
-    if (peerGone && f.call.connection !== 'connected') gone(s, LEAVE_REASON.DISCONNECTED);
-    else resync(s);
-  } else {
-    const hadPeer = f.view.wasConnected;
-    dropCall(s);
-    if (peerPresent && msg.role === ROLE.OFFERER) build(s, true);
-    else if (peerGone && hadPeer) gone(s, LEAVE_REASON.DISCONNECTED); // they left while we were away
+  if (typeof msg.userID === 'string') f.self = msg.userID.toLowerCase();
+  Object.assign(f.view, { welcomed: true, signalingUp: true, parked: false });
+  const newcomers = [];
+  for (const entry of welcomePeers(msg)) {
+    const id = entry.peerID.toLowerCase();
+    f.peers[id] ??= newPair(id);
+    if (entry.present && !inCall(f.peers[id])) newcomers.push(f.peers[id]);
+    welcomedWith(s, f.peers[id], entry);
   }
+  // Someone joined while our socket was away (the doorkeeper coming back after a hang-up, say): no
+  // peer-joined will say so, so call the members parked with us back now, as peerJoined would.
+  for (const p of newcomers) callBackParked(s, p);
   afterPresence(s);
 }
 
-export function peerJoined(s) {
-  Object.assign(s.f.view, { peerPresent: true, peerParked: false, peerLeft: null });
+/** Someone new (or back after leaving) is on signaling: the members parked with us must come back to meet them. */
+function callBackParked(s, newcomer) {
+  for (const q of pairs(s.f)) {
+    if (q !== newcomer && q.view.peerParked) callPeer(s, q, newcomer.id);
+  }
+}
+
+/** What the welcome says about one peer. */
+function welcomedWith(s, p, entry) {
+  p.polite = Boolean(entry.polite);
+  const peerPresent = Boolean(entry.present);
+  const peerParked = !peerPresent && Boolean(entry.parked);
+  const peerGone = !peerPresent && !peerParked;
+  // Why the peer left stays known until they are back: a page that closed while parked told us
+  // (PEER.LEAVING) but could not tell the server, which still lists it as parked.
+  Object.assign(p.view, { peerPresent, peerParked, peerLeft: peerPresent ? null : p.view.peerLeft });
+  // Tell the peer directly: two pages coming back at the same moment can each be welcomed as if
+  // the other were still parked, and the server relays to both all the same.
+  sendData(s, p, { kind: PEER.BACK });
+  if (established(p)) {
+    // Our socket came back (unparked, or after a drop) while the call we had works or recovers:
+    // keep it. If the peer left meanwhile and the media stopped, say so.
+    if (peerGone && p.call.connection !== 'connected') gone(s, p, LEAVE_REASON.DISCONNECTED);
+    else resync(s, p);
+  } else {
+    const hadPeer = p.view.wasConnected;
+    dropCall(s, p);
+    if (peerPresent && entry.role === ROLE.OFFERER) build(s, p, true);
+    else if (peerGone && hadPeer) gone(s, p, LEAVE_REASON.DISCONNECTED); // they left while we were away
+  }
+}
+
+export function peerJoined(s, p) {
+  const newcomer = !inCall(p); // never joined, or left: no connection with us that could stand
+  Object.assign(p.view, { peerPresent: true, peerParked: false, peerLeft: null });
   // An offer of ours made after they were last seen going away reaches them (the server relays it,
   // or refuses it with peer-absent, which comes first): keep it. On a fresh connection (a rebuild),
   // if their offer crosses it the polite side yields (classifyOffer); dropping it as well would
   // leave both sides answering a connection the other had dropped.
-  if (!offerReachesPeer(s.f)) {
-    if (established(s.f)) resync(s); // they came back (unparked, or reconnected); the call stands
-    else dropCall(s); // their welcome made them the offerer: wait for their offer
+  if (!offerReachesPeer(p)) {
+    if (established(p)) resync(s, p); // they came back (unparked, or reconnected); the call stands
+    else dropCall(s, p); // their welcome made them the offerer: wait for their offer
   }
+  // Only a page on signaling hears this, the doorkeeper among them.
+  if (newcomer) callBackParked(s, p);
   afterPresence(s);
 }
 
-export function peerLeft(s, reason) {
-  notePeerAway(s);
-  Object.assign(s.f.view, { peerPresent: false, peerParked: false });
+export function peerLeft(s, p, reason) {
+  notePeerAway(s, p);
+  Object.assign(p.view, { peerPresent: false, peerParked: false });
   // Their signaling dropped but the media flows: wait for them to come back.
-  if (reason !== LEAVE_REASON.HANGUP && s.f.call?.connection === 'connected') return;
-  gone(s, reason === LEAVE_REASON.HANGUP ? LEAVE_REASON.HANGUP : LEAVE_REASON.DISCONNECTED);
+  if (reason !== LEAVE_REASON.HANGUP && p.call?.connection === 'connected') return;
+  gone(s, p, reason === LEAVE_REASON.HANGUP ? LEAVE_REASON.HANGUP : LEAVE_REASON.DISCONNECTED);
 }
 
-/** A message of ours was dropped because the peer holds no socket: parked, if its page is alive. */
-export function peerAbsent(s) {
-  const f = s.f;
-  const alive = f.call?.channel === 'open';
-  notePeerAway(s);
-  Object.assign(f.view, { peerPresent: false, peerParked: f.view.peerParked || alive });
-  if (f.call?.leader && offering(f.call)) {
-    // Our offer did not reach them: undo it (a new restart waits for a stable state, so it would
-    // never offer again), call them back, and offer again once they are there.
-    f.pendingCause ??= 'requested';
-    callPeer(s);
-    resync(s);
+/**
+ * A message of ours was dropped because the peer holds no socket: parked, if its page is alive.
+ * p: the peer the refusal names; null when it names none in a call of three or four, when every pair
+ * with an offer of ours out is treated as refused (the others have nothing in flight that matters).
+ */
+export function peerAbsent(s, p) {
+  const refused = p ? [p] : pairs(s.f).filter((q) => q.call?.leader && offering(q.call));
+  for (const q of refused) {
+    const alive = q.call?.channel === 'open';
+    notePeerAway(s, q);
+    Object.assign(q.view, { peerPresent: false, peerParked: q.view.peerParked || alive });
+    if (q.call?.leader && offering(q.call)) {
+      // Our offer did not reach them: undo it (a new restart waits for a stable state, so it would
+      // never offer again), call them back, and offer again once they are there.
+      q.pendingCause ??= 'requested';
+      callPeer(s, q);
+      resync(s, q);
+    }
   }
   afterPresence(s);
 }
 
 /** The peer is gone (hung up, or disconnected for good). */
-export function gone(s, reason) {
-  const f = s.f;
-  notePeerAway(s);
-  dropCall(s);
-  Object.assign(f.view, { peerPresent: false, peerLeft: reason, wasConnected: false });
-  f.pendingCause = null;
-  // A hang-up ends the call for both: leave it too, so nothing waits open for a call that is over.
-  if (reason === LEAVE_REASON.HANGUP) sayBye(s);
+export function gone(s, p, reason) {
+  notePeerAway(s, p);
+  dropCall(s, p);
+  Object.assign(p.view, { peerPresent: false, peerParked: false, peerLeft: reason, wasConnected: false });
+  p.pendingCause = null;
+  // A hang-up ends a call of two for both: leave it too, so nothing waits open for a call that is
+  // over. In a call of three or four it removes only that person; the others go on.
+  if (reason === LEAVE_REASON.HANGUP && !isGroup(s.f)) sayBye(s);
   afterPresence(s);
 }
 
@@ -102,76 +145,86 @@ export function gone(s, reason) {
  * (the 'rollback' effect answers with a 'rollback-done' event) and make it again once the peer is
  * there, with any recovery that waited for them.
  */
-function resync(s) {
-  const f = s.f;
-  if (!f.call.leader || f.call.signaling !== 'have-local-offer') return;
-  f.pendingCause ??= 'requested';
-  f.rollingBack = true;
-  s.do({ type: 'rollback', call: f.call.id, purpose: 'resync' });
+function resync(s, p) {
+  if (!p.call.leader || p.call.signaling !== 'have-local-offer') return;
+  p.pendingCause ??= 'requested';
+  p.rollingBack = true;
+  s.do({ type: 'rollback', peer: p.id, call: p.call.id, purpose: 'resync' });
 }
 
-/** After presence changed: run what waited for the peer, watch a parked peer's return, reconsider parking. */
+/** Every member in the call can be reached through the server (whenSignaling's answer). */
+function allReachable(f) {
+  return pairs(f).every((p) => !inCall(p) || peerReachable(f, p));
+}
+
+/** After presence changed: run what waited for a peer, watch parked peers' return, reconsider parking. */
 export function afterPresence(s) {
   const f = s.f;
-  if (peerReachable(f) && f.waiters > 0) {
+  if (f.waiters > 0 && f.view.signalingUp && allReachable(f)) {
     f.waiters = 0;
     s.do({ type: 'resolve-waiters' });
   }
-  const step = pendingRecoveryStep({
-    pending: (f.pendingCause !== null || Boolean(f.call?.offerHeld)) && f.call !== null && !f.rollingBack,
-    ...f.view,
-    parked: f.socket.parked,
-  });
-  if (step === 'run') {
-    const cause = f.pendingCause;
-    f.pendingCause = null;
-    if (cause) recover(s, cause);
-    if (offerIfHeld(s)) s.trace('held offer made');
-  } else if (step === 'call-peer') {
-    s.trace('pending recovery: call peer');
-    callPeer(s);
+  for (const p of pairs(f)) {
+    const step = pendingRecoveryStep({
+      pending: (p.pendingCause !== null || Boolean(p.call?.offerHeld)) && p.call !== null && !p.rollingBack,
+      signalingUp: f.view.signalingUp,
+      peerPresent: p.view.peerPresent,
+      peerParked: p.view.peerParked,
+      parked: f.socket.parked,
+    });
+    if (step === 'run') {
+      const cause = p.pendingCause;
+      p.pendingCause = null;
+      if (cause) recover(s, p, cause);
+      if (offerIfHeld(s, p)) s.trace(`${p.id}: held offer made`);
+    } else if (step === 'call-peer') {
+      s.trace(`${p.id}: pending recovery: call peer`);
+      callPeer(s, p);
+    }
+    watchPeerReturn(s, p);
   }
-  watchPeerReturn(s);
   considerParking(s);
 }
 
-/** What the peer said over the data channel; what is not about the call goes to the page. */
-export function peerSaid(s, msg) {
+/** What the pair's peer said over the data channel; what is not about the call goes to the page. */
+export function peerSaid(s, p, msg) {
   const f = s.f;
-  if (Object.values(PEER).includes(msg.kind)) s.trace(`peer says ${msg.kind}`);
+  if (Object.values(PEER).includes(msg.kind)) s.trace(`${p.id} says ${msg.kind}`);
   switch (msg.kind) {
     case PEER.RESTART_ICE:
-      if (f.call.leader) recover(s, 'requested');
+      if (p.call.leader) recover(s, p, 'requested');
       break;
     case PEER.BYE:
-      gone(s, LEAVE_REASON.HANGUP); // seen even while signaling is parked or down
+      gone(s, p, LEAVE_REASON.HANGUP); // seen even while signaling is parked or down
       break;
     case PEER.LEAVING:
-      gone(s, LEAVE_REASON.DISCONNECTED); // their page is closing or reloading
+      gone(s, p, LEAVE_REASON.DISCONNECTED); // their page is closing or reloading
       break;
     case PEER.PARKED:
       // The server would refuse what we send them now; an offer of ours in flight needs them back.
-      notePeerAway(s);
-      Object.assign(f.view, { peerPresent: false, peerParked: true });
-      if (f.call.leader && offering(f.call)) {
-        f.pendingCause ??= 'requested';
-        callPeer(s);
+      notePeerAway(s, p);
+      Object.assign(p.view, { peerPresent: false, peerParked: true });
+      if (p.call.leader && offering(p.call)) {
+        p.pendingCause ??= 'requested';
+        callPeer(s, p);
       }
       afterPresence(s);
       break;
     case PEER.UNPARK:
-      holdForPeer(s);
+      // Called back to meet a newcomer: our own welcome will show them, and we connect to them.
+      // Otherwise the peer must negotiate with us: stay until its offer came.
+      if (typeof msg.newcomer !== 'string') holdForPeer(s, p);
       // Already on signaling, no new welcome will tell the peer we are there (its offer may have
       // met peer-absent while our gateway woke): say so directly.
-      if (f.view.signalingUp) sendData(s, { kind: PEER.BACK });
+      if (f.view.signalingUp) sendData(s, p, { kind: PEER.BACK });
       unpark(s);
       considerParking(s);
       break;
     case PEER.BACK:
-      Object.assign(f.view, { peerPresent: true, peerParked: false, peerLeft: null });
+      Object.assign(p.view, { peerPresent: true, peerParked: false, peerLeft: null });
       afterPresence(s);
       break;
     default:
-      s.do({ type: 'peer-message', message: msg });
+      s.do({ type: 'peer-message', peer: p.id, message: msg });
   }
 }

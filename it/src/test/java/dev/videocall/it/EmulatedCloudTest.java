@@ -3,7 +3,6 @@ package dev.videocall.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.gson.JsonObject;
@@ -153,13 +152,8 @@ class EmulatedCloudTest {
   @Test
   @Order(2)
   void realBrowsersCallAcrossTheTwoGateways() throws Exception {
-    java.nio.file.Path e2e = java.nio.file.Path.of("..", "e2e").toAbsolutePath().normalize();
-    assumeTrue(java.nio.file.Files.isDirectory(e2e.resolve("node_modules/playwright-core")),
-        "e2e/node_modules is missing: README's test command installs it (npm ci in e2e/)");
-    assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/chromium")), "Debian's chromium is not installed");
+    ProcessBuilder pb = BrowserRun.of("cloud-call.test.mjs");
     String session = tokens.newSessionId();
-    ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec", "cloud-call.test.mjs")
-        .directory(e2e.toFile()).redirectErrorStream(true);
     pb.environment().put("CLOUD_LINK_A", "http://localhost:" + gatewayA.port + "/video?" + pageLink(session, "alice", "bob"));
     pb.environment().put("CLOUD_LINK_B", "http://localhost:" + gatewayB.port + "/video?" + pageLink(session, "bob", "alice"));
     Process node = pb.start();

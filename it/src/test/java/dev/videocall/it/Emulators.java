@@ -9,6 +9,7 @@ import com.google.pubsub.v1.ReceivedMessage;
 import com.google.pubsub.v1.Subscription;
 import dev.videocall.contract.invite.InviteTokens;
 import dev.videocall.emulated.Deployables;
+import dev.videocall.emulated.PushFront;
 import dev.videocall.gcp.CloudConfig;
 import dev.videocall.testkit.EmulatorSupport;
 import dev.videocall.gcp.PubSubClients;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The emulators found by {@link EmulatorSupport}: named by PUBSUB_EMULATOR_HOST and
@@ -80,6 +82,25 @@ public final class Emulators {
   public static String linkQuery(InviteTokens tokens, String session, String user, String peer, boolean inFragment) {
     String token = tokens.mint(session, user, peer, Instant.now().plusSeconds(3600));
     return "userID=" + user + "&peerID=" + peer + (inFragment ? "#token=" : "&token=") + URLEncoder.encode(token, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Waits (at most 10 s) until the router has had no push for 1.5 s, so what a stretch of a call caused
+   * reached it before it is counted: the emulator's push polls an idle subscription every 100 ms and
+   * has two pushes in flight at most.
+   */
+  public static void awaitQuietPushes(PushFront front) throws InterruptedException {
+    long quietSince = System.nanoTime();
+    long deadline = quietSince + TimeUnit.SECONDS.toNanos(10);
+    long seen = front.pushed.get() + front.failed.get();
+    while (System.nanoTime() - quietSince < TimeUnit.MILLISECONDS.toNanos(1500) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      long now = front.pushed.get() + front.failed.get();
+      if (now != seen) {
+        seen = now;
+        quietSince = System.nanoTime();
+      }
+    }
   }
 
   /**

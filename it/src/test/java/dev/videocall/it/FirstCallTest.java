@@ -2,7 +2,6 @@ package dev.videocall.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.videocall.emulated.ChildJvm;
 import dev.videocall.testkit.RequiresEmulators;
@@ -36,10 +35,7 @@ class FirstCallTest {
 
   @Test
   void bothLinksOfAFreshRunOpenedAtOnceConnectTheFirstCall() throws Exception {
-    Path e2e = Path.of("..", "e2e").toAbsolutePath().normalize();
-    assumeTrue(Files.isDirectory(e2e.resolve("node_modules/playwright-core")),
-        "e2e/node_modules is missing: README's test command installs it (npm ci in e2e/)");
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromium")), "Debian's chromium is not installed");
+    ProcessBuilder pb = BrowserRun.of("cloud-first-call.test.mjs");
     Emulators emulators = Emulators.requireRunning();
     int portA = ChildJvm.freePort();
     int portB = ChildJvm.freePort();
@@ -74,8 +70,6 @@ class FirstCallTest {
       }
       assertTrue(alice != null && bob != null, "the run printed both links:\n" + String.join("\n", printed));
 
-      ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec", "cloud-first-call.test.mjs")
-          .directory(e2e.toFile()).redirectErrorStream(true);
       pb.environment().put("CLOUD_LINK_A", alice);
       pb.environment().put("CLOUD_LINK_B", bob);
       Path sync = Files.createTempDirectory("first-call");

@@ -19,10 +19,17 @@ import dev.videocall.gcp.PubSubClients;
 import dev.videocall.testkit.InviteLink;
 import dev.videocall.testkit.RequiresEmulators;
 import dev.videocall.testkit.WsClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,11 +43,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A call of three on the emulated cloud, made by CreateCall under the invoker and joined with raw
- * WebSocket clients: alice and carol on gateway A, bob on gateway B. Every pair relays both ways
- * through Pub/Sub and the router on Firestore, each message reaching its one recipient; presence
- * shows one participant document each; a hang-up removes only the one who hung up. It counts the
- * router invocations and egress messages of the exchange (docs/deploy.md, "What a call costs").
+ * A call of three on the emulated cloud, made by CreateCall under the invoker, alice and carol on
+ * gateway A, bob on gateway B. With raw WebSocket clients: every pair relays both ways through
+ * Pub/Sub and the router on Firestore, each message reaching its one recipient; presence shows one
+ * participant document each; a hang-up removes only the one who hung up. With three headless-Chromium
+ * pages (e2e/cloud-group-call.test.mjs): everyone sees everyone, all park, bob leaves and comes back.
+ * Both count the router invocations and egress messages (docs/deploy.md, "What a call costs").
  */
 @ExtendWith(RequiresEmulators.class)
 class GroupCallCloudTest {
@@ -191,6 +199,64 @@ class GroupCallCloudTest {
     assertEquals("call-full", fifth.next("error").get("code").getAsString());
     assertEquals(4003, fifth.closeCode());
     clients.values().forEach(c -> c.ws.sendClose(1000, "done"));
+  }
+
+  @Test
+  void threeBrowsersOnTwoGatewaysSeeEachOtherParkAndOneComesBack() throws Exception {
+    ProcessBuilder pb = BrowserRun.of("cloud-group-call.test.mjs");
+    List<String> people = List.of("alice", "bob", "carol");
+    Map<String, InviteLink> links = createCall(people);
+    Map<String, ChildJvm> gatewayOf = Map.of("alice", gatewayA, "bob", gatewayB, "carol", gatewayA);
+    for (int i = 0; i < people.size(); i++) {
+      InviteLink link = links.get(people.get(i));
+      pb.environment().put("CLOUD_LINK_" + (char) ('A' + i), "http://localhost:" + gatewayOf.get(people.get(i)).port + "/video?"
+          + link.query() + "#token=" + URLEncoder.encode(link.token(), StandardCharsets.UTF_8));
+    }
+    Path sync = Files.createTempDirectory("group-call-marks");
+    pb.environment().put("CLOUD_SYNC_DIR", sync.toString());
+    drainEgress();
+    // Router invocations and egress messages at each "# mark" line of the page's run.
+    Map<String, long[]> at = new LinkedHashMap<>();
+    Process node = pb.start();
+    StringBuilder output = new StringBuilder();
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+      long egress = 0;
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        output.append(line).append('\n');
+        int markAt = line.indexOf("# mark ");
+        if (markAt >= 0) {
+          String name = line.substring(markAt + 7).trim().split(" ", 2)[0];
+          if (name.equals("hung-up")) {
+            awaitRouterLog("\"message\":\"left call\"", "\"sessionId\":\"" + sessionOf(links.get("bob")) + "\"", "\"userId\":\"bob\"");
+          }
+          Emulators.awaitQuietPushes(front);
+          egress += drainEgress();
+          at.put(name, new long[] {front.pushed.get(), egress});
+          Files.createFile(sync.resolve(name)); // counted: the page may go on
+        }
+      }
+    }
+    assertTrue(node.waitFor(60, TimeUnit.SECONDS), "browser test did not end");
+    System.out.println(output);
+    assertEquals(0, node.exitValue(), output.toString());
+    assertTrue(output.toString().contains("pass 1") && output.toString().contains("skipped 0"), output.toString());
+    assertEquals(List.of("start", "set-up", "hung-up", "back"), List.copyOf(at.keySet()), "the page's marks");
+    long[] start = at.get("start");
+    long[] setUp = at.get("set-up");
+    long[] hungUp = at.get("hung-up");
+    long[] back = at.get("back");
+    System.out.printf("browser call of three on the emulated cloud (router invocations, egress messages): set-up until all parked %d, %d; "
+        + "bob's hang-up %d, %d; bob back until all parked again %d, %d%n",
+        setUp[0] - start[0], setUp[1] - start[1], hungUp[0] - setUp[0], hungUp[1] - setUp[1], back[0] - hungUp[0], back[1] - hungUp[1]);
+  }
+
+  /** Waits (at most 20 s) until a line of the router's log holds all these texts. */
+  static void awaitRouterLog(String... texts) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (cloud.router().logLines().stream().noneMatch(l -> Arrays.stream(texts).allMatch(l::contains))) {
+      assertTrue(System.nanoTime() < deadline, "the router never logged a line with " + String.join(" and ", texts));
+      Thread.sleep(100);
+    }
   }
 
   static String candidate(String name, String to) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
@@ -223,18 +222,13 @@ class ParkedCallTest {
   @Test
   @Order(2)
   void aParkedBrowserCallCostsNothingWhileParked() throws Exception {
-    Path e2e = Path.of("..", "e2e").toAbsolutePath().normalize();
-    assumeTrue(Files.isDirectory(e2e.resolve("node_modules/playwright-core")),
-        "e2e/node_modules is missing: README's test command installs it (npm ci in e2e/)");
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromium")), "Debian's chromium is not installed");
+    ProcessBuilder pb = BrowserRun.of("cloud-parked-call.test.mjs");
     String session = tokens.newSessionId();
     drainEgress();
     WriteCounter writes = new WriteCounter(db, session, List.of(gatewayId(gatewayA), gatewayId(gatewayB)));
     Map<String, Counts> at = new LinkedHashMap<>();
     Map<String, String> details = new LinkedHashMap<>();
     at.put("start", counts(writes));
-    ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec", "cloud-parked-call.test.mjs")
-        .directory(e2e.toFile()).redirectErrorStream(true);
     pb.environment().put("CLOUD_LINK_A", "http://localhost:" + gatewayA.port + "/video?" + pageLink(session, "alice", "bob"));
     pb.environment().put("CLOUD_LINK_B", "http://localhost:" + gatewayB.port + "/video?" + pageLink(session, "bob", "alice"));
     pb.environment().put("CLOUD_PARKED_SECONDS", Integer.toString(PARKED_SECONDS));
@@ -342,19 +336,7 @@ class ParkedCallTest {
   }
 
   Counts counts(WriteCounter writes) throws Exception {
-    // Let what a stretch caused reach the router before it is counted: the emulator's push polls an
-    // idle subscription every 100 ms and has two pushes in flight at most. Then listeners and logs.
-    long quietSince = System.nanoTime();
-    long deadline = quietSince + TimeUnit.SECONDS.toNanos(10);
-    long seen = front.pushed.get() + front.failed.get();
-    while (System.nanoTime() - quietSince < TimeUnit.MILLISECONDS.toNanos(1500) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      long now = front.pushed.get() + front.failed.get();
-      if (now != seen) {
-        seen = now;
-        quietSince = System.nanoTime();
-      }
-    }
+    Emulators.awaitQuietPushes(front);
     Thread.sleep(500); // listeners and logs
     Map<String, Long> ops = new LinkedHashMap<>();
     for (String op : List.of("joined call", "parked", "left call")) {
