@@ -11,7 +11,7 @@
 // Commands, one per line on stdin, each answered with one line on stdout:
 //
 //	open N [LINKS_FILE] → "opened N";  close → "closed";  relay PERIOD_MS WARMUP_S MEASURE_S → "result {json}";
-//	startup PERIOD_MS SECONDS WINDOW_S → "result {json}";  quit.
+//	startup PERIOD_MS SECONDS WINDOW_S → "result {json}";  join PAIRS SPREAD_MS SOURCE → "result {json}" (join.go);  quit.
 package main
 
 import (
@@ -167,15 +167,13 @@ func peerJoined(f []byte) bool {
 
 type conn struct {
 	ws      *websocket.Conn
-	pair    *pair
-	atA     bool
 	self    string
 	peer    string
 	deflate bool
 	writing sync.Mutex // one writer at a time (gorilla's rule): the reader and the round's timer both send
 	out     []byte
 	in      []byte
-	before  func([]byte) // frames before the pair is ready (welcome, peer-joined)
+	handle  func([]byte) // every message received, on the reading goroutine; the slice is reused after it returns
 	done    chan struct{}
 }
 
@@ -224,11 +222,7 @@ func (c *conn) readLoop() {
 				return
 			}
 		}
-		if c.pair.ready.Load() {
-			onFrame(c.pair, c.atA, c.in)
-		} else {
-			c.before(c.in)
-		}
+		c.handle(c.in)
 	}
 }
 
@@ -240,7 +234,7 @@ var dialer = websocket.Dialer{
 	EnableCompression: deflate,
 }
 
-func dial(rawURL, origin string, p *pair, atA bool, self, peer string, before func([]byte)) (*conn, error) {
+func dial(rawURL, origin string, self, peer string, handle func([]byte)) (*conn, error) {
 	header := http.Header{}
 	if origin != "" {
 		header.Set("Origin", origin)
@@ -249,7 +243,7 @@ func dial(rawURL, origin string, p *pair, atA bool, self, peer string, before fu
 	if err != nil {
 		return nil, fmt.Errorf("connecting to %s: %w", rawURL, err)
 	}
-	c := &conn{ws: ws, pair: p, atA: atA, self: self, peer: peer, before: before, done: make(chan struct{}),
+	c := &conn{ws: ws, self: self, peer: peer, handle: handle, done: make(chan struct{}),
 		in: make([]byte, 0, 8192), out: make([]byte, 0, 8192),
 		deflate: strings.Contains(resp.Header.Get("Sec-WebSocket-Extensions"), "permessage-deflate")}
 	go c.readLoop()
@@ -282,13 +276,23 @@ func openPair(urlA, urlB, aName, bName, origin string) (*pair, error) {
 	aPeer, aPeerCheck := signal(peerJoined)
 	bOk, bOkCheck := signal(accepted)
 	var err error
-	if p.a, err = dial(urlA, origin, p, true, aName, bName, func(f []byte) { aOkCheck(f); aPeerCheck(f) }); err != nil {
+	// Frames before the pair is ready are the welcome and peer-joined; after it, the relayed messages.
+	relayed := func(atA bool, before func([]byte)) func([]byte) {
+		return func(f []byte) {
+			if p.ready.Load() {
+				onFrame(p, atA, f)
+			} else {
+				before(f)
+			}
+		}
+	}
+	if p.a, err = dial(urlA, origin, aName, bName, relayed(true, func(f []byte) { aOkCheck(f); aPeerCheck(f) })); err != nil {
 		return nil, err
 	}
 	if err = await(aOk, "welcome of "+aName); err != nil {
 		return nil, err
 	}
-	if p.b, err = dial(urlB, origin, p, false, bName, aName, bOkCheck); err != nil {
+	if p.b, err = dial(urlB, origin, bName, aName, relayed(false, bOkCheck)); err != nil {
 		return nil, err
 	}
 	if err = await(bOk, "welcome of "+bName); err != nil {
@@ -571,6 +575,11 @@ func summarize(all []sample, from, to time.Duration) summary {
 			us = append(us, s.us)
 		}
 	}
+	return percentiles(us)
+}
+
+// percentiles gives exact percentiles (ms) of durations in µs; null when there are none.
+func percentiles(us []int64) summary {
 	sort.Slice(us, func(i, j int) bool { return us[i] < us[j] })
 	pct := func(p float64) *float64 {
 		if len(us) == 0 {
@@ -660,6 +669,17 @@ func command(line string) (string, error) {
 			"windows": windows, "all": span{0, int(seconds.Seconds()), summarize(all, 0, seconds)},
 			"deflate": deflateAgreed(), "client": client,
 		})
+		return "result " + string(out), err
+	case "join":
+		source := "-"
+		if len(f) > 3 {
+			source = f[3]
+		}
+		r, err := join(int(num(1)), ms(2), source)
+		if err != nil {
+			return "", err
+		}
+		out, err := json.Marshal(r)
 		return "result " + string(out), err
 	case "quit":
 		os.Exit(0)

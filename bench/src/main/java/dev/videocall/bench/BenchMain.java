@@ -26,7 +26,8 @@ import java.util.concurrent.Executors;
  * <p>Settings, all from the environment: BENCH_PAIRS (default 100,300,1000), BENCH_WARMUP_SECONDS (10),
  * BENCH_MEASURE_SECONDS (15), BENCH_PERIOD_SECONDS (1), BENCH_DENSITY_STEPS (1000,3000: idle sockets at the
  * two points, after the server once held the larger number), BENCH_TAIL_PAIRS (1000), BENCH_TAIL_RUNS (3),
- * BENCH_STARTUP_RUNS (5), BENCH_CLOUD_PAIRS (2), BENCH_SECTIONS (relay,alloc,tail,density,startup,cloud), BENCH_ALLOC_PAIRS (300),
+ * BENCH_STARTUP_RUNS (5), BENCH_CLOUD_PAIRS (2), BENCH_SECTIONS (relay,join,alloc,tail,density,startup,cloud), BENCH_ALLOC_PAIRS (300),
+ * BENCH_JOIN_PAIRS (1000), BENCH_JOIN_SPREAD_MS (2000: the pairs of the connect-and-join section start over it), BENCH_JOIN_RUNS (5),
  * BENCH_PIN (1:0, the server's CPU and the load generator's; "none" runs both unpinned), BENCH_DEFLATE (1: the
  * load generator offers permessage-deflate as browsers do; 0 does not), BENCH_LOAD (go: the latency sections'
  * load generator, bench/go; node: bench/node/relay-load.mjs, for comparison; the idle sockets always use Node's),
@@ -50,7 +51,7 @@ public final class BenchMain {
     int measure = Integer.parseInt(env.getOrDefault("BENCH_MEASURE_SECONDS", "15"));
     long period = Math.round(1000 * Double.parseDouble(env.getOrDefault("BENCH_PERIOD_SECONDS", "1")));
     int startupRuns = Integer.parseInt(env.getOrDefault("BENCH_STARTUP_RUNS", "5"));
-    List<String> sections = List.of(env.getOrDefault("BENCH_SECTIONS", "relay,alloc,tail,density,startup,cloud").split(","));
+    List<String> sections = List.of(env.getOrDefault("BENCH_SECTIONS", "relay,join,alloc,tail,density,startup,cloud").split(","));
 
     String keySpec = "bench:" + Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
     InviteTokens tokens = new InviteTokens(SigningKeys.parse(keySpec));
@@ -68,6 +69,9 @@ public final class BenchMain {
     oursEnv.put("MAX_NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", "100000000");
     oursEnv.put("FRAME_RATE_PER_SECOND", "1000000");
     oursEnv.put("FRAME_BURST", "1000000");
+    // The connect-and-join section creates a thousand calls in two seconds from 127.0.0.1.
+    oursEnv.put("CREATE_CALLS_PER_MINUTE", "100000000");
+    oursEnv.put("CREATE_CALL_BURST", "1000000");
     // The relay compiled before the port opens (off by default: nobody else should wait for it), so
     // every section measures the relay rather than the JIT from its first second, as in earlier rounds.
     oursEnv.put("WARM_UP_MESSAGES", WARM_UP_MESSAGES);
@@ -82,7 +86,7 @@ public final class BenchMain {
     boolean deflate = !"0".equals(env.getOrDefault("BENCH_DEFLATE", "1"));
     // Latency is measured with the Go generator (no collector while it measures; BENCH_LOAD=node: the Node
     // one, for comparison), idle sockets with the Node one (a browser's permessage-deflate offer).
-    boolean measuresLatency = sections.stream().anyMatch(List.of("relay", "alloc", "tail")::contains);
+    boolean measuresLatency = sections.stream().anyMatch(List.of("relay", "join", "alloc", "tail")::contains);
     boolean goForLatency = measuresLatency && !"node".equals(env.get("BENCH_LOAD"));
     List<String> latencyLoad = goForLatency ? LoadGenerator.go(root) : LoadGenerator.node(root);
     List<String> densityLoad = LoadGenerator.node(root);
@@ -95,9 +99,9 @@ public final class BenchMain {
         serverCpu == null ? "none" : "server on CPU " + serverCpu + ", load generator on CPU " + loadCpu, deflate, EmbeddedOptions.read(root));
     report.method(serverCpu, loadCpu, deflate, EmbeddedOptions.read(root), WARM_UP_MESSAGES, goForLatency);
 
+    Map<String, List<LoadGenerator.Relay>> relay = new LinkedHashMap<>();
     if (sections.contains("relay")) {
       int most = pairCounts.stream().mapToInt(Integer::intValue).max().orElseThrow();
-      Map<String, List<LoadGenerator.Relay>> relay = new LinkedHashMap<>();
       List<LoadGenerator.Relay> saturation = new ArrayList<>();
       try (Servers s = Servers.start(oursCommand, oursEnv, peerCommand, serverCpu, logs);
           LoadGenerator toOurs = LoadGenerator.start(latencyLoad, "videocall", s.ours.port, deflate, loadCpu, tokens, work);
@@ -132,6 +136,37 @@ public final class BenchMain {
       report.relay(relay, saturation);
       LatencyChart.write(relay, "Relay latency, send to peer's receive (" + period + " ms between a pair's rounds)", out.resolve("relay-latency.png"));
       embeddedP50 = relay.get("videocall").get(0).p50();
+    }
+
+    if (sections.contains("join")) {
+      // Pairs that connect, join and signal while later pairs still connect; the guard rails beside the steady state.
+      int joinPairs = Integer.parseInt(env.getOrDefault("BENCH_JOIN_PAIRS", "1000"));
+      long spread = Long.parseLong(env.getOrDefault("BENCH_JOIN_SPREAD_MS", "2000"));
+      int joinRuns = Integer.parseInt(env.getOrDefault("BENCH_JOIN_RUNS", "5"));
+      List<LoadGenerator.Join> joins = new ArrayList<>();
+      try (Servers s = Servers.start(oursCommand, oursEnv, peerCommand, serverCpu, logs);
+          LoadGenerator toOurs = LoadGenerator.start(latencyLoad, "videocall", s.ours.port, deflate, loadCpu, tokens, work);
+          LoadGenerator toPeer = LoadGenerator.start(latencyLoad, "peerjs-server", s.peer.port, deflate, loadCpu, tokens, work)) {
+        record Variant(LoadGenerator load, boolean createCalls) {}
+        List<Variant> variants = new ArrayList<>(List.of(new Variant(toOurs, false), new Variant(toOurs, true)));
+        if (!"1".equals(env.get("BENCH_ONLY_OURS"))) {
+          variants.add(0, new Variant(toPeer, false));
+        }
+        // The first run of each is not measured (nor the server cold); then the variants take turns,
+        // each run starting with the next one, so that a drift of the machine does not favour one.
+        for (int run = -1; run < joinRuns; run++) {
+          for (int k = 0; k < variants.size(); k++) {
+            Variant v = variants.get((k + Math.max(run, 0)) % variants.size());
+            LoadGenerator.Join r = v.load().join(joinPairs, spread, v.createCalls());
+            print(r);
+            if (run >= 0) {
+              joins.add(r);
+            }
+            Thread.sleep(2000);
+          }
+        }
+      }
+      report.join(joins, joinPairs, spread, relay.isEmpty() ? null : relay);
     }
 
     if (sections.contains("alloc")) {
@@ -286,6 +321,15 @@ public final class BenchMain {
       ours.close();
       peer.close();
     }
+  }
+
+  private static void print(LoadGenerator.Join r) {
+    System.out.printf("join  %-14s %-29s %,6d pairs: p50 %7.3f ms  p99 %7.3f ms  p99.9 %7.3f ms  max %8.3f ms  while starting p99 %7.3f ms  "
+            + "messages %,d of %,d  connect p99 %.1f ms  create p99 %.1f ms  ready p99 %.1f ms  failed pairs %d  unexpected %d  "
+            + "client loop delay p99 %.1f ms, cpu %.0f%%, collections %.0f%s%n",
+        r.target(), r.variant(), r.pairs(), r.latency().p50(), r.latency().p99(), r.latency().p999(), r.latency().max(), r.whileStarting().p99(),
+        r.latency().count(), r.expected(), r.connect().p99(), r.create().p99(), r.ready().p99(), r.failedPairs(), r.unexpected(),
+        r.clientLoopDelayP99(), 100 * r.clientCpuShare(), r.clientCollections(), r.firstError() == null ? "" : "  first error: " + r.firstError());
   }
 
   private static void print(RelayRun.Result r) {

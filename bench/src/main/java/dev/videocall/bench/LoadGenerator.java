@@ -36,6 +36,24 @@ final class LoadGenerator implements AutoCloseable {
     }
   }
 
+  /** Exact percentiles (ms) of one set of latencies or durations; NaN where there were none. */
+  record Summary(long count, double p50, double p90, double p99, double p999, double max) {
+    static Summary of(JsonObject o) {
+      return new Summary(o.get("count").getAsLong(), d(o, "p50"), d(o, "p90"), d(o, "p99"), d(o, "p999"), d(o, "max"));
+    }
+  }
+
+  /**
+   * One run of the connect-and-join load (bench/go/join.go): latency over every relayed message, and
+   * over those that arrived while pairs were still starting; the time to connect a socket (dial to
+   * its welcome, or peerjs-server's OPEN), to create a call over HTTP, and from a pair's start to both
+   * of its people joined.
+   */
+  record Join(
+      String target, String variant, int pairs, Summary latency, Summary whileStarting, long expected, long missing,
+      long unexpected, int failedPairs, String firstError, double seconds, Summary connect, Summary create, Summary ready,
+      boolean deflate, double clientLoopDelayP99, double clientCpuShare, double clientCollections) {}
+
   private final String target;
   private final Process process;
   private final Writer in;
@@ -93,25 +111,27 @@ final class LoadGenerator implements AutoCloseable {
 
   /** Opens joined pairs until {@code sockets} sockets are open. */
   int open(int sockets) throws IOException {
-    String file = "";
-    if (target.equals("videocall")) {
-      JsonArray links = new JsonArray();
-      for (int i = open / 2; i < (sockets + 1) / 2; i++) {
-        String session = tokens.newSessionId();
-        String a = "a" + linkFiles + "x" + i;
-        String b = "b" + linkFiles + "x" + i;
-        JsonArray pair = new JsonArray();
-        pair.add(link(session, a, b));
-        pair.add(link(session, b, a));
-        links.add(pair);
-      }
-      Path p = work.resolve("links-" + ProcessHandle.current().pid() + "-" + target + "-" + linkFiles++ + ".json");
-      Files.writeString(p, links.toString());
-      file = " " + p;
-    }
+    String file = target.equals("videocall") ? " " + writeLinks(open / 2, (sockets + 1) / 2) : "";
     String answer = command("open " + sockets + file, "opened ");
     open = Integer.parseInt(answer.trim());
     return open;
+  }
+
+  /** A file of fresh links for pairs {@code from} to {@code to} (exclusive), one [a's, b's] each, for the generator. */
+  private Path writeLinks(int from, int to) throws IOException {
+    JsonArray links = new JsonArray();
+    for (int i = from; i < to; i++) {
+      String session = tokens.newSessionId();
+      String a = "a" + linkFiles + "x" + i;
+      String b = "b" + linkFiles + "x" + i;
+      JsonArray pair = new JsonArray();
+      pair.add(link(session, a, b));
+      pair.add(link(session, b, a));
+      links.add(pair);
+    }
+    Path p = work.resolve("links-" + ProcessHandle.current().pid() + "-" + target + "-" + linkFiles++ + ".json");
+    Files.writeString(p, links.toString());
+    return p;
   }
 
   void closeAll() throws IOException {
@@ -140,6 +160,28 @@ final class LoadGenerator implements AutoCloseable {
       windows.add(relay(o, "first " + o.get("from").getAsInt() + "–" + o.get("to").getAsInt() + " s"));
     }
     return windows;
+  }
+
+  /**
+   * Starts {@code pairs} pairs over {@code spreadMillis}, each connecting, joining and signalling two
+   * calls while later pairs still connect (bench/go/join.go). Ours: with {@code createCalls}, each
+   * pair first creates its call with {@code POST /api/calls}; without, its links are minted here,
+   * before the run. The sockets are closed when it returns.
+   */
+  Join join(int pairs, long spreadMillis, boolean createCalls) throws IOException {
+    String source = "-";
+    String variant = "";
+    if (target.equals("videocall")) {
+      variant = createCalls ? "calls created during the run" : "calls created before";
+      source = createCalls ? "create" : writeLinks(0, pairs).toString();
+    }
+    JsonObject r = json(command("join " + pairs + " " + spreadMillis + " " + source, "result "));
+    JsonObject client = r.getAsJsonObject("client");
+    return new Join(target, variant, pairs, Summary.of(r), Summary.of(r.getAsJsonObject("whileStarting")), r.get("expected").getAsLong(),
+        r.get("missing").getAsLong(), r.get("unexpected").getAsLong(), r.get("failedPairs").getAsInt(),
+        r.has("firstError") ? r.get("firstError").getAsString() : null, d(r, "seconds"), Summary.of(r.getAsJsonObject("connect")),
+        Summary.of(r.getAsJsonObject("create")), Summary.of(r.getAsJsonObject("ready")), r.get("deflate").getAsBoolean(),
+        d(client, "loopDelayP99Ms"), d(client, "cpuShare"), d(client, "collections"));
   }
 
   private Relay relay(JsonObject r, String mode) {

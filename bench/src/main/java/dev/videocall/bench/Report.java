@@ -60,6 +60,80 @@ final class Report {
         100 * r.clientCpuShare(), Double.isNaN(r.clientCollections()) ? "—" : String.format("%.0f", r.clientCollections()), r.unexpected()));
   }
 
+  /**
+   * The connect-and-join load, every run, then the guard rails: our p99 against peerjs-server's in the
+   * steady state at the same number of pairs (from {@code steady}, when the relay section ran) and with
+   * the connect-and-join phase (the median of the runs of each).
+   */
+  void join(List<LoadGenerator.Join> runs, int pairs, long spreadMillis, Map<String, List<LoadGenerator.Relay>> steady) {
+    md.append("\n## Connect and join: ").append(String.format("%,d", pairs)).append(" pairs starting over ").append(spreadMillis)
+        .append(" ms\n\n")
+        .append("Each pair connects both people, joins (ours: both welcomed; peerjs-server: both OPEN) and then sends two calls' ")
+        .append("signaling, an offer, an answer and 20 candidates each, one message every 50 ms, while later pairs still connect; ")
+        .append("then closes. Ours twice: with every pair's links minted before the run, and with each pair creating its call ")
+        .append("with `POST /api/calls` when it starts. Latency over every relayed message; *while starting*: those that arrived ")
+        .append("before the last pair had started. *connect*: dial → welcome (or OPEN); *create*: the POST; *ready*: a pair's ")
+        .append("start → both people accepted. Runs take turns; each variant had one unmeasured run first.\n\n")
+        .append("| server | variant | run | messages | missing | p50 ms | p99 ms | p99.9 ms | max ms | while starting p99 ms | ")
+        .append("connect p50 / p99 ms | create p50 / p99 ms | ready p99 ms | failed pairs | unexpected | client loop p99 ms | client CPU | client GCs |\n")
+        .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n");
+    Map<String, List<LoadGenerator.Join>> byVariant = new java.util.LinkedHashMap<>();
+    runs.forEach(r -> byVariant.computeIfAbsent(name(r), k -> new java.util.ArrayList<>()).add(r));
+    byVariant.values().forEach(list -> {
+      for (int i = 0; i < list.size(); i++) {
+        LoadGenerator.Join r = list.get(i);
+        md.append(String.format("| %s | %s | %d | %,d | %,d | %.3f | %.3f | %.3f | %.1f | %.3f | %.1f / %.1f | %s | %.1f | %d | %d | %.1f | %.0f%% | %.0f |%n",
+            r.target(), r.variant().isEmpty() ? "—" : r.variant(), i + 1, r.latency().count(), r.missing(), r.latency().p50(), r.latency().p99(),
+            r.latency().p999(), r.latency().max(), r.whileStarting().p99(), r.connect().p50(), r.connect().p99(),
+            r.create().count() == 0 ? "—" : String.format("%.1f / %.1f", r.create().p50(), r.create().p99()), r.ready().p99(), r.failedPairs(),
+            r.unexpected(), r.clientLoopDelayP99(), 100 * r.clientCpuShare(), r.clientCollections()));
+        if (r.firstError() != null) {
+          md.append("\nFirst error of that run: `").append(r.firstError()).append("`\n\n");
+        }
+      }
+    });
+    md.append("\n### Guard rails: our relay p99 no worse than peerjs-server's\n\n")
+        .append("| load | ours p99 ms | peerjs-server p99 ms | ours / peerjs-server | held |\n|---|---:|---:|---:|---|\n");
+    if (steady != null && steady.containsKey("videocall") && steady.containsKey("peerjs-server (before)")) {
+      for (int i = 0; i < steady.get("videocall").size(); i++) {
+        LoadGenerator.Relay ours = steady.get("videocall").get(i);
+        if (ours.pairs() != pairs) {
+          continue;
+        }
+        // Against the better of peerjs-server's two runs, as in the relay table's ratios.
+        double theirs = Math.min(steady.get("peerjs-server (before)").get(i).p99(), steady.get("peerjs-server (after)").get(i).p99());
+        guardRail(String.format("steady state, %,d pairs (%s)", pairs, ours.mode()), ours.p99(), theirs);
+      }
+    }
+    List<LoadGenerator.Join> peer = byVariant.get(name("peerjs-server", ""));
+    if (peer != null) {
+      for (Map.Entry<String, List<LoadGenerator.Join>> v : byVariant.entrySet()) {
+        if (!v.getValue().get(0).target().equals("peerjs-server")) {
+          guardRail("connect and join, " + v.getValue().get(0).variant() + " (median of " + v.getValue().size() + " runs)",
+              medianP99(v.getValue()), medianP99(peer));
+        }
+      }
+    }
+  }
+
+  private void guardRail(String load, double ours, double theirs) {
+    md.append(String.format("| %s | %.3f | %.3f | %.2f | %s |%n", load, ours, theirs, ours / theirs,
+        ours <= theirs ? "yes" : String.format("**no**: %.2f ms (%.0f %%) over", ours - theirs, 100 * (ours / theirs - 1))));
+  }
+
+  private static String name(LoadGenerator.Join r) {
+    return name(r.target(), r.variant());
+  }
+
+  private static String name(String target, String variant) {
+    return target + " " + variant;
+  }
+
+  static double medianP99(List<LoadGenerator.Join> runs) {
+    double[] p99 = runs.stream().mapToDouble(r -> r.latency().p99()).sorted().toArray();
+    return p99.length % 2 == 1 ? p99[p99.length / 2] : (p99[p99.length / 2 - 1] + p99[p99.length / 2]) / 2;
+  }
+
   void allocation(AllocRun.Result a) {
     md.append("\n## Allocation per relayed message (our server, JFR)\n\n")
         .append(String.format("%,d pairs paced: the load generator received %,.0f messages/s; the server's threads allocated %,.0f bytes/s "

@@ -53,6 +53,13 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   public static final String WEBSOCKET_PATH = "/video/connections";
   /** Enough for the selector, the acceptor and a dozen workers. */
   static final int MAX_THREADS = 16;
+  /**
+   * Connections the kernel may hold for the acceptor (the listen backlog; the kernel caps it at
+   * {@code net.core.somaxconn}). Jetty leaves it to the JDK, whose 50 overflowed when a thousand
+   * pairs arrived in two seconds: the kernel dropped connections, and their clients waited a second
+   * to try again (docs/performance.md, "Connect and join"). Node's servers use 511.
+   */
+  static final int ACCEPT_QUEUE = 1024;
 
   private final GatewayConfig config;
   private final EnvelopeSink ingress;
@@ -153,6 +160,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     connector = new ServerConnector(server, new HttpConnectionFactory(http));
     server.setErrorHandler(new PlainErrors(headers));
     connector.setPort(config.port());
+    connector.setAcceptQueueSize(ACCEPT_QUEUE);
     connector.setHost(host);
     server.addConnector(connector);
     ContextHandler context = new ContextHandler("/");
