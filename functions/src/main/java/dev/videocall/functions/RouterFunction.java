@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>204 when the envelope was handled and its deliveries published: Pub/Sub acknowledges it;
+ *   <li>204 at once for a wake ({@link Envelope.Event#WAKE}): the request that started this instance,
+ *       if it was scaled to zero, was the whole point; nothing is read, written or published;
  *   <li>204 for a body that is not an envelope: logged and dropped, since retrying cannot help;
  *   <li>500 when presence or egress failed: Pub/Sub redelivers with backoff, then dead-letters.
  * </ul>
@@ -56,6 +58,11 @@ public final class RouterFunction implements HttpFunction {
     Optional<Envelope> envelope = body.length() > MAX_BODY_BYTES ? Optional.empty() : decode(body);
     if (envelope.isEmpty()) {
       log.atWarn().addKeyValue("bytes", body.length()).log("dropped a push body that is not an envelope");
+      response.setStatusCode(204);
+      return;
+    }
+    if (envelope.get().event() == Envelope.Event.WAKE) {
+      log.atInfo().addKeyValue("gatewayId", envelope.get().gatewayId()).log("woken");
       response.setStatusCode(204);
       return;
     }

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * a frame that finds its connection idle waits {@link #LINGER} for the rest of its burst, and each
  * connection has at most one publish in flight; frames that arrive meanwhile wait too, and they go
  * out together as one envelope (opaque frames, in order; see {@link Envelope#followedBy}), up to
- * {@link #MAX_PACKED_FRAME_CHARS}. Opens and closes never wait and are never packed.
+ * {@link #MAX_PACKED_FRAME_CHARS}. Opens, closes and wakes never wait and are never packed.
  *
  * <p><b>Failures.</b> When a publish fails the client library pauses that ordering key (later
  * publishes on it fail at once) until {@code resumePublish}. The connection is reported as failed (the
@@ -93,7 +93,8 @@ public final class PubSubIngress implements EnvelopeSink, AutoCloseable {
         return;
       }
       lane.publishing = true;
-      lane.closed |= envelope.event() == Envelope.Event.CLOSE;
+      // A wake's lane (the gateway's own key) is over once it is published, like a connection's after its close.
+      lane.closed |= envelope.event() == Envelope.Event.CLOSE || envelope.event() == Envelope.Event.WAKE;
       if (envelope.event() == Envelope.Event.FRAME) {
         lane.waiting.add(envelope);
         timer.schedule(() -> next(key, lane), LINGER.toNanos(), TimeUnit.NANOSECONDS);
@@ -171,7 +172,8 @@ public final class PubSubIngress implements EnvelopeSink, AutoCloseable {
         lanes.remove(key, lane);
       }
     }
-    if (batch.stream().noneMatch(e -> e.event() == Envelope.Event.CLOSE) && waitingClose == null) {
+    // A wake belongs to no connection: it is only a wake missed (RouterWake).
+    if (batch.stream().noneMatch(e -> e.event() == Envelope.Event.CLOSE || e.event() == Envelope.Event.WAKE) && waitingClose == null) {
       onConnectionFailed.accept(first.connectionId(), t);
     }
     if (waitingClose != null) {

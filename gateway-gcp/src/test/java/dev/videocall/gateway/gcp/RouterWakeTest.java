@@ -1,0 +1,67 @@
+package dev.videocall.gateway.gcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.videocall.contract.Envelope;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** One wake per quiet spell, sent as soon as the ingress exists; anything sent to the router counts as heard. */
+class RouterWakeTest {
+  final AtomicLong now = new AtomicLong(5_000_000_000L);
+  final List<String> published = new ArrayList<>();
+  final RouterWake wake = new RouterWake("gw-a", Duration.ofSeconds(60), now::get);
+
+  void sleep(long seconds) {
+    now.addAndGet(Duration.ofSeconds(seconds).toNanos());
+  }
+
+  void ingressReady() {
+    wake.sendThrough(e -> published.add(e.event() + " " + e.connectionId()));
+  }
+
+  @Test
+  void aWakeAskedForBeforeTheIngressExistsGoesOnceItDoes() {
+    wake.wake(); // the page, served while the clouds start
+    wake.wake(); // its second load, or a socket held while starting
+    assertEquals(List.of(), published);
+    ingressReady();
+    assertEquals(List.of("WAKE gw-a"), published, "one wake, as soon as there is a publisher");
+  }
+
+  @Test
+  void oneWakePerQuietSpell() {
+    ingressReady();
+    wake.wake();
+    sleep(30);
+    wake.wake(); // the second person's page, half a minute later
+    assertEquals(List.of("WAKE gw-a"), published);
+    sleep(61);
+    wake.wake(); // a new call after a quiet minute
+    assertEquals(List.of("WAKE gw-a", "WAKE gw-a"), published);
+  }
+
+  @Test
+  void whatTheRouterWasSentLatelyCountsAsAWake() {
+    ingressReady();
+    wake.accept(Envelope.open("c1", "gw-a", "alice", "bob", "t", "ua"));
+    sleep(59);
+    wake.wake();
+    assertEquals(List.of("OPEN c1"), published, "the router heard from this instance 59 s ago: most likely warm");
+    sleep(2);
+    wake.wake();
+    assertEquals(List.of("OPEN c1", "WAKE gw-a"), published);
+  }
+
+  @Test
+  void aWakeThatCannotBePublishedIsOnlyAWakeMissed() {
+    wake.sendThrough(e -> {
+      throw new IllegalStateException("publisher shut down");
+    });
+    wake.wake(); // logged, not thrown at the page's request
+    assertEquals(List.of(), published);
+  }
+}
