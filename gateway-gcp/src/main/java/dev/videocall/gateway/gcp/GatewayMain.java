@@ -83,9 +83,7 @@ public final class GatewayMain {
       retry.run("first heartbeat", heartbeat::beatNow);
       heartbeat.start();
       gate.open(wake);
-      log.atInfo().addKeyValue("gatewayId", gatewayId)
-          .addKeyValue("sinceLaunchMillis", sinceLaunchMillis())
-          .log("gateway ready");
+      log.atInfo().addKeyValue("gatewayId", gatewayId).log("gateway ready");
     }
 
     @Override
@@ -125,16 +123,8 @@ public final class GatewayMain {
     Gateway gateway = new Gateway(config.gateway(), gate, Map.of(), new HostSignals(gate::isOpen, routerWake::wake));
     built.set(gateway);
     gateway.start();
-    log.atInfo().addKeyValue("gatewayId", config.gateway().gatewayId())
-        .addKeyValue("sinceLaunchMillis", sinceLaunchMillis())
-        .log("serving the page; connecting the clouds");
+    log.atInfo().addKeyValue("gatewayId", config.gateway().gatewayId()).log("serving the page; connecting the clouds");
     return new Running(config, gateway, gate, routerWake);
-  }
-
-  /** Since the process began (what the platform's start is measured from); -1 where the OS does not say. */
-  private static long sinceLaunchMillis() {
-    return ProcessHandle.current().info().startInstant()
-        .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
   }
 
   public static void main(String[] args) throws Exception {
