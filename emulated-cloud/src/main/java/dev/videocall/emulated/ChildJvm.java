@@ -73,19 +73,24 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * Starts a function class under the Functions Framework invoker, as Cloud Functions gen2 does;
-   * JVM options travel in {@code JAVA_TOOL_OPTIONS}, as Terraform passes them.
+   * Starts a function class under the Functions Framework invoker, as the functions image does; JVM
+   * options may travel in {@code JAVA_TOOL_OPTIONS}.
    */
   public static ChildJvm invoker(Deployables jars, String name, String target, Map<String, String> env, Path logDir)
       throws IOException {
-    return invoker(jars, name, target, env, logDir, null);
+    return invoker(jars, name, target, env, logDir, List.of(), null);
   }
 
-  /** As {@link #invoker(Deployables, String, String, Map, Path)}, on the CPUs {@code cpus} names (null: any). */
-  public static ChildJvm invoker(Deployables jars, String name, String target, Map<String, String> env, Path logDir, String cpus)
+  /**
+   * As {@link #invoker(Deployables, String, String, Map, Path)}, with these JVM options before the
+   * invoker's jar, on the CPUs {@code cpus} names (null: any).
+   */
+  public static ChildJvm invoker(
+      Deployables jars, String name, String target, Map<String, String> env, Path logDir, List<String> jvmOptions, String cpus)
       throws IOException {
-    return start(name, List.of("-jar", jars.invokerJar().toString(), "--classpath", jars.functionsJar().toString(),
-        "--target", target, "--port", "0"), env, 0, logDir, cpus);
+    List<String> args = new ArrayList<>(jvmOptions);
+    args.addAll(List.of("-jar", jars.invokerJar().toString(), "--classpath", jars.functionsJar().toString(), "--target", target, "--port", "0"));
+    return start(name, args, env, 0, logDir, cpus);
   }
 
   /** Starts the cloud gateway (gateway-gcp's runnable jar) on {@code port} (0: any free one). */

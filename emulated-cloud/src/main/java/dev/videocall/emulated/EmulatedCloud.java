@@ -110,6 +110,9 @@ public final class EmulatedCloud implements AutoCloseable {
     public static final Latency NONE = new Latency(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, false, Duration.ZERO);
   }
 
+  /** The functions image's compilation flag (its other flags size memory, which does not matter here). */
+  static final List<String> FUNCTIONS_IMAGE_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+
   private final Settings settings;
   private final CloudResources resources;
   private final PubSubClients clients;
@@ -213,11 +216,9 @@ public final class EmulatedCloud implements AutoCloseable {
     }
     Map<String, String> sweeperEnv = new HashMap<>(env);
     sweeperEnv.remove("INVITE_SIGNING_KEYS"); // as deployed: the sweeper never sees the key
-    sweeper = track(ChildJvm.invoker(jars, p + "-sweeper", "dev.videocall.functions.SweepFunction", sweeperEnv, settings.logDir(),
-        settings.pinning().functions()));
+    sweeper = track(function(p + "-sweeper", "dev.videocall.functions.SweepFunction", sweeperEnv));
     if (settings.createCall()) {
-      createCall = track(ChildJvm.invoker(jars, p + "-create-call", "dev.videocall.functions.CreateCallFunction", env, settings.logDir(),
-          settings.pinning().functions()));
+      createCall = track(function(p + "-create-call", "dev.videocall.functions.CreateCallFunction", env));
     }
   }
 
@@ -259,12 +260,15 @@ public final class EmulatedCloud implements AutoCloseable {
     }
   }
 
+  /** A function under the invoker as the functions image runs it: C1 only (its entrypoint, functions/pom.xml). */
+  private ChildJvm function(String name, String target, Map<String, String> env) throws java.io.IOException {
+    return ChildJvm.invoker(jars, name, target, env, settings.logDir(), FUNCTIONS_IMAGE_JVM_OPTIONS, settings.pinning().functions());
+  }
+
   /** Starts the router's process; {@link #startRouter} waits for it. */
   private synchronized void launchRouter() throws Exception {
     if (router == null) {
-      router = track(ChildJvm.invoker(
-          jars, settings.prefix() + "-router", "dev.videocall.functions.RouterFunction", baseEnv(), settings.logDir(),
-          settings.pinning().functions()));
+      router = track(function(settings.prefix() + "-router", "dev.videocall.functions.RouterFunction", baseEnv()));
     }
   }
 

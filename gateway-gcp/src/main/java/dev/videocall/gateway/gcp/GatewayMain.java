@@ -9,6 +9,10 @@ import dev.videocall.gcp.GatewayHeartbeats;
 import dev.videocall.gcp.PubSubClients;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +59,9 @@ public final class GatewayMain {
 
     /**
      * Builds the clients, wakes the router if asked to meanwhile, creates and starts the egress
-     * subscription and beats once (each retried within the start-up budget), then opens the gate.
-     * Throws the last failure once the budget is spent.
+     * subscription while it beats once (side by side: each is round trips and class loading of its
+     * own client; each retried within the start-up budget), then opens the gate. Throws the last
+     * failure once the budget is spent.
      */
     public void connectClouds() throws Exception {
       StartupRetry retry = new StartupRetry(config.startupTimeout());
@@ -78,12 +83,37 @@ public final class GatewayMain {
       wake.start(routerWake, heartbeat::beatIfStale, egress::renew);
       // A welcome must have somewhere to arrive, and the functions must see this instance alive,
       // before any socket's open goes on. Both may be refused for a while on a first deployment.
-      retry.run("create egress subscription", egress::create);
-      retry.run("start egress subscriber", egress::startReceiving);
-      retry.run("first heartbeat", heartbeat::beatNow);
+      ExecutorService beside = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "egress-start");
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        Future<Void> subscribed = beside.submit(() -> {
+          retry.run("create egress subscription", egress::create);
+          retry.run("start egress subscriber", egress::startReceiving);
+          return null;
+        });
+        retry.run("first heartbeat", heartbeat::beatNow);
+        awaitStep(subscribed);
+      } finally {
+        beside.shutdown();
+      }
       heartbeat.start();
       gate.open(wake);
       log.atInfo().addKeyValue("gatewayId", gatewayId).log("gateway ready");
+    }
+
+    /** The step's own failure (the retry's last), not the executor's wrapper. */
+    private static void awaitStep(Future<Void> step) throws Exception {
+      try {
+        step.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof Exception failure) {
+          throw failure;
+        }
+        throw e;
+      }
     }
 
     @Override
