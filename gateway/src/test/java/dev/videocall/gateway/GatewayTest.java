@@ -453,6 +453,8 @@ class GatewayTest {
     start(Map.of());
     WsClient a = connect("userID=a");
     WsClient b = connect("userID=b");
+    // Both opens seen: a socket whose open has not run yet is not in the registry, and the server's stop closes it with 1001.
+    connectionIdOf("a");
     connectionIdOf("b");
     long started = System.nanoTime();
     gateway.shutdown();
