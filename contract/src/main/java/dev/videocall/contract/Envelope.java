@@ -24,7 +24,8 @@ import java.util.Objects;
  * @param event open, frame, close or wake
  * @param seq position of this event (of its last frame) on its connection, used to drop redeliveries
  * @param userId {@code userID} query parameter as received (may be null or anything)
- * @param peerId {@code peerID} query parameter as received
+ * @param peerId the {@code peerID} query parameters as received, one per other member of the call,
+ *     joined by {@code ,} in the order given ({@link #joinPeerIds}; a user id never holds a comma)
  * @param token {@code token} query parameter as received
  * @param frames the text frames, in order, only for {@link Event#FRAME} (at least one)
  * @param closeCode the WebSocket close code, only for {@link Event#CLOSE}
@@ -93,6 +94,19 @@ public record Envelope(
     both.addAll(frames);
     both.addAll(next.frames);
     return new Envelope(connectionId, gatewayId, Event.FRAME, next.seq, userId, peerId, token, both, null, userAgent);
+  }
+
+  /**
+   * The {@code peerId} field for a socket opened with these {@code peerID} values (null for none):
+   * one string, so a gateway keeps one field per connection and a two-person envelope is as ever.
+   */
+  public static String joinPeerIds(List<String> values) {
+    return values == null || values.isEmpty() ? null : String.join(",", values);
+  }
+
+  /** The {@code peerID} values this envelope's connection was opened with, in order (none when null). */
+  public List<String> peerIds() {
+    return peerId == null ? List.of() : List.of(peerId.split(",", -1));
   }
 
   /** The ordering key for this envelope: one key per connection keeps a person's frames in order. */

@@ -7,12 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The CreateCall operation: a fresh call for two people and one invite link each. */
+/** The CreateCall operation: a fresh call for two to four people and one invite link each. */
 public final class CallCreator {
   private final InviteTokens tokens;
   private final Duration ttl;
@@ -38,26 +39,32 @@ public final class CallCreator {
   }
 
   /**
-   * Creates a call between exactly two distinct users.
+   * Creates a call between two to four distinct users. Each link names its user and, once each, the
+   * others in the order the request lists them.
    *
    * @param baseUrl scheme, host and optional port (and path prefix) the links start with, e.g.
    *     {@code https://example.com}; a trailing slash is ignored
    */
   public CreatedCall create(List<String> users, String baseUrl) throws InvalidCallRequest {
-    if (users == null || users.size() != Limits.PARTICIPANTS_PER_CALL) {
-      throw new InvalidCallRequest("users must list exactly two names");
+    if (users == null || users.size() < Limits.MIN_PEOPLE_PER_CALL || users.size() > Limits.MAX_PEOPLE_PER_CALL) {
+      throw new InvalidCallRequest("users must list " + Limits.MIN_PEOPLE_PER_CALL + " to " + Limits.MAX_PEOPLE_PER_CALL + " names");
     }
-    String a = normalized(users.get(0));
-    String b = normalized(users.get(1));
-    if (a.equals(b)) {
-      throw new InvalidCallRequest("the two names must differ");
+    List<String> people = new ArrayList<>(users.size());
+    for (String raw : users) {
+      String id = normalized(raw);
+      if (people.contains(id)) {
+        throw new InvalidCallRequest("the names must all differ: " + id + " is listed twice");
+      }
+      people.add(id);
     }
     String sessionId = tokens.newSessionId();
     Instant expiresAt = clock.instant().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     Map<String, String> links = new LinkedHashMap<>();
-    links.put(a, link(base, a, b, tokens.mint(sessionId, a, b, expiresAt)));
-    links.put(b, link(base, b, a, tokens.mint(sessionId, b, a, expiresAt)));
+    for (String user : people) {
+      List<String> others = people.stream().filter(p -> !p.equals(user)).toList();
+      links.put(user, link(base, user, others, tokens.mint(sessionId, user, others, expiresAt)));
+    }
     return new CreatedCall(sessionId, links, expiresAt);
   }
 
@@ -70,12 +77,16 @@ public final class CallCreator {
   }
 
   /**
-   * {@code BASE/video?userID=…&peerID=…#token=…}: the token (the link's only secret; its expiry is
-   * inside it) rides in the fragment, which browsers never send to a server, so no request log
-   * records it. The page hands it to the gateway in {@code Sec-WebSocket-Protocol}.
+   * {@code BASE/video?userID=…&peerID=…[&peerID=…]#token=…}: the token (the link's only secret; its
+   * expiry is inside it) rides in the fragment, which browsers never send to a server, so no request
+   * log records it. The page hands it to the gateway in {@code Sec-WebSocket-Protocol}.
    */
-  private static String link(String base, String user, String peer, String token) {
-    return base + "/video?userID=" + enc(user) + "&peerID=" + enc(peer) + "#token=" + enc(token);
+  private static String link(String base, String user, List<String> peers, String token) {
+    StringBuilder link = new StringBuilder(base).append("/video?userID=").append(enc(user));
+    for (String peer : peers) {
+      link.append("&peerID=").append(enc(peer));
+    }
+    return link.append("#token=").append(enc(token)).toString();
   }
 
   private static String enc(String s) {

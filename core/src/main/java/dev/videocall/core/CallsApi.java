@@ -14,7 +14,7 @@ import java.util.Map;
  * status 400. The embedded server and the Cloud Function both call this.
  */
 public final class CallsApi {
-  /** Request bodies are two short names; anything near this is not a real request. */
+  /** Request bodies are two to four short names; anything near this is not a real request. */
   public static final int MAX_BODY_BYTES = 4096;
 
   private final CallCreator creator;
@@ -62,7 +62,7 @@ public final class CallsApi {
       throw new CallCreator.InvalidCallRequest("body is not valid JSON: " + e.getMessage());
     }
     if (!parsed.isJsonObject() || !(parsed.getAsJsonObject().get("users") instanceof JsonArray array)) {
-      throw new CallCreator.InvalidCallRequest("body must be {\"users\":[\"name1\",\"name2\"]}");
+      throw new CallCreator.InvalidCallRequest("body must be {\"users\":[\"name1\",\"name2\",…]} with 2 to 4 names");
     }
     List<String> users = new ArrayList<>(array.size());
     for (JsonElement e : array) {

@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import dev.videocall.contract.StrictJson;
+import dev.videocall.contract.invite.UserIds;
 import dev.videocall.contract.protocol.ErrorCode;
 import dev.videocall.contract.protocol.MessageType;
 import java.util.Optional;
@@ -58,25 +59,37 @@ public final class FrameValidator {
     if (bytes > cap) {
       return new Refused(ErrorCode.TOO_LARGE, type.wireName() + " frame of " + bytes + " bytes exceeds " + cap);
     }
+    if (type == MessageType.BYE) {
+      return new Accepted(new ClientMessage(type, new JsonObject()));
+    }
+    // Whom the message is for: whether that is someone in the call, only the router knows.
+    JsonElement toElement = json.get("to");
+    String to = null;
+    if (isPresent(toElement)) {
+      Optional<String> member = UserIds.normalize(string(toElement));
+      if (member.isEmpty()) {
+        return new Refused(ErrorCode.BAD_MESSAGE, "to must be the user ID of someone in the call");
+      }
+      to = member.get();
+    }
     return switch (type) {
-      case OFFER, ANSWER -> sessionDescription(type, json);
-      case CANDIDATE -> candidate(json);
-      case BYE -> new Accepted(new ClientMessage(type, new JsonObject()));
-      default -> throw new IllegalStateException("not a client type: " + type);
+      case OFFER, ANSWER -> sessionDescription(type, json, to);
+      case CANDIDATE -> candidate(json, to);
+      default -> throw new IllegalStateException("not a relayed type: " + type);
     };
   }
 
-  private static Result sessionDescription(MessageType type, JsonObject json) {
+  private static Result sessionDescription(MessageType type, JsonObject json, String to) {
     String sdp = string(json.get("sdp"));
     if (sdp == null || sdp.isEmpty()) {
       return new Refused(ErrorCode.BAD_MESSAGE, type.wireName() + " needs a non-empty string sdp");
     }
     JsonObject fields = new JsonObject();
     fields.addProperty("sdp", sdp);
-    return new Accepted(new ClientMessage(type, fields));
+    return new Accepted(new ClientMessage(type, fields, to));
   }
 
-  private static Result candidate(JsonObject json) {
+  private static Result candidate(JsonObject json, String to) {
     JsonElement iceElement = json.get("ice");
     if (iceElement == null || !iceElement.isJsonObject()) {
       return new Refused(ErrorCode.BAD_MESSAGE, "candidate needs an ice object");
@@ -113,7 +126,7 @@ public final class FrameValidator {
     }
     JsonObject fields = new JsonObject();
     fields.add("ice", cleanIce);
-    return new Accepted(new ClientMessage(MessageType.CANDIDATE, fields));
+    return new Accepted(new ClientMessage(MessageType.CANDIDATE, fields, to));
   }
 
   private static boolean isPresent(JsonElement e) {

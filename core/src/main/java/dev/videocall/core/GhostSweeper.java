@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Removes participants whose gateway has stopped beating (a crashed or killed instance never sends
- * their close) and tells their peers {@code peer-left} with reason {@code timeout}.
+ * their close) and tells the others in their call {@code peer-left} with reason {@code timeout}.
  *
  * <p>Parked participants are left alone: they hold no socket, so the gateway they parked from going
  * away strands nothing. That gateway normally does go away (with every socket of a call parked it has
@@ -59,9 +59,12 @@ public final class GhostSweeper {
           // with a sequence number past anything it could have sent.
           Outbox out = new Outbox(new Envelope(
               at.connectionId(), at.gatewayId(), Envelope.Event.CLOSE, Long.MAX_VALUE, ghost.userId(), null, null, null, null, null));
-          left.peer()
+          // By user id: a retried sweep numbers its deliveries as the first did.
+          String frame = ServerFrames.peerLeft(ghost.userId(), LeaveReason.TIMEOUT, left.epoch());
+          left.others().values().stream()
               .filter(p -> p.connected() && liveness.isAlive(p.connection().gatewayId(), now))
-              .ifPresent(p -> out.send(p.connection(), ServerFrames.peerLeft(ghost.userId(), LeaveReason.TIMEOUT, left.epoch())));
+              .sorted(java.util.Comparator.comparing(Participant::userId))
+              .forEach(p -> out.send(p.connection(), frame));
           deliveries.addAll(out.deliveries());
           log.atInfo()
               .addKeyValue("sessionId", sessionId)

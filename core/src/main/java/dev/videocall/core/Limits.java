@@ -1,5 +1,6 @@
 package dev.videocall.core;
 
+import dev.videocall.contract.invite.InviteLinks;
 import dev.videocall.contract.protocol.MessageType;
 import java.time.Duration;
 
@@ -7,8 +8,14 @@ import java.time.Duration;
 public final class Limits {
   private Limits() {}
 
-  /** A call is two people; WebRTC mesh beyond that is out of scope. */
-  public static final int PARTICIPANTS_PER_CALL = 2;
+  /** A call is at least two people. */
+  public static final int MIN_PEOPLE_PER_CALL = 2;
+
+  /**
+   * At most four: every pair has its own peer connection, so each browser uploads its camera once per
+   * other person (the reason in full is at {@link InviteLinks#MAX_PEOPLE}, which the links share).
+   */
+  public static final int MAX_PEOPLE_PER_CALL = InviteLinks.MAX_PEOPLE;
 
   /** Real offers/answers with audio, video and a data channel are 3–10 KB; 32 KiB leaves room for many codecs. */
   public static final int MAX_SDP_FRAME_BYTES = 32 * 1024;

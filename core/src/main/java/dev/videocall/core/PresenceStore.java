@@ -2,48 +2,83 @@ package dev.videocall.core;
 
 import dev.videocall.contract.ConnectionRef;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The presence port: who is in which call on which connection, and who is parked (in the call with
- * the socket closed while the call goes on peer to peer). Implementations make {@link #join}, {@link
+ * the socket closed while the call goes on peer to peer). A call is two to four people, fixed at its
+ * first join. Implementations make {@link #join}, {@link
  * #park} and {@link #leave} atomic per session (a lock in memory, a transaction in Firestore). Methods
  * throw when the backing store fails; the caller lets the platform retry.
  */
 public interface PresenceStore {
 
-  /** A request to become {@code userId}'s current connection in the call {@code sessionId}. */
+  /**
+   * A request to become {@code userId}'s current connection in the call {@code sessionId}, whose other
+   * members (1 to 3, from the link's token) are {@code peerIds}.
+   */
   record Join(
       String sessionId,
       String userId,
-      String peerId,
+      List<String> peerIds,
       ConnectionRef connection,
       String userAgent,
       Instant linkExpiresAt,
-      Instant now) {}
+      Instant now) {
+    public Join {
+      peerIds = List.copyOf(peerIds);
+    }
+
+    /** A join to a call of two. */
+    public Join(
+        String sessionId, String userId, String peerId, ConnectionRef connection, String userAgent, Instant linkExpiresAt, Instant now) {
+      this(sessionId, userId, List.of(peerId), connection, userAgent, linkExpiresAt, now);
+    }
+
+    /** Everyone the call is for: the user and the others. */
+    public Set<String> members() {
+      Set<String> all = new HashSet<>(peerIds);
+      all.add(userId);
+      return all;
+    }
+  }
 
   /** What a join did. */
   sealed interface JoinResult {}
 
   /**
    * Joined (or already joined with this very connection: joins are idempotent so a retried open is
-   * harmless). {@code peer} is the peer if they are in the call (connected or parked); {@code
-   * replaced} is this user's previous connection if it was still open, which the caller must close
-   * (a parked one is closed already, so joining again after parking replaces nothing). {@code epoch}
-   * is the call's presence version after the join (see {@link #join}).
+   * harmless). {@code others} are the other members in the call (connected or parked) by user id;
+   * {@code replaced} is this user's previous connection if it was still open, which the caller must
+   * close (a parked one is closed already, so joining again after parking replaces nothing). {@code
+   * epoch} is the call's presence version after the join (see {@link #join}).
    */
-  record Joined(Optional<Participant> peer, Optional<ConnectionRef> replaced, long epoch) implements JoinResult {}
+  record Joined(Map<String, Participant> others, Optional<ConnectionRef> replaced, long epoch) implements JoinResult {
+    public Joined {
+      others = Map.copyOf(others);
+    }
+  }
 
-  /** The call's two people are fixed at its first join and this pair is not them. */
+  /** The call's members are fixed at its first join and this join's members are not them. */
   record Full() implements JoinResult {}
 
   /** What a leave did. */
   sealed interface LeaveResult {}
 
-  /** The connection was the user's current one and is gone now; {@code peer} should be told. */
-  record Left(Optional<Participant> peer, long epoch) implements LeaveResult {}
+  /**
+   * The connection was the user's current one and is gone now; {@code others}, the members still in
+   * the call (connected or parked) by user id, should be told.
+   */
+  record Left(Map<String, Participant> others, long epoch) implements LeaveResult {
+    public Left {
+      others = Map.copyOf(others);
+    }
+  }
 
   /** The connection was not (or no longer) current: a newer one replaced it, or it never joined. */
   record NotCurrent() implements LeaveResult, ParkResult {}
@@ -77,8 +112,17 @@ public interface PresenceStore {
    */
   ParkResult park(String sessionId, String userId, String connectionId, Instant now, long messagesSent);
 
-  /** The call's participants by user id (at most two), parked ones included. */
+  /** The call's participants by user id (at most four), parked ones included. */
   Map<String, Participant> participants(String sessionId);
+
+  /**
+   * Those of {@code userIds} who are in the call, by user id (parked ones included); it may hold the
+   * others too. What a relay reads: the sender and the recipients, so a message costs the same reads
+   * in a call of four as in a call of two.
+   */
+  default Map<String, Participant> participants(String sessionId, Collection<String> userIds) {
+    return participants(sessionId);
+  }
 
   /**
    * Ids of calls in which at least one participant holds a connection, for the ghost sweeper (calls

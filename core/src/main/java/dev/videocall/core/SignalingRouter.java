@@ -17,6 +17,7 @@ import dev.videocall.core.PresenceStore.Joined;
 import dev.videocall.core.PresenceStore.Left;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,8 +55,12 @@ public final class SignalingRouter {
     this.clock = clock;
   }
 
-  /** The verified identity of a connection: the call and the pair its link was minted for. */
-  private record Identity(String sessionId, String userId, String peerId, Instant linkExpiresAt) {}
+  /**
+   * The verified identity of a connection: the call, the user and the other members its link was
+   * minted for, in the link's order (which orders everything the core sends to several of them, so a
+   * retried envelope numbers its deliveries as the first try did).
+   */
+  private record Identity(String sessionId, String userId, List<String> peerIds, Instant linkExpiresAt) {}
 
   /** Handles one envelope; returns what to deliver, in order (often one delivery, sometimes none). */
   public List<Delivery> handle(Envelope envelope) {
@@ -71,18 +76,18 @@ public final class SignalingRouter {
   private void open(Envelope e, Outbox out) {
     ConnectionRef self = new ConnectionRef(e.gatewayId(), e.connectionId());
     Instant now = clock.instant();
-    InviteLinks.Result checked = links.check(e.userId(), e.peerId(), e.token(), now, true);
+    InviteLinks.Result checked = links.check(e.userId(), e.peerIds(), e.token(), now, true);
     if (checked instanceof InviteLinks.Refused refused) {
       refuseAndClose(e, out, refused.code(), refused.message() + " (" + refused.detail() + ")");
       return;
     }
     InviteLinks.Admitted admitted = (InviteLinks.Admitted) checked;
-    Identity id = new Identity(admitted.sessionId(), admitted.userId(), admitted.peerId(), admitted.expiresAt());
+    Identity id = new Identity(admitted.sessionId(), admitted.userId(), admitted.peerIds(), admitted.expiresAt());
     PresenceStore.JoinResult result =
         presence.join(
-            new PresenceStore.Join(id.sessionId(), id.userId(), id.peerId(), self, e.userAgent(), id.linkExpiresAt(), now));
+            new PresenceStore.Join(id.sessionId(), id.userId(), id.peerIds(), self, e.userAgent(), id.linkExpiresAt(), now));
     if (result instanceof Full) {
-      refuseAndClose(e, out, ErrorCode.CALL_FULL, "this call already has its two people");
+      refuseAndClose(e, out, ErrorCode.CALL_FULL, "this call is for other people, and this link is not one of its own");
       return;
     }
     Joined joined = (Joined) result;
@@ -99,66 +104,77 @@ public final class SignalingRouter {
           .addKeyValue("replacedBy", e.connectionId())
           .log("connection replaced by a newer one");
     });
-    // A parked peer is in the call but holds no socket: it is told nothing and does not count as
+    // A parked member is in the call but holds no socket: it is told nothing and does not count as
     // present (this side waits for it as answerer), but the welcome says it is still in the call.
-    Optional<Participant> livePeer = joined.peer().filter(p -> reachable(p, now));
-    boolean peerParked = joined.peer().filter(Participant::parked).isPresent();
-    boolean polite = id.userId().compareTo(id.peerId()) < 0;
+    List<ServerFrames.WelcomePeer> peers = new ArrayList<>(id.peerIds().size());
+    int present = 0;
+    int parked = 0;
+    for (String peerId : id.peerIds()) {
+      Participant p = joined.others().get(peerId);
+      boolean live = p != null && reachable(p, now);
+      boolean isParked = p != null && p.parked();
+      present += live ? 1 : 0;
+      parked += isParked ? 1 : 0;
+      peers.add(new ServerFrames.WelcomePeer(peerId, live, isParked, id.userId().compareTo(peerId) < 0));
+    }
     out.send(
         self,
         ServerFrames.welcome(new ServerFrames.Welcome(
-            id.sessionId(),
-            id.userId(),
-            id.peerId(),
-            livePeer.isPresent(),
-            peerParked,
-            polite,
-            joined.epoch(),
-            iceServers.forUser(id.userId(), now))));
-    livePeer.ifPresent(p -> out.send(p.connection(), ServerFrames.peerJoined(id.userId(), joined.epoch())));
+            id.sessionId(), id.userId(), peers, joined.epoch(), iceServers.forUser(id.userId(), now))));
+    tellOthers(id, joined.others(), now, out, ServerFrames.peerJoined(id.userId(), joined.epoch()));
     log.atInfo()
         .addKeyValue("sessionId", id.sessionId())
         .addKeyValue("userId", id.userId())
         .addKeyValue("connectionId", e.connectionId())
         .addKeyValue("gatewayId", e.gatewayId())
-        .addKeyValue("peerPresent", livePeer.isPresent())
-        .addKeyValue("peerParked", peerParked)
+        .addKeyValue("people", id.peerIds().size() + 1)
+        .addKeyValue("peersPresent", present)
+        .addKeyValue("peersParked", parked)
         .log("joined call");
+  }
+
+  /** Sends {@code frame} to each of {@code others} that holds a socket, in the link's order. */
+  private void tellOthers(Identity id, Map<String, Participant> others, Instant now, Outbox out, String frame) {
+    for (String peerId : id.peerIds()) {
+      Participant p = others.get(peerId);
+      if (p != null && reachable(p, now)) {
+        out.send(p.connection(), frame);
+      }
+    }
   }
 
   /**
    * The frames of one envelope, in order, as if each came alone: the link is checked and the call's
-   * participants are read once for all of them (one Firestore query per envelope, not per frame).
+   * participants are read once for all of them (one Firestore request per envelope, not per frame),
+   * and only the sender's and the recipients' (two documents for a message, in a call of any size).
    */
   private void frames(Envelope e, Outbox out) {
     ConnectionRef self = new ConnectionRef(e.gatewayId(), e.connectionId());
-    Optional<Identity> identity = Optional.empty();
-    boolean identified = false;
-    Map<String, Participant> participants = null;
+    List<String> frames = e.frames();
+    // Validation is pure: done first, it names the recipients before anything is read.
+    FrameValidator.Result[] results = new FrameValidator.Result[frames.size()];
+    boolean anyAccepted = false;
+    // By index: a packed envelope's list is a List.of, and this runs for every relayed message.
+    for (int i = 0; i < results.length; i++) {
+      results[i] = FrameValidator.validate(frames.get(i));
+      anyAccepted |= results[i] instanceof Accepted;
+    }
+    Optional<Identity> identity = anyAccepted ? identify(e) : Optional.empty();
+    Map<String, Participant> participants =
+        identity.map(id -> presence.participants(id.sessionId(), involved(id, results))).orElse(null);
     boolean hungUp = false;
     Instant now = clock.instant();
-    List<String> frames = e.frames();
-    // By index: a packed envelope's list is a List.of, and this runs for every relayed message.
-    for (int i = 0; i < frames.size(); i++) {
-      String text = frames.get(i);
-      FrameValidator.Result validation = FrameValidator.validate(text);
+    for (FrameValidator.Result validation : results) {
       if (validation instanceof Refused refused) {
         refuse(e, out, refused.code(), refused.message());
         continue;
       }
       ClientMessage message = ((Accepted) validation).message();
-      if (!identified) {
-        identity = identify(e);
-        identified = true;
-      }
       if (identity.isEmpty()) {
         refuse(e, out, ErrorCode.NOT_JOINED, "this connection has not joined a call");
         continue;
       }
       Identity id = identity.get();
-      if (participants == null) {
-        participants = presence.participants(id.sessionId());
-      }
       Participant me = participants.get(id.userId());
       if (hungUp || me == null || me.parked() || !me.connection().equals(self)) {
         refuse(e, out, ErrorCode.NOT_JOINED, "this connection is not your current one in the call");
@@ -169,13 +185,48 @@ public final class SignalingRouter {
         hungUp = true;
         continue;
       }
-      Participant peer = participants.get(id.peerId());
+      String to = recipient(id, message);
+      if (to == null) {
+        refuse(e, out, ErrorCode.BAD_MESSAGE, message.to() == null
+            ? "to is required in a call of more than two: name the member this " + message.type().wireName() + " is for"
+            : "to must name another member of this call");
+        continue;
+      }
+      Participant peer = participants.get(to);
       if (peer == null || !reachable(peer, now)) {
-        refuse(e, out, ErrorCode.PEER_ABSENT, id.peerId() + " is not connected; message dropped");
+        out.send(self, ServerFrames.peerAbsent(to, to + " is not connected; message dropped"));
+        logRefusal(e, ErrorCode.PEER_ABSENT, to + " is not connected; message dropped");
         continue;
       }
       out.send(peer.connection(), message.relayed(id.userId()));
     }
+  }
+
+  /** The sender and everyone the envelope's valid messages are for: whose presence it reads. */
+  private static List<String> involved(Identity id, FrameValidator.Result[] results) {
+    List<String> ids = new ArrayList<>(2);
+    ids.add(id.userId());
+    for (FrameValidator.Result r : results) {
+      if (r instanceof Accepted accepted && accepted.message().type() != MessageType.BYE) {
+        String to = recipient(id, accepted.message());
+        if (to != null && !ids.contains(to)) {
+          ids.add(to);
+        }
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Whom a relayed message is for: its {@code to}, which must be another member of the call; without
+   * one, the peer of a call of two. Null when neither names someone.
+   */
+  private static String recipient(Identity id, ClientMessage message) {
+    String to = message.to();
+    if (to == null) {
+      return id.peerIds().size() == 1 ? id.peerIds().get(0) : null;
+    }
+    return id.peerIds().contains(to) ? to : null;
   }
 
   /**
@@ -209,9 +260,7 @@ public final class SignalingRouter {
   /** Leaves the call; {@code messagesSent} is how many frames the connection sent, for the call's record. */
   private void leave(Envelope e, Identity id, Outbox out, LeaveReason reason, Instant now, long messagesSent) {
     if (presence.leave(id.sessionId(), id.userId(), e.connectionId(), now, messagesSent) instanceof Left left) {
-      left.peer()
-          .filter(p -> reachable(p, now))
-          .ifPresent(p -> out.send(p.connection(), ServerFrames.peerLeft(id.userId(), reason, left.epoch())));
+      tellOthers(id, left.others(), now, out, ServerFrames.peerLeft(id.userId(), reason, left.epoch()));
       log.atInfo()
           .addKeyValue("sessionId", id.sessionId())
           .addKeyValue("userId", id.userId())
@@ -234,8 +283,8 @@ public final class SignalingRouter {
     if (known != null) {
       return Optional.of(known);
     }
-    if (links.check(e.userId(), e.peerId(), e.token(), clock.instant(), false) instanceof InviteLinks.Admitted a) {
-      Identity id = new Identity(a.sessionId(), a.userId(), a.peerId(), a.expiresAt());
+    if (links.check(e.userId(), e.peerIds(), e.token(), clock.instant(), false) instanceof InviteLinks.Admitted a) {
+      Identity id = new Identity(a.sessionId(), a.userId(), a.peerIds(), a.expiresAt());
       if (verified.size() >= VERIFIED_LINKS) {
         verified.clear();
       }
@@ -248,7 +297,8 @@ public final class SignalingRouter {
   /** How many genuine links {@link #identify} remembers before it starts again (a few MB at most). */
   static final int VERIFIED_LINKS = 20_000;
 
-  private record Link(String userId, String peerId, String token) {}
+  /** The link's strings as the envelope carries them ({@code peerIds} joined, as the gateway sent them). */
+  private record Link(String userId, String peerIds, String token) {}
 
   private final Map<Link, Identity> verified = new java.util.concurrent.ConcurrentHashMap<>();
 

@@ -30,13 +30,18 @@ final class CallHarness {
   final SignalingRouter router =
       new SignalingRouter(tokens, presence, (g, t) -> liveness.isAlive(g, t), IceServers.stunOnly(List.of("stun:stun.example:3478")), clock);
 
-  /** A browser's link: user, peer and token. */
+  /** A browser's link: user, peer (the peerID values joined, as the gateway forwards them) and token. */
   record Link(String user, String peer, String token) {}
 
   String session = tokens.newSessionId();
 
   Link link(String user, String peer) {
     return new Link(user, peer, tokens.mint(session, user, peer, clock.instant().plusSeconds(3600)));
+  }
+
+  /** A link in a call of three or four: {@code peers} are the others, in the link's order. */
+  Link link(String user, List<String> peers) {
+    return new Link(user, Envelope.joinPeerIds(peers), tokens.mint(session, user, peers, clock.instant().plusSeconds(3600)));
   }
 
   Envelope open(String conn, String gateway, Link link) {

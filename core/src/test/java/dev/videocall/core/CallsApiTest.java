@@ -41,10 +41,33 @@ class CallsApiTest {
   void refusesBadRequestsWithA400AndAReason() {
     for (String bad : new String[] {"", "nope", "[]", "{}", "{\"users\":\"alice\"}", "{\"users\":[\"alice\"]}",
         "{\"users\":[\"alice\",\"alice\"]}", "{\"users\":[\"alice\",\"ALICE\"]}", "{\"users\":[\"alice\",\"b o b\"]}",
-        "{\"users\":[\"alice\",2]}", "{users:[\"alice\",\"bob\"]}", "{\"users\":[\"a\",\"b\"],\"users\":[\"c\",\"d\"]}", "{\"users\":[\"a\",\"b\",\"c\"]}", "{\"users\":[\"" + "x".repeat(5000) + "\",\"b\"]}"}) {
+        "{\"users\":[\"alice\",2]}", "{users:[\"alice\",\"bob\"]}", "{\"users\":[\"a\",\"b\"],\"users\":[\"c\",\"d\"]}", "{\"users\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}", "{\"users\":[\"a\",\"b\",\"A\"]}", "{\"users\":[\"" + "x".repeat(5000) + "\",\"b\"]}"}) {
       CallsApi.Response r = api.create(bad, "http://localhost");
       assertEquals(400, r.status(), bad);
       assertEquals("bad-request", JsonParser.parseString(r.json()).getAsJsonObject().getAsJsonObject("error").get("code").getAsString());
+    }
+  }
+
+  @Test
+  void createsOneLinkPerPersonForThreeOrFour() {
+    for (var users : java.util.List.of(java.util.List.of("alice", "bob", "carol"), java.util.List.of("dave", "Alice", "bob", "carol"))) {
+      String body = "{\"users\":[\"" + String.join("\",\"", users) + "\"]}";
+      CallsApi.Response r = api.create(body, "https://calls.example");
+      assertEquals(200, r.status(), r.json());
+      JsonObject links = JsonParser.parseString(r.json()).getAsJsonObject().getAsJsonObject("links");
+      var people = users.stream().map(u -> u.toLowerCase(java.util.Locale.ROOT)).toList();
+      assertEquals(people, java.util.List.copyOf(links.keySet()), "one link each, in the request's order");
+      for (String user : people) {
+        String link = links.get(user).getAsString();
+        var others = people.stream().filter(p -> !p.equals(user)).toList();
+        StringBuilder query = new StringBuilder("userID=" + user);
+        others.forEach(o -> query.append("&peerID=").append(o));
+        assertEquals(query.toString(), URI.create(link).getRawQuery(), "each other person once, in the call's order");
+        String token = fragment(link).get("token");
+        assertInstanceOf(InviteTokens.Verified.class, tokens.verify(token, user, others, NOW), link);
+        assertInstanceOf(InviteTokens.Rejected.class, tokens.verify(token, user, others.subList(1, others.size()), NOW),
+            "not for a call without one of them");
+      }
     }
   }
 

@@ -85,6 +85,21 @@ class FrameValidatorTest {
         relayed.get("ice").toString());
   }
 
+  /** Whom a message is for: a user id (lower-cased as ids are), null as if absent, anything else refused. */
+  @Test
+  void toIsReadAsAUserIdAndNeverRelayed() {
+    Accepted a = assertInstanceOf(Accepted.class, FrameValidator.validate("{\"type\":\"offer\",\"sdp\":\"v=0\",\"to\":\"Carol\"}"));
+    assertEquals("carol", a.message().to());
+    assertEquals(null, JsonParser.parseString(a.message().relayed("alice")).getAsJsonObject().get("to"));
+    Accepted none = assertInstanceOf(Accepted.class, FrameValidator.validate("{\"type\":\"answer\",\"sdp\":\"v=0\",\"to\":null}"));
+    assertEquals(null, none.message().to());
+    for (String to : new String[] {"5", "\"\"", "\"b o b\"", "\"\u212Aim\"", "[\"bob\"]", "{}", "true", "\"bob,carol\""}) {
+      assertEquals(ErrorCode.BAD_MESSAGE, refused("{\"type\":\"offer\",\"sdp\":\"v=0\",\"to\":" + to + "}"), to);
+    }
+    Accepted bye = assertInstanceOf(Accepted.class, FrameValidator.validate("{\"type\":\"bye\",\"to\":5}"));
+    assertEquals(null, bye.message().to(), "bye is for nobody: its to is not read");
+  }
+
   @Test
   void acceptsEndOfCandidatesAndNullMid() {
     assertInstanceOf(Accepted.class, FrameValidator.validate("{\"type\":\"candidate\",\"ice\":{\"candidate\":\"\",\"sdpMid\":null,\"sdpMLineIndex\":0}}"));

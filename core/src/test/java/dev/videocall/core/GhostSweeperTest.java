@@ -42,6 +42,34 @@ class GhostSweeperTest {
     assertEquals(Set.of("bob"), h.presence.participants(h.session).keySet());
   }
 
+  /** In a call of four the ghost's peer-left reaches every connected member on a live gateway, by user id. */
+  @Test
+  void aGhostInACallOfFourIsReportedToEveryLiveConnectedMember() {
+    java.util.List<String> people = java.util.List.of("alice", "bob", "carol", "dave");
+    java.util.Map<String, Link> links = new java.util.HashMap<>();
+    for (String user : people) {
+      links.put(user, h.link(user, people.stream().filter(p -> !p.equals(user)).toList()));
+    }
+    h.open("b1", "gw-dead", links.get("bob"));
+    h.open("d1", "gw-d", links.get("dave"));
+    h.open("a1", "gw-a", links.get("alice"));
+    h.open("c1", "gw-c", links.get("carol"));
+    h.park("c1", "gw-c", links.get("carol"));
+
+    GhostSweeper.Sweep sweep = sweeperWithDead(Set.of("gw-dead")).sweep();
+
+    assertEquals(1, sweep.removed());
+    assertEquals(java.util.List.of("a1", "d1"), sweep.deliveries().stream().map(Delivery::connectionId).toList(),
+        "alice and dave, in user id order; parked carol hears nothing");
+    assertEquals(java.util.List.of(0, 1), sweep.deliveries().stream().map(Delivery::part).toList());
+    for (Delivery d : sweep.deliveries()) {
+      JsonObject frame = JsonParser.parseString(d.frame()).getAsJsonObject();
+      assertEquals("bob", frame.get("peerID").getAsString());
+      assertEquals("timeout", frame.get("reason").getAsString());
+    }
+    assertEquals(Set.of("alice", "carol", "dave"), h.presence.participants(h.session).keySet());
+  }
+
   @Test
   void aSecondSweepFindsNothingMore() {
     h.open("a1", "gw-a", alice);

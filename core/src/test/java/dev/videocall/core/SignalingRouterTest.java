@@ -61,7 +61,7 @@ class SignalingRouterTest {
   void relaysToThePeersCurrentConnectionWithTheBoundSender() {
     h.open("a1", "gw1", alice);
     h.open("b1", "gw2", bob);
-    h.frame("b1", "gw2", bob, "{\"type\":\"offer\",\"sdp\":\"v=0\",\"from\":\"carol\",\"to\":\"dave\"}");
+    h.frame("b1", "gw2", bob, "{\"type\":\"offer\",\"sdp\":\"v=0\",\"from\":\"carol\",\"to\":\"alice\"}");
     JsonObject offer = h.lastFrameTo("a1");
     assertEquals("offer", offer.get("type").getAsString());
     assertEquals("bob", offer.get("from").getAsString());

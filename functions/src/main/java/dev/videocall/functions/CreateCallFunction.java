@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * CreateCall as a public HTTP function that only the site's owner can use: {@code POST
- * {"users":["alice","bob"]}} with {@code Authorization: Bearer <owner key>} → two links starting with
- * {@code PUBLIC_BASE_URL}. Cloud Run's invoker check is off for it (Terraform), so the site's own page
+ * {"users":["alice","bob","carol"]}} (two to four names) with {@code Authorization: Bearer <owner key>}
+ * → one link per person, starting with {@code PUBLIC_BASE_URL}. Cloud Run's invoker check is off for it (Terraform), so the site's own page
  * can call it from the owner's phone; {@link CallsEndpoint} decides who may, and how often.
  *
  * <p>Browsers: the site's page is another origin, so this answers CORS for the site's origins only

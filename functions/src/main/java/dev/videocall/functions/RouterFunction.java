@@ -23,7 +23,11 @@ import org.slf4j.LoggerFactory;
  *   <li>204 when the envelope was handled and its deliveries published: Pub/Sub acknowledges it;
  *   <li>204 at once for a wake ({@link Envelope.Event#WAKE}): the request that started this instance,
  *       if it was scaled to zero, was the whole point; nothing is read, written or published;
- *   <li>204 for a body that is not an envelope: logged and dropped, since retrying cannot help;
+ *   <li>204 for a push whose message is not an envelope (poison), or is larger than any envelope:
+ *       logged and dropped, since retrying cannot help and would hold back the connection's later
+ *       messages;
+ *   <li>400 for a request that is not a Pub/Sub push at all (empty, cut short, not JSON): no message
+ *       was seen, so none may be acknowledged; Pub/Sub sends it again;
  *   <li>500 when presence or egress failed: Pub/Sub redelivers with backoff, then dead-letters.
  * </ul>
  */
@@ -55,9 +59,20 @@ public final class RouterFunction implements HttpFunction {
     try (InputStream in = request.getInputStream()) {
       body = new String(in.readNBytes(MAX_BODY_BYTES + 1), StandardCharsets.UTF_8);
     }
-    Optional<Envelope> envelope = body.length() > MAX_BODY_BYTES ? Optional.empty() : decode(body);
+    if (body.length() > MAX_BODY_BYTES) {
+      log.atWarn().addKeyValue("bytes", body.length()).log("dropped a push over the size any envelope has");
+      response.setStatusCode(204);
+      return;
+    }
+    Optional<String> data = PushRequest.data(body);
+    if (data.isEmpty()) {
+      log.atWarn().addKeyValue("bytes", body.length()).log("refused a request that is not a Pub/Sub push");
+      response.setStatusCode(400);
+      return;
+    }
+    Optional<Envelope> envelope = decode(data.get());
     if (envelope.isEmpty()) {
-      log.atWarn().addKeyValue("bytes", body.length()).log("dropped a push body that is not an envelope");
+      log.atWarn().addKeyValue("bytes", body.length()).log("dropped a push whose message is not an envelope");
       response.setStatusCode(204);
       return;
     }
@@ -79,9 +94,9 @@ public final class RouterFunction implements HttpFunction {
     }
   }
 
-  private static Optional<Envelope> decode(String body) {
+  private static Optional<Envelope> decode(String data) {
     try {
-      return PushRequest.data(body).map(WireCodec::decodeEnvelope);
+      return Optional.of(WireCodec.decodeEnvelope(data));
     } catch (WireCodec.MalformedWireMessageException e) {
       return Optional.empty();
     }

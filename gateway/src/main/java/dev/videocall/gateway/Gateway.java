@@ -3,6 +3,7 @@ package dev.videocall.gateway;
 import com.google.gson.Gson;
 import dev.videocall.contract.Delivery;
 import dev.videocall.contract.DeliverySink;
+import dev.videocall.contract.Envelope;
 import dev.videocall.contract.EnvelopeSink;
 import dev.videocall.contract.invite.InviteLinks;
 import dev.videocall.contract.invite.InviteTokens;
@@ -295,7 +296,10 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     }
     Fields query = Request.extractQueryParameters(request);
     String userId = query.getValue("userID");
-    String peerId = query.getValue("peerID");
+    // One peerID per other member of the call, in the link's order; the core reads them back from
+    // the envelope's one field (Envelope.peerIds()).
+    List<String> peerIds = query.getValuesOrEmpty("peerID");
+    String peerId = Envelope.joinPeerIds(peerIds);
     // The page offers videocall.v1 and token.<token>; a browser fails the connection unless one of
     // the offered protocols is selected, refusals included (they need the socket for their close code).
     List<String> offered = request.getSubProtocols();
@@ -309,7 +313,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     }
     String token = ((PresentedToken.Found) presented).token();
     if (links != null
-        && links.check(userId, peerId, token, java.time.Instant.now(), true) instanceof InviteLinks.Refused refused) {
+        && links.check(userId, peerIds, token, java.time.Instant.now(), true) instanceof InviteLinks.Refused refused) {
       // A bad link costs nothing downstream: no envelope, no publish, no presence write.
       return refuseLink(refused, address);
     }

@@ -23,7 +23,7 @@ import org.eclipse.jetty.util.Promise;
  * it, never an arbitrary one. (The gateway has already refused a POST whose Origin is another site.)
  */
 final class CallsHandler extends Handler.Abstract {
-  /** A call request is two short names, one packet on any link; a body still coming after this is an attack. */
+  /** A call request is two to four short names, one packet on any link; a body still coming after this is an attack. */
   static final Duration BODY_DEADLINE = Duration.ofSeconds(5);
 
   private final CallsEndpoint endpoint;

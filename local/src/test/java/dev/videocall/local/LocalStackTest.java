@@ -288,4 +288,57 @@ class LocalStackTest {
   private static int warnings(String code) {
     return logs.withKeyValue("code", code).size();
   }
+
+  /**
+   * A call of four from {@code /api/calls}, joined as the page joins: one link each naming the three
+   * others, every pair relaying both ways and only to each other, a fifth person refused with 4003,
+   * and a hang-up that removes only the one who hung up.
+   */
+  @Test
+  void aCallOfFourFromTheFormRelaysEveryPairAndRefusesAFifth() throws Exception {
+    java.util.List<String> people = java.util.List.of("ann4", "bea4", "cid4", "dot4");
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(origin + "/api/calls"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[\"ann4\",\"bea4\",\"cid4\",\"dot4\"]}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject links = JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonObject("links");
+    Map<String, WsClient> clients = new java.util.LinkedHashMap<>();
+    for (String user : people) {
+      InviteLink link = InviteLink.parse(links.get(user).getAsString());
+      assertEquals(3, link.query().split("&peerID=").length - 1, link.query());
+      WsClient c = link.connect(stack.port(), origin);
+      JsonObject welcome = c.next("welcome");
+      assertEquals(3, welcome.getAsJsonArray("peers").size());
+      for (WsClient earlier : clients.values()) {
+        assertEquals(user, earlier.next("peer-joined").get("peerID").getAsString());
+      }
+      clients.put(user, c);
+    }
+    for (String from : people) {
+      for (String to : people) {
+        if (!from.equals(to)) {
+          clients.get(from).send("{\"type\":\"offer\",\"sdp\":\"v=0 " + from + "\",\"to\":\"" + to + "\"}");
+          JsonObject offer = clients.get(to).next("offer");
+          assertEquals(from, offer.get("from").getAsString());
+          assertEquals("v=0 " + from, offer.get("sdp").getAsString());
+        }
+      }
+    }
+    InviteLink ann = InviteLink.parse(links.get("ann4").getAsString());
+    WsClient fifth = WsClient.connectWithToken(stack.port(), ann.query() + "&peerID=eve4", ann.token(), origin);
+    assertEquals("call-full", fifth.next("error").get("code").getAsString());
+    assertEquals(4003, fifth.closeCode());
+    clients.get("bea4").send("{\"type\":\"bye\"}");
+    for (String user : java.util.List.of("ann4", "cid4", "dot4")) {
+      JsonObject left = clients.get(user).next("peer-left");
+      assertEquals("bea4", left.get("peerID").getAsString());
+      assertEquals("hangup", left.get("reason").getAsString());
+    }
+    clients.get("cid4").send("{\"type\":\"answer\",\"sdp\":\"v=0\",\"to\":\"dot4\"}");
+    assertEquals("cid4", clients.get("dot4").next("answer").get("from").getAsString(), "the three others go on");
+    for (WsClient c : clients.values()) {
+      assertTrue(c.frames.stream().noneMatch(f -> f.contains("\"error\"")), "no member saw an error: " + c.frames);
+    }
+  }
 }

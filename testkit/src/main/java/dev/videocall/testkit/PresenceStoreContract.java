@@ -15,6 +15,8 @@ import dev.videocall.core.PresenceStore.NotCurrent;
 import dev.videocall.core.PresenceStore.Parked;
 import dev.videocall.core.Participant;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -36,10 +38,11 @@ public abstract class PresenceStoreContract {
   @Test
   void firstJoinerSeesNoPeerSecondSeesTheFirst() {
     Joined a = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a1")));
-    assertTrue(a.peer().isEmpty());
+    assertTrue(a.others().isEmpty());
     assertTrue(a.replaced().isEmpty());
     Joined b = assertInstanceOf(Joined.class, store().join(join("bob", "alice", "gw2", "b1")));
-    assertEquals(new ConnectionRef("gw1", "a1"), b.peer().orElseThrow().connection());
+    assertEquals(new ConnectionRef("gw1", "a1"), b.others().get("alice").connection());
+    assertEquals(java.util.Set.of("alice"), b.others().keySet());
     var participants = store().participants(session);
     assertEquals(2, participants.size());
     assertEquals("agent/1", participants.get("bob").userAgent());
@@ -63,7 +66,7 @@ public abstract class PresenceStoreContract {
     assertInstanceOf(NotCurrent.class, store().leave(session, "alice", "a1", NOW, 0));
     assertEquals("a2", store().participants(session).get("alice").connection().connectionId());
     Left left = assertInstanceOf(Left.class, store().leave(session, "alice", "a2", NOW, 0));
-    assertEquals("b1", left.peer().orElseThrow().connection().connectionId());
+    assertEquals("b1", left.others().get("bob").connection().connectionId());
     assertEquals(1, store().participants(session).size());
   }
 
@@ -92,7 +95,7 @@ public abstract class PresenceStoreContract {
   void leavingTheLastOneEmptiesTheCall() {
     store().join(join("alice", "bob", "gw1", "a1"));
     Left left = assertInstanceOf(Left.class, store().leave(session, "alice", "a1", NOW, 0));
-    assertTrue(left.peer().isEmpty());
+    assertTrue(left.others().isEmpty());
     assertTrue(store().participants(session).isEmpty());
     assertInstanceOf(NotCurrent.class, store().leave(session, "alice", "a1", NOW, 0));
     assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a2")), "links still work after everyone left");
@@ -153,7 +156,7 @@ public abstract class PresenceStoreContract {
     store().park(session, "alice", "a1", NOW, 0);
     Joined back = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw2", "a2")));
     assertTrue(back.replaced().isEmpty(), "the parked connection is closed already");
-    assertEquals("b1", back.peer().orElseThrow().connection().connectionId());
+    assertEquals("b1", back.others().get("bob").connection().connectionId());
     assertTrue(back.epoch() > before);
     Participant alice = store().participants(session).get("alice");
     assertTrue(alice.connected());
@@ -166,9 +169,9 @@ public abstract class PresenceStoreContract {
     store().join(join("bob", "alice", "gw2", "b1"));
     store().park(session, "alice", "a1", NOW, 0);
     Joined bobAgain = assertInstanceOf(Joined.class, store().join(join("bob", "alice", "gw2", "b2")));
-    assertTrue(bobAgain.peer().orElseThrow().parked(), "bob's welcome can say alice is parked");
+    assertTrue(bobAgain.others().get("alice").parked(), "bob's welcome can say alice is parked");
     Left bobGone = assertInstanceOf(Left.class, store().leave(session, "bob", "b2", NOW, 0));
-    assertTrue(bobGone.peer().orElseThrow().parked());
+    assertTrue(bobGone.others().get("alice").parked());
     assertEquals(1, store().participants(session).size(), "alice, parked, is still in the call");
   }
 
@@ -184,6 +187,104 @@ public abstract class PresenceStoreContract {
     assertTrue(store().openSessionIds(10_000).contains(session), "bob came back");
     store().leave(session, "bob", "b2", NOW, 0);
     assertFalse(store().openSessionIds(10_000).contains(session), "only parked alice is left");
+  }
+
+  // --- Calls of three and four: one participant each, the members fixed at the first join --------
+
+  private static final List<String> FOUR = List.of("alice", "bob", "carol", "dave");
+
+  /** {@code user}'s join to a call of {@code people}, as their link names the others. */
+  private Join groupJoin(List<String> people, String user, String gateway, String conn) {
+    List<String> others = people.stream().filter(p -> !p.equals(user)).toList();
+    return new Join(session, user, others, new ConnectionRef(gateway, conn), "agent/1", NOW.plusSeconds(3600), NOW);
+  }
+
+  @Test
+  void eachOfFourSeesEveryoneAlreadyThere() {
+    for (int i = 0; i < FOUR.size(); i++) {
+      String user = FOUR.get(i);
+      Joined joined = assertInstanceOf(Joined.class, store().join(groupJoin(FOUR, user, "gw" + i, user + "1")));
+      assertEquals(Set.copyOf(FOUR.subList(0, i)), joined.others().keySet(), user + " sees those who joined before");
+      joined.others().forEach((id, p) -> assertEquals(id + "1", p.connection().connectionId()));
+    }
+    var participants = store().participants(session);
+    assertEquals(Set.copyOf(FOUR), participants.keySet(), "one participant per person");
+    assertEquals(new ConnectionRef("gw2", "carol1"), participants.get("carol").connection());
+  }
+
+  @Test
+  void aJoinForOtherMembersFindsTheCallFull() {
+    List<String> three = FOUR.subList(0, 3);
+    store().join(groupJoin(three, "alice", "gw1", "a1"));
+    assertInstanceOf(Full.class, store().join(groupJoin(FOUR, "dave", "gw1", "d1")), "a fourth person the call was not made for");
+    assertInstanceOf(Full.class, store().join(groupJoin(FOUR, "bob", "gw1", "b9")), "a member with a link for four");
+    assertInstanceOf(Full.class, store().join(join("bob", "alice", "gw1", "b8")), "a member with a link for two");
+    assertInstanceOf(Joined.class, store().join(groupJoin(List.of("carol", "bob", "alice"), "carol", "gw1", "c1")),
+        "the same three in another order are the same call");
+    assertEquals(Set.of("alice", "carol"), store().participants(session).keySet());
+  }
+
+  @Test
+  void aLeaveInACallOfThreeTellsTheOthersAndKeepsTheCall() {
+    List<String> three = FOUR.subList(0, 3);
+    for (String user : three) {
+      store().join(groupJoin(three, user, "gw1", user + "1"));
+    }
+    long before = store().join(groupJoin(three, "carol", "gw1", "carol1")) instanceof Joined j ? j.epoch() : -1;
+    Left bobGone = assertInstanceOf(Left.class, store().leave(session, "bob", "bob1", NOW, 4));
+    assertEquals(Set.of("alice", "carol"), bobGone.others().keySet());
+    assertTrue(bobGone.epoch() > before);
+    assertEquals(Set.of("alice", "carol"), store().participants(session).keySet());
+    store().park(session, "carol", "carol1", NOW, 2);
+    Left aliceGone = assertInstanceOf(Left.class, store().leave(session, "alice", "alice1", NOW, 3));
+    assertEquals(Set.of("carol"), aliceGone.others().keySet());
+    assertTrue(aliceGone.others().get("carol").parked(), "carol, parked, is told nothing but is still in the call");
+    assertEquals(9, messagesSent(session));
+    Joined bobBack = assertInstanceOf(Joined.class, store().join(groupJoin(three, "bob", "gw2", "bob2")));
+    assertEquals(Set.of("carol"), bobBack.others().keySet(), "a member who left can come back");
+  }
+
+  @Test
+  void oneOfFourParksAndANewcomerSeesThemParked() {
+    List<String> firstThree = FOUR.subList(0, 3);
+    for (String user : firstThree) {
+      store().join(groupJoin(FOUR, user, "gw1", user + "1"));
+    }
+    assertInstanceOf(Parked.class, store().park(session, "bob", "bob1", NOW, 0));
+    Joined dave = assertInstanceOf(Joined.class, store().join(groupJoin(FOUR, "dave", "gw2", "dave1")));
+    assertEquals(Set.of("alice", "bob", "carol"), dave.others().keySet());
+    assertTrue(dave.others().get("bob").parked());
+    assertTrue(dave.others().get("alice").connected() && dave.others().get("carol").connected());
+    Joined bobBack = assertInstanceOf(Joined.class, store().join(groupJoin(FOUR, "bob", "gw2", "bob2")));
+    assertTrue(bobBack.replaced().isEmpty(), "the parked connection is closed already");
+    assertTrue(bobBack.others().values().stream().allMatch(Participant::connected));
+  }
+
+  /** What a relay reads: its sender and its recipients, parked or not; anyone else may be left out. */
+  @Test
+  void theMembersARelayNamesAreReadAsTheyAre() {
+    for (String user : FOUR.subList(0, 3)) {
+      store().join(groupJoin(FOUR, user, "gw1", user + "1"));
+    }
+    store().park(session, "bob", "bob1", NOW, 0);
+    var some = store().participants(session, List.of("alice", "bob", "dave"));
+    assertEquals("alice1", some.get("alice").connection().connectionId());
+    assertTrue(some.get("bob").parked());
+    assertFalse(some.containsKey("dave"), "dave has not joined");
+    assertTrue(store().participants("s-no-such-call", List.of("alice")).isEmpty());
+  }
+
+  @Test
+  void theSweeperSeesACallOfThreeUntilItsLastSocketParks() {
+    List<String> three = FOUR.subList(0, 3);
+    for (String user : three) {
+      store().join(groupJoin(three, user, "gw1", user + "1"));
+    }
+    store().park(session, "alice", "alice1", NOW, 0);
+    store().park(session, "bob", "bob1", NOW, 0);
+    assertTrue(store().openSessionIds(10_000).contains(session), "carol still holds a socket");
+    store().park(session, "carol", "carol1", NOW, 0);
+    assertFalse(store().openSessionIds(10_000).contains(session), "everyone parked");
   }
 
   /** How an adapter reports the call's total of {@code messagesSent} (while someone is still in it). */

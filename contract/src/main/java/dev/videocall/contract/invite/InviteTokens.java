@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -14,8 +15,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Invite tokens: {@code v1.<kid>.<sessionId>.<expiresAtEpochSeconds>.<mac>}, where the MAC is
- * HMAC-SHA256 over version, key id, session, user, peer and expiry. The user and peer are not in the
- * token: they come from the link, so a token only verifies for the pair it was minted for.
+ * HMAC-SHA256 over version, key id, session, user, the other members (sorted, joined by {@code ,})
+ * and expiry. The people are not in the token: they come from the link, so a token only verifies for
+ * the user and the exact set of others it was minted for. With one other member the MAC's input is
+ * byte for byte the two-person input of the first tokens, so their links still verify.
  */
 public final class InviteTokens {
   /** Largest token we even try to parse; real ones are about 90 characters. */
@@ -36,10 +39,10 @@ public final class InviteTokens {
   /** What a token check found. */
   public sealed interface Check {}
 
-  /** The token is genuine for this pair; {@code expired} tells whether its time has passed. */
+  /** The token is genuine for these people; {@code expired} tells whether its time has passed. */
   public record Verified(String sessionId, Instant expiresAt, boolean expired) implements Check {}
 
-  /** The token is malformed, forged, tampered with, signed by an unknown key, or for another pair. */
+  /** The token is malformed, forged, tampered with, signed by an unknown key, or for other people. */
   public record Rejected(String reason) implements Check {}
 
   /** A fresh random session id (128 bits, base64url). */
@@ -49,21 +52,38 @@ public final class InviteTokens {
     return B64.encodeToString(bytes);
   }
 
+  /** A two-person call's token for {@code userId}, whose peer is {@code peerId}. */
   public String mint(String sessionId, String userId, String peerId, Instant expiresAt) {
+    return mint(sessionId, userId, List.of(peerId), expiresAt);
+  }
+
+  /** The token of {@code userId} in a call with {@code peerIds} (normalised ids; order does not matter). */
+  public String mint(String sessionId, String userId, List<String> peerIds, Instant expiresAt) {
+    if (!plainIds(userId, peerIds)) {
+      throw new IllegalArgumentException("a token is minted for normalised ids: a user and at least one other");
+    }
     String kid = keys.currentKeyId();
     long exp = expiresAt.getEpochSecond();
-    String mac = B64.encodeToString(mac(keys.currentKey(), kid, sessionId, userId, peerId, exp));
+    String mac = B64.encodeToString(mac(keys.currentKey(), kid, sessionId, userId, peerIds, exp));
     return String.join(".", VERSION, kid, sessionId, Long.toString(exp), mac);
   }
 
-  /**
-   * Checks a token against the (already normalised) user and peer of the link. Only the canonical
-   * spelling verifies: the expiry in decimal without leading zeros and the MAC in base64url without
-   * padding, exactly as {@link #mint} writes them. Never throws for any input string.
-   */
+  /** {@link #verify(String, String, List, Instant)} for a two-person link. */
   public Check verify(String token, String userId, String peerId, Instant now) {
+    return verify(token, userId, peerId == null ? List.of() : List.of(peerId), now);
+  }
+
+  /**
+   * Checks a token against the (already normalised) user and other members of the link. Only the
+   * canonical spelling verifies: the expiry in decimal without leading zeros and the MAC in base64url
+   * without padding, exactly as {@link #mint} writes them. Never throws for any input string.
+   */
+  public Check verify(String token, String userId, List<String> peerIds, Instant now) {
     if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
       return new Rejected("missing or oversized token");
+    }
+    if (!plainIds(userId, peerIds)) {
+      return new Rejected("no user, no other member, or an id that is not normalised");
     }
     String[] parts = token.split("\\.", -1);
     if (parts.length != 5 || !VERSION.equals(parts[0])) {
@@ -91,7 +111,7 @@ public final class InviteTokens {
     if (!parts[3].equals(Long.toString(exp)) || !parts[4].equals(B64.encodeToString(given))) {
       return new Rejected("not the canonical spelling of a token");
     }
-    byte[] expected = mac(key.get(), kid, sessionId, userId, peerId, exp);
+    byte[] expected = mac(key.get(), kid, sessionId, userId, peerIds, exp);
     if (!MessageDigest.isEqual(expected, given)) {
       return new Rejected("signature mismatch");
     }
@@ -99,8 +119,26 @@ public final class InviteTokens {
     return new Verified(sessionId, expiresAt, !now.isBefore(expiresAt));
   }
 
-  private static byte[] mac(byte[] key, String kid, String sessionId, String userId, String peerId, long exp) {
-    String message = String.join("\n", VERSION, kid, sessionId, userId, peerId, Long.toString(exp));
+  /**
+   * A user and at least one peer, each a normalised id ({@link UserIds#PATTERN}): no comma can hide
+   * inside one, so the MAC's {@code bob,carol} names two people and only two.
+   */
+  private static boolean plainIds(String userId, List<String> peerIds) {
+    if (userId == null || !UserIds.PATTERN.matcher(userId).matches() || peerIds == null || peerIds.isEmpty()) {
+      return false;
+    }
+    for (String peer : peerIds) {
+      if (peer == null || !UserIds.PATTERN.matcher(peer).matches()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] mac(byte[] key, String kid, String sessionId, String userId, List<String> peerIds, long exp) {
+    // Sorted, so the order in which a link lists the others does not matter; ids never hold a comma.
+    String peers = String.join(",", peerIds.stream().sorted().toList());
+    String message = String.join("\n", VERSION, kid, sessionId, userId, peers, Long.toString(exp));
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));

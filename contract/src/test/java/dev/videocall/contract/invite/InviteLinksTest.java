@@ -7,6 +7,7 @@ import dev.videocall.contract.invite.InviteLinks.Admitted;
 import dev.videocall.contract.invite.InviteLinks.Refused;
 import dev.videocall.contract.protocol.ErrorCode;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class InviteLinksTest {
@@ -21,7 +22,7 @@ class InviteLinksTest {
     Admitted a = assertInstanceOf(Admitted.class, links.check("Alice", "BOB", aliceToken, NOW, true));
     assertEquals(session, a.sessionId());
     assertEquals("alice", a.userId());
-    assertEquals("bob", a.peerId());
+    assertEquals(java.util.List.of("bob"), a.peerIds());
   }
 
   @Test
@@ -57,5 +58,45 @@ class InviteLinksTest {
     Refused r = assertInstanceOf(Refused.class, links.check("alice", "bob", aliceToken, later, true));
     assertEquals(ErrorCode.TOKEN_EXPIRED, r.code());
     assertInstanceOf(Admitted.class, links.check("alice", "bob", aliceToken, later, false), "a started call outlives its link");
+  }
+
+  // --- Calls of three or four: one peerID per other member ---------------------------------------
+
+  final String carolToken = tokens.mint(session, "carol", List.of("alice", "bob", "dave"), NOW.plusSeconds(60));
+
+  @Test
+  void aGroupLinkIsAdmittedWithItsPeersInTheLinksOrder() {
+    Admitted a = assertInstanceOf(Admitted.class, links.check("carol", List.of("Dave", "alice", "BOB"), carolToken, NOW, true));
+    assertEquals("carol", a.userId());
+    assertEquals(List.of("dave", "alice", "bob"), a.peerIds());
+    assertEquals(session, a.sessionId());
+  }
+
+  @Test
+  void aNameNotOnTheCallIsAnInvalidToken() {
+    for (List<String> peers : List.of(List.of("alice", "bob"), List.of("alice", "bob", "erin"), List.of("alice", "bob", "dave", "erin"))) {
+      Refused r = assertInstanceOf(Refused.class, links.check("carol", peers, carolToken, NOW, true));
+      assertEquals(peers.size() == 4 ? ErrorCode.CALL_FULL : ErrorCode.INVALID_TOKEN, r.code(), peers.toString());
+    }
+    Refused erin = assertInstanceOf(Refused.class, links.check("erin", List.of("alice", "bob", "dave"), carolToken, NOW, true));
+    assertEquals(ErrorCode.INVALID_TOKEN, erin.code(), "carol's link opened as someone else");
+  }
+
+  /** No call has five people, so a link naming five is call-full (4003) before its token is looked at. */
+  @Test
+  void aFifthPersonIsCallFull() {
+    String five = tokens.mint(session, "erin", List.of("alice", "bob", "carol", "dave"), NOW.plusSeconds(60));
+    Refused r = assertInstanceOf(Refused.class, links.check("erin", List.of("alice", "bob", "carol", "dave"), five, NOW, true));
+    assertEquals(ErrorCode.CALL_FULL, r.code());
+    assertEquals("a call has at most 4 people", r.message());
+  }
+
+  @Test
+  void repeatedOrSelfNamingPeersAreAnInvalidLink() {
+    for (List<String> peers : List.of(List.of("alice", "ALICE"), List.of("alice", "carol"), List.of("alice", "bob,dave"), List.<String>of(),
+        java.util.Arrays.asList("alice", null))) {
+      Refused r = assertInstanceOf(Refused.class, links.check("carol", peers, carolToken, NOW, true));
+      assertEquals(ErrorCode.INVALID_LINK, r.code(), String.valueOf(peers));
+    }
   }
 }

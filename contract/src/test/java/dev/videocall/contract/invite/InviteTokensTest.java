@@ -108,6 +108,44 @@ class InviteTokensTest {
     assertInstanceOf(Rejected.class, retired.verify(oldLink, "alice", "bob", NOW));
   }
 
+  /**
+   * Tokens minted by the two-person code (main at 36aae21, before calls of three or four) for alice
+   * and bob: the MAC's input for one peer must stay byte for byte what it was, so links already
+   * handed out keep working.
+   */
+  static final String TWO_PERSON_ALICE = "v1.k1.SESSION0123456789ab.4102444800.fu2Hg1dMO974OK32LHPlWhqErq0_3TfRD0gdDzEeFT0";
+  static final String TWO_PERSON_BOB = "v1.k1.SESSION0123456789ab.4102444800.kD-ZvvIkMhf211od1mo1aWZd7FHuZVx1YAfDoUAn5gc";
+
+  @Test
+  void twoPersonTokensOfTheFirstCodeStillVerifyAndAreMintedAlike() {
+    Instant exp = Instant.parse("2100-01-01T00:00:00Z");
+    assertEquals(TWO_PERSON_ALICE, tokens.mint("SESSION0123456789ab", "alice", "bob", exp));
+    assertEquals(TWO_PERSON_BOB, tokens.mint("SESSION0123456789ab", "bob", java.util.List.of("alice"), exp));
+    assertInstanceOf(Verified.class, tokens.verify(TWO_PERSON_ALICE, "alice", "bob", NOW));
+    assertInstanceOf(Verified.class, tokens.verify(TWO_PERSON_BOB, "bob", java.util.List.of("alice"), NOW));
+    assertInstanceOf(Rejected.class, tokens.verify(TWO_PERSON_ALICE, "alice", java.util.List.of("bob", "carol"), NOW));
+  }
+
+  @Test
+  void aGroupTokenVerifiesForExactlyItsMembersInAnyOrder() {
+    var peers = java.util.List.of("bob", "carol", "dave");
+    String t = tokens.mint("SESSION0123456789ab", "alice", peers, NOW.plusSeconds(60));
+    assertInstanceOf(Verified.class, tokens.verify(t, "alice", peers, NOW));
+    assertInstanceOf(Verified.class, tokens.verify(t, "alice", java.util.List.of("dave", "bob", "carol"), NOW),
+        "the link's order does not matter");
+    for (var other : java.util.List.of(
+        java.util.List.of("bob", "carol"), // someone left out
+        java.util.List.of("bob", "carol", "dave", "erin"), // someone added
+        java.util.List.of("bob", "carol", "erin"), // someone swapped
+        java.util.List.of("alice", "carol", "dave"), // the user among the peers
+        java.util.List.of("bob,carol", "dave"))) { // two names in one
+      assertInstanceOf(Rejected.class, tokens.verify(t, "alice", other, NOW), other.toString());
+    }
+    assertInstanceOf(Rejected.class, tokens.verify(t, "bob", java.util.List.of("alice", "carol", "dave"), NOW),
+        "another member's link");
+    assertInstanceOf(Rejected.class, tokens.verify(t, "alice", java.util.List.of(), NOW));
+  }
+
   @Test
   void sessionIdsAreRandom() {
     assertNotEquals(tokens.newSessionId(), tokens.newSessionId());

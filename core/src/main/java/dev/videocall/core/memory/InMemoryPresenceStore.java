@@ -23,8 +23,8 @@ public final class InMemoryPresenceStore implements PresenceStore {
   private static final class Session {
     final Set<String> members;
     /**
-     * Replaced, never changed: every relayed frame reads it, and a call's two people change it only
-     * when they join, park or leave, so a reader takes it as it is instead of a copy.
+     * Replaced, never changed: every relayed frame reads it, and a call's people change it only when
+     * they join, park or leave, so a reader takes it as it is instead of a copy.
      */
     Map<String, Participant> participants = Map.of();
     long messagesSent;
@@ -42,6 +42,13 @@ public final class InMemoryPresenceStore implements PresenceStore {
       replaceParticipants(next -> next.remove(userId));
     }
 
+    /** Everyone in the call but {@code userId}. */
+    Map<String, Participant> others(String userId) {
+      Map<String, Participant> others = new HashMap<>(participants);
+      others.remove(userId);
+      return others;
+    }
+
     private void replaceParticipants(Consumer<Map<String, Participant>> change) {
       Map<String, Participant> next = new HashMap<>(participants);
       change.accept(next);
@@ -57,7 +64,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
   public JoinResult join(Join join) {
     while (true) {
       Session session =
-          sessions.computeIfAbsent(join.sessionId(), id -> new Session(Set.of(join.userId(), join.peerId())));
+          sessions.computeIfAbsent(join.sessionId(), id -> new Session(Set.copyOf(join.members())));
       synchronized (session) {
         // A leave may have emptied and dropped this session between the lookup and the lock: start over.
         if (sessions.get(join.sessionId()) != session) {
@@ -69,17 +76,17 @@ public final class InMemoryPresenceStore implements PresenceStore {
   }
 
   private JoinResult joinLocked(Session session, Join join) {
-    if (!session.members.equals(Set.of(join.userId(), join.peerId()))) {
+    if (!session.members.equals(join.members())) {
       return new Full();
     }
     Participant previous = session.participants.get(join.userId());
     if (previous != null && previous.connection().equals(join.connection())) {
-      return new Joined(Optional.ofNullable(session.participants.get(join.peerId())), Optional.empty(), session.epoch);
+      return new Joined(session.others(join.userId()), Optional.empty(), session.epoch);
     }
     session.put(new Participant(join.userId(), join.connection(), join.userAgent()));
     session.epoch = epochs.incrementAndGet();
     return new Joined(
-        Optional.ofNullable(session.participants.get(join.peerId())),
+        session.others(join.userId()),
         // A parked connection is closed already: there is nothing to replace.
         Optional.ofNullable(previous).filter(Participant::connected).map(Participant::connection),
         session.epoch);
@@ -91,13 +98,11 @@ public final class InMemoryPresenceStore implements PresenceStore {
       session.remove(userId);
       session.messagesSent += messagesSent;
       session.epoch = epochs.incrementAndGet();
-      Optional<Participant> peer =
-          session.participants.values().stream().filter(p -> !p.userId().equals(userId)).findFirst();
       if (session.participants.isEmpty()) {
         // Nobody left: forget the call. Its links still work until they expire and simply start it again.
         sessions.remove(sessionId, session);
       }
-      return new Left(peer, session.epoch);
+      return new Left(session.participants, session.epoch);
     });
   }
 

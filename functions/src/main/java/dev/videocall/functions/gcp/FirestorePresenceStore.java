@@ -13,12 +13,13 @@ import dev.videocall.core.Participant;
 import dev.videocall.core.PresenceStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Presence in Firestore, laid out for a person reading the console:
@@ -30,13 +31,16 @@ import java.util.concurrent.ExecutionException;
  *                                           parkedAt (only while parked)
  * </pre>
  *
- * {@code state} says who holds a socket: {@code waiting} one person, connected; {@code active} both
- * in the call and at least one connected; {@code parked} nobody connected but someone in the call
+ * {@code users} are the call's two to four people, sorted, fixed at its first join. {@code state} says
+ * who holds a socket: {@code waiting} one person in the call, connected; {@code active} two or more in
+ * the call and at least one connected; {@code parked} nobody connected but someone in the call
  * (parked: the call goes on peer to peer); {@code ended} nobody. The sweeper reads only {@code
  * waiting} and {@code active} calls, so a parked call costs no reads while it lasts.
  *
  * Joins and leaves are transactions that read before they write, so a leave from an old connection
- * never removes a newer one. One participant per document keeps concurrent writers apart. Relaying
+ * never removes a newer one. One participant per document keeps concurrent writers apart (a join
+ * reads the call and every member's document, N + 1 reads for N people; a leave or a park its own,
+ * the call's and the others', N + 1 too). Relaying
  * writes nothing: a call's documents are written only when someone joins or leaves (Firestore
  * sustains about one write per second per document).
  */
@@ -45,6 +49,7 @@ public final class FirestorePresenceStore implements PresenceStore {
   static final Duration RETENTION_AFTER_EXPIRY = Duration.ofDays(1);
 
   private final Firestore db;
+  private final LongAdder documentsRead = new LongAdder();
 
   public FirestorePresenceStore(Firestore db) {
     this.db = db;
@@ -61,22 +66,31 @@ public final class FirestorePresenceStore implements PresenceStore {
   @Override
   public JoinResult join(Join join) {
     DocumentReference sessionRef = session(join.sessionId());
-    DocumentReference meRef = participant(join.sessionId(), join.userId());
-    DocumentReference peerRef = participant(join.sessionId(), join.peerId());
+    List<String> members = join.members().stream().sorted().toList();
+    List<DocumentReference> refs = new ArrayList<>(members.size() + 1);
+    refs.add(sessionRef);
+    members.forEach(m -> refs.add(participant(join.sessionId(), m)));
     return run(db.runTransaction(tx -> {
-      List<DocumentSnapshot> docs = tx.getAll(sessionRef, meRef, peerRef).get();
+      List<DocumentSnapshot> docs = read(tx, refs);
       DocumentSnapshot sessionDoc = docs.get(0);
-      DocumentSnapshot meDoc = docs.get(1);
-      DocumentSnapshot peerDoc = docs.get(2);
-      if (sessionDoc.exists() && !sameUsers(sessionDoc, join.userId(), join.peerId())) {
+      if (sessionDoc.exists() && !members.equals(users(sessionDoc))) {
         return new Full();
       }
-      Optional<Participant> peer = peerDoc.exists() ? Optional.of(toParticipant(peerDoc)) : Optional.empty();
-      Optional<Participant> previous = meDoc.exists() ? Optional.of(toParticipant(meDoc)) : Optional.empty();
+      Map<String, Participant> others = new HashMap<>(4);
+      Optional<Participant> previous = Optional.empty();
+      DocumentReference meRef = null;
+      for (DocumentSnapshot doc : docs.subList(1, docs.size())) {
+        if (doc.getId().equals(join.userId())) {
+          meRef = doc.getReference();
+          previous = doc.exists() ? Optional.of(toParticipant(doc)) : Optional.empty();
+        } else if (doc.exists()) {
+          others.put(doc.getId(), toParticipant(doc));
+        }
+      }
       // A parked connection is closed already: joining again (unparking) replaces nothing.
       long epoch = epochOf(sessionDoc);
       if (previous.isPresent() && previous.get().connection().equals(join.connection())) {
-        return new Joined(peer, Optional.empty(), epoch);
+        return new Joined(others, Optional.empty(), epoch);
       }
       Timestamp now = ts(join.now());
       Timestamp expireAt = ts(join.linkExpiresAt().plus(RETENTION_AFTER_EXPIRY));
@@ -91,16 +105,16 @@ public final class FirestorePresenceStore implements PresenceStore {
       me.put("parkedAt", null);
       tx.set(meRef, me);
       Map<String, Object> sessionFields = new HashMap<>();
-      sessionFields.put("state", state(true, peer));
+      sessionFields.put("state", state(others.values(), true));
       sessionFields.put("updatedAt", now);
       sessionFields.put("expireAt", expireAt);
       sessionFields.put("epoch", epoch + 1);
       if (!sessionDoc.exists()) {
-        sessionFields.put("users", List.of(join.userId(), join.peerId()).stream().sorted().toList());
+        sessionFields.put("users", members);
         sessionFields.put("createdAt", now);
       }
       tx.set(sessionRef, sessionFields, SetOptions.merge());
-      return new Joined(peer, previous.filter(Participant::connected).map(Participant::connection), epoch + 1);
+      return new Joined(others, previous.filter(Participant::connected).map(Participant::connection), epoch + 1);
     }));
   }
 
@@ -108,16 +122,16 @@ public final class FirestorePresenceStore implements PresenceStore {
   public LeaveResult leave(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
     return this.<LeaveResult>withCurrent(sessionId, userId, connectionId, new NotCurrent(), (tx, meDoc) -> {
       DocumentReference sessionRef = session(sessionId);
-      DocumentSnapshot sessionDoc = tx.get(sessionRef).get();
-      Optional<Participant> peer = otherParticipant(tx, sessionDoc, sessionId, userId);
+      DocumentSnapshot sessionDoc = read(tx, List.of(sessionRef)).get(0);
+      Map<String, Participant> others = otherParticipants(tx, sessionDoc, sessionId, userId);
       long epoch = epochOf(sessionDoc) + 1;
       tx.delete(meDoc.getReference());
       tx.update(sessionRef, Map.of(
-          "state", state(false, peer),
+          "state", state(others.values(), false),
           "updatedAt", ts(now),
           "epoch", epoch,
           "messagesSent", FieldValue.increment(messagesSent)));
-      return new Left(peer, epoch);
+      return new Left(others, epoch);
     });
   }
 
@@ -128,10 +142,11 @@ public final class FirestorePresenceStore implements PresenceStore {
         return new Parked(); // a redelivered close: parked already
       }
       DocumentReference sessionRef = session(sessionId);
-      Optional<Participant> peer = otherParticipant(tx, tx.get(sessionRef).get(), sessionId, userId);
+      Map<String, Participant> others = otherParticipants(tx, read(tx, List.of(sessionRef)).get(0), sessionId, userId);
       tx.update(meDoc.getReference(), Map.of("parkedAt", ts(now)));
       tx.update(sessionRef, Map.of(
-          "state", peer.filter(Participant::connected).isPresent() ? "active" : "parked",
+          // Parked, this user still counts as in the call but holds no socket.
+          "state", others.values().stream().anyMatch(Participant::connected) ? "active" : "parked",
           "updatedAt", ts(now),
           "messagesSent", FieldValue.increment(messagesSent)));
       return new Parked();
@@ -152,7 +167,7 @@ public final class FirestorePresenceStore implements PresenceStore {
   private <R> R withCurrent(String sessionId, String userId, String connectionId, R notCurrent, CurrentChange<R> change) {
     DocumentReference meRef = participant(sessionId, userId);
     return run(db.runTransaction(tx -> {
-      DocumentSnapshot meDoc = tx.get(meRef).get();
+      DocumentSnapshot meDoc = read(tx, List.of(meRef)).get(0);
       if (!meDoc.exists() || !connectionId.equals(meDoc.getString("connectionId"))) {
         return notCurrent;
       }
@@ -160,36 +175,58 @@ public final class FirestorePresenceStore implements PresenceStore {
     }));
   }
 
-  /** The call's state once this user has joined ({@code joined}) or left, with the peer as it is. */
-  private static String state(boolean joined, Optional<Participant> peer) {
-    if (joined) {
-      return peer.isPresent() ? "active" : "waiting";
+  /**
+   * The call's state with {@code others} as they are and this user just joined ({@code joined}) or
+   * gone: {@code ended} nobody in the call; {@code parked} nobody holding a socket; {@code waiting} one
+   * person, holding one; {@code active} two or more, at least one holding a socket.
+   */
+  private static String state(java.util.Collection<Participant> others, boolean joined) {
+    int inCall = others.size() + (joined ? 1 : 0);
+    boolean someoneConnected = joined || others.stream().anyMatch(Participant::connected);
+    if (inCall == 0) {
+      return "ended";
     }
-    return peer.map(p -> p.connected() ? "waiting" : "parked").orElse("ended");
+    if (!someoneConnected) {
+      return "parked";
+    }
+    return inCall == 1 ? "waiting" : "active";
   }
 
-  private Optional<Participant> otherParticipant(
+  /** The other members in the call (connected or parked), read in the transaction in one request. */
+  private Map<String, Participant> otherParticipants(
       Transaction tx, DocumentSnapshot sessionDoc, String sessionId, String userId)
       throws InterruptedException, ExecutionException {
-    @SuppressWarnings("unchecked")
-    List<String> users = sessionDoc.exists() ? (List<String>) sessionDoc.get("users") : null;
-    if (users == null) {
-      return Optional.empty();
+    List<DocumentReference> refs = users(sessionDoc).stream()
+        .filter(user -> !user.equals(userId))
+        .map(user -> participant(sessionId, user))
+        .toList();
+    Map<String, Participant> others = new HashMap<>(4);
+    if (refs.isEmpty()) {
+      return others;
     }
-    for (String user : users) {
-      if (!user.equals(userId)) {
-        DocumentSnapshot peerDoc = tx.get(participant(sessionId, user)).get();
-        return peerDoc.exists() ? Optional.of(toParticipant(peerDoc)) : Optional.empty();
+    for (DocumentSnapshot doc : read(tx, refs)) {
+      if (doc.exists()) {
+        others.put(doc.getId(), toParticipant(doc));
       }
     }
-    return Optional.empty();
+    return others;
+  }
+
+  /** Reads documents in the transaction, in one request, counting them ({@link #documentsRead}). */
+  private List<DocumentSnapshot> read(Transaction tx, List<DocumentReference> refs)
+      throws InterruptedException, ExecutionException {
+    documentsRead.add(refs.size());
+    return tx.getAll(refs.toArray(DocumentReference[]::new)).get();
   }
 
   @Override
   public Map<String, Participant> participants(String sessionId) {
     try {
       Map<String, Participant> out = new HashMap<>(4);
-      for (QueryDocumentSnapshot doc : session(sessionId).collection("participants").get().get().getDocuments()) {
+      List<QueryDocumentSnapshot> docs = session(sessionId).collection("participants").get().get().getDocuments();
+      // Firestore bills a query at least one read, even when it finds nothing.
+      documentsRead.add(Math.max(1, docs.size()));
+      for (QueryDocumentSnapshot doc : docs) {
         out.put(doc.getId(), toParticipant(doc));
       }
       return out;
@@ -199,6 +236,23 @@ public final class FirestorePresenceStore implements PresenceStore {
     } catch (ExecutionException e) {
       throw new PresenceUnavailableException(e.getCause());
     }
+  }
+
+  /**
+   * Only the documents asked for, in one request: a relay reads its sender's and its recipient's,
+   * two reads in a call of any size (a query of the collection would read all four).
+   */
+  @Override
+  public Map<String, Participant> participants(String sessionId, java.util.Collection<String> userIds) {
+    DocumentReference[] refs = userIds.stream().map(u -> participant(sessionId, u)).toArray(DocumentReference[]::new);
+    documentsRead.add(refs.length);
+    Map<String, Participant> out = new HashMap<>(4);
+    for (DocumentSnapshot doc : run(db.getAll(refs))) {
+      if (doc.exists()) {
+        out.put(doc.getId(), toParticipant(doc));
+      }
+    }
+    return out;
   }
 
   @Override
@@ -223,9 +277,21 @@ public final class FirestorePresenceStore implements PresenceStore {
     return epoch == null ? 0 : epoch;
   }
 
-  private static boolean sameUsers(DocumentSnapshot sessionDoc, String user, String peer) {
-    Object users = sessionDoc.get("users");
-    return users instanceof List<?> list && list.size() == 2 && Set.copyOf(list).equals(Set.of(user, peer));
+  /** The call's members, sorted, as its first join wrote them (none for a call not yet started). */
+  private static List<String> users(DocumentSnapshot sessionDoc) {
+    Object users = sessionDoc.exists() ? sessionDoc.get("users") : null;
+    if (!(users instanceof List<?> list)) {
+      return List.of();
+    }
+    return list.stream().map(String::valueOf).sorted().toList();
+  }
+
+  /**
+   * Documents this instance has read from Firestore (what Firestore bills as reads, heartbeats
+   * aside), for the cost figures of docs/deploy.md.
+   */
+  long documentsRead() {
+    return documentsRead.sum();
   }
 
   private static Participant toParticipant(DocumentSnapshot doc) {

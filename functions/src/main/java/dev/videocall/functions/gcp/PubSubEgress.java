@@ -5,13 +5,16 @@ import com.google.api.core.ApiFutures;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
+import dev.videocall.contract.ConnectionRef;
 import dev.videocall.contract.Delivery;
 import dev.videocall.contract.DeliverySink;
 import dev.videocall.contract.WireCodec;
 import dev.videocall.gcp.Attributes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,8 +22,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The egress port on Pub/Sub: deliveries go to the egress topic with the target gateway in an
  * attribute (each gateway's subscription filters on it) and the target connection as ordering key.
- * Consecutive deliveries to the same connection travel as one message (a packed envelope's relays
- * reach the peer together, and Pub/Sub bills at least 1 KB per message).
+ * An envelope's deliveries to the same connection travel as one message, in their order: one publish
+ * per target however a packed envelope interleaves them (in a call of three or four a browser's
+ * candidates for two peers alternate), and Pub/Sub bills at least 1 KB per message.
  * {@link #deliver} waits until the whole batch is published, so the router acknowledges an envelope
  * only once its effects are out. Safe for concurrent calls: each waits only for its own messages.
  */
@@ -59,18 +63,17 @@ public final class PubSubEgress implements DeliverySink, AutoCloseable {
     }
   }
 
-  /** Runs of consecutive deliveries to the same connection, in order. */
+  /**
+   * The deliveries to each connection, in order, the connections in the order they are first named.
+   * Only the order towards one connection matters: each is its own ordering key, and Pub/Sub orders
+   * nothing across keys.
+   */
   static List<List<Delivery>> byConnection(List<Delivery> deliveries) {
-    List<List<Delivery>> groups = new ArrayList<>();
-    List<Delivery> current = null;
+    Map<ConnectionRef, List<Delivery>> groups = new LinkedHashMap<>();
     for (Delivery d : deliveries) {
-      if (current == null || !current.get(0).target().equals(d.target())) {
-        current = new ArrayList<>();
-        groups.add(current);
-      }
-      current.add(d);
+      groups.computeIfAbsent(d.target(), t -> new ArrayList<>()).add(d);
     }
-    return groups;
+    return List.copyOf(groups.values());
   }
 
   private static PubsubMessage message(List<Delivery> group) {

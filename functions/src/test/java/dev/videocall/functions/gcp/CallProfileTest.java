@@ -78,6 +78,12 @@ class CallProfileTest {
     }
 
     @Override
+    public Map<String, Participant> participants(String sessionId, java.util.Collection<String> userIds) {
+      count("participants");
+      return inner.participants(sessionId, userIds);
+    }
+
+    @Override
     public List<String> openSessionIds(int limit) {
       count("openSessionIds");
       return inner.openSessionIds(limit);

@@ -68,6 +68,33 @@ class FirestorePresenceStoreContractTest extends PresenceStoreContract {
     assertEquals("parked", state(session), "only parked bob is left");
   }
 
+  /** A call of three in the console: its members once, one document per person, its state as they come and go. */
+  @Test
+  void theConsoleShowsACallOfThreeOneDocumentPerPerson() throws Exception {
+    String session = "s" + java.util.UUID.randomUUID().toString().replace("-", "");
+    java.time.Instant now = java.time.Instant.parse("2026-11-25T10:00:00Z");
+    java.util.List<String> people = java.util.List.of("carol", "alice", "bob");
+    var in = (java.util.function.BiConsumer<String, String>) (user, conn) -> store.join(new PresenceStore.Join(
+        session, user, people.stream().filter(p -> !p.equals(user)).toList(), new dev.videocall.contract.ConnectionRef("gw1", conn), "ua",
+        now.plusSeconds(3600), now));
+    in.accept("carol", "c1");
+    assertEquals("waiting", state(session));
+    assertEquals(java.util.List.of("alice", "bob", "carol"), db.collection("sessions").document(session).get().get().get("users"));
+    in.accept("alice", "a1");
+    in.accept("bob", "b1");
+    assertEquals("active", state(session));
+    var docs = db.collection("sessions").document(session).collection("participants").get().get().getDocuments();
+    assertEquals(java.util.Set.of("alice", "bob", "carol"), docs.stream().map(d -> d.getId()).collect(java.util.stream.Collectors.toSet()));
+    store.park(session, "alice", "a1", now, 0);
+    store.park(session, "bob", "b1", now, 0);
+    assertEquals("active", state(session), "carol still holds a socket");
+    store.leave(session, "carol", "c1", now, 0);
+    assertEquals("parked", state(session), "alice and bob go on peer to peer");
+    store.leave(session, "alice", "a1", now, 0);
+    store.leave(session, "bob", "b1", now, 0);
+    assertEquals("ended", state(session));
+  }
+
   private static String state(String session) throws Exception {
     return db.collection("sessions").document(session).get().get().getString("state");
   }

@@ -7,7 +7,10 @@ import dev.videocall.contract.Delivery;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Consecutive deliveries to one connection become one egress message; order is never changed. */
+/**
+ * An envelope's deliveries to one connection become one egress message, whatever lies between them;
+ * the order towards each connection is never changed.
+ */
 class PubSubEgressGroupingTest {
   static final ConnectionRef ALICE = new ConnectionRef("gw-a", "a1");
   static final ConnectionRef BOB = new ConnectionRef("gw-b", "b1");
@@ -16,11 +19,21 @@ class PubSubEgressGroupingTest {
     return Delivery.frame(target, "{}", "b1", 7, part);
   }
 
+  static final ConnectionRef CAROL = new ConnectionRef("gw-a", "c1");
+
   @Test
-  void runsToTheSameConnectionAreGroupedInOrder() {
+  void deliveriesToTheSameConnectionAreGroupedInOrder() {
     List<Delivery> out = List.of(to(ALICE, 0), to(ALICE, 1), to(BOB, 2), to(ALICE, 3));
     List<List<Delivery>> groups = PubSubEgress.byConnection(out);
-    assertEquals(List.of(List.of(to(ALICE, 0), to(ALICE, 1)), List.of(to(BOB, 2)), List.of(to(ALICE, 3))), groups);
+    assertEquals(List.of(List.of(to(ALICE, 0), to(ALICE, 1), to(ALICE, 3)), List.of(to(BOB, 2))), groups);
+  }
+
+  /** A packed envelope in a call of three alternates two peers' candidates: still one publish per peer. */
+  @Test
+  void interleavedTargetsTakeOnePublishEach() {
+    List<Delivery> out = List.of(to(ALICE, 0), to(CAROL, 1), to(ALICE, 2), to(CAROL, 3), to(ALICE, 4), to(CAROL, 5));
+    assertEquals(List.of(List.of(to(ALICE, 0), to(ALICE, 2), to(ALICE, 4)), List.of(to(CAROL, 1), to(CAROL, 3), to(CAROL, 5))),
+        PubSubEgress.byConnection(out));
   }
 
   @Test
