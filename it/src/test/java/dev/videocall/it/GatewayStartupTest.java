@@ -141,21 +141,43 @@ class GatewayStartupTest {
   }
 
   @Test
-  void theCallPageWakesTheRouterOnceBeforeTheInstanceIsReady() throws Exception {
+  void aStartingGatewayWakesTheRouterOnceBeforeItsOtherCloudsAndBeforeItIsReady() throws Exception {
     // Pub/Sub answers, Firestore cannot be reached: the first heartbeat keeps the instance starting.
     Map<String, String> env = env(emulators.pubsubHost, "120", "120");
     env.put("FIRESTORE_EMULATOR_HOST", "127.0.0.1:" + ChildJvm.freePort());
     ChildJvm gateway = gateway("gw-wake", env);
     gateway.awaitPort(90);
-    for (int i = 0; i < 3; i++) {
-      assertEquals(200, get(gateway, "/video").statusCode());
-    }
+    // No page asked yet: an instance starting from zero is itself the sign that someone is coming.
     List<Envelope> sent = awaitIngress(30);
-    assertEquals(1, sent.size(), "one wake for three loads of the call page: " + sent);
+    assertEquals(1, sent.size(), "one wake at launch: " + sent);
     assertEquals(Envelope.Event.WAKE, sent.get(0).event());
     assertEquals(gateway.name, sent.get(0).gatewayId());
     assertEquals("starting", get(gateway, "/healthz").body(), "the wake went before the instance was ready");
-    assertEquals(List.of(), ingressWithin(2), "and no second one");
+    awaitLogged(gateway, "connecting Firestore, the egress subscription and the heartbeat");
+    List<String> lines = gateway.logLines();
+    assertTrue(indexOf(lines, "router wake published") < indexOf(lines, "connecting Firestore"),
+        "the wake's publish is done before the other clients are built:\n" + gateway.tail());
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, get(gateway, "/video").statusCode());
+    }
+    assertEquals(List.of(), ingressWithin(2), "three loads of the call page within the minute send no second wake");
+  }
+
+  private static int indexOf(List<String> lines, String message) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(message)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not logged: " + message + "\n" + String.join("\n", lines));
+  }
+
+  private static void awaitLogged(ChildJvm gateway, String message) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (gateway.logLines().stream().noneMatch(l -> l.contains(message))) {
+      assertTrue(System.nanoTime() < deadline, "not logged within 30 s: " + message + "\n" + gateway.tail());
+      Thread.sleep(100);
+    }
   }
 
   @Test

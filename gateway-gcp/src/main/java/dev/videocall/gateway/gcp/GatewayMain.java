@@ -8,11 +8,15 @@ import dev.videocall.gcp.FirestoreClients;
 import dev.videocall.gcp.GatewayHeartbeats;
 import dev.videocall.gcp.PubSubClients;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,15 +29,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Started, then ready.</b> The port opens first: the page, {@code /config.json} and
  * {@code /healthz} are served as soon as Jetty listens ("started": what Cloud Run's startup probe
- * asks). The clouds start beside it: the Pub/Sub clients, a wake for the router if someone is already
- * loading the page ({@link RouterWake}), the egress subscription and the first heartbeat, each retried
- * within {@code STARTUP_TIMEOUT_SECONDS} while IAM grants propagate; then the instance is "ready" and
+ * asks). The clouds start beside it: first the publisher and, through it, a wake for the router
+ * ({@link RouterWake}: an instance starts because someone opened a link), whose publish the other
+ * clients wait for (at most {@link #WAKE_HEAD_START}); then the Firestore client, the egress
+ * subscription and the first heartbeat, each retried within {@code STARTUP_TIMEOUT_SECONDS} while IAM
+ * grants propagate; then the instance is "ready" and
  * the sockets that opened meanwhile are served ({@link ReadinessGate}). If the budget runs out the
  * process exits, and its sockets are closed with 1012 on the way. On SIGTERM it closes every
  * connection with 1012, deletes its subscription and exits well within Cloud Run's 10 s.
  */
 public final class GatewayMain {
   private static final Logger log = LoggerFactory.getLogger(GatewayMain.class);
+  /** How long the wake's publish has the start to itself before the other clients are built. */
+  static final Duration WAKE_HEAD_START = Duration.ofSeconds(2);
 
   private GatewayMain() {}
 
@@ -58,20 +66,24 @@ public final class GatewayMain {
     }
 
     /**
-     * Builds the clients, wakes the router if asked to meanwhile, creates and starts the egress
-     * subscription while it beats once (side by side: each is round trips and class loading of its
-     * own client; each retried within the start-up budget), then opens the gate. Throws the last
+     * Wakes the router first (its publisher only, and a head start for the publish), then builds the
+     * other clients, creates and starts the egress subscription while it beats once (side by side:
+     * each is round trips and class loading of its own client; each retried within the start-up
+     * budget), then opens the gate. Throws the last
      * failure once the budget is spent.
      */
     public void connectClouds() throws Exception {
       StartupRetry retry = new StartupRetry(config.startupTimeout());
       String gatewayId = config.gateway().gatewayId();
+      // An instance starting from zero is itself the sign that someone opened a link: the router's
+      // start is the longer one, so its wake goes first, on the only client it needs.
+      routerWake.wake();
       PubSubClients clients = new PubSubClients(config.cloud());
       PubSubIngress ingress = new PubSubIngress(
           clients.orderedPublisher(config.cloud().ingressTopic()),
           (connectionId, error) -> gateway.closeConnection(connectionId, CloseCode.SERVER_ERROR, "internal error"));
-      // A page being loaded already asked for a wake: it needs only the publisher, so it goes first.
-      routerWake.sendThrough(ingress);
+      awaitHeadStart(routerWake.sendThrough(ingress, ingress::publishWake));
+      log.atInfo().addKeyValue("gatewayId", gatewayId).log("connecting Firestore, the egress subscription and the heartbeat");
       Firestore db = FirestoreClients.create(config.cloud());
       EgressSubscription egress = new EgressSubscription(clients, config.egressSubscription(), gatewayId, gateway);
       HeartbeatLoop heartbeat = new HeartbeatLoop(
@@ -102,6 +114,21 @@ public final class GatewayMain {
       heartbeat.start();
       gate.open(wake);
       log.atInfo().addKeyValue("gatewayId", gatewayId).log("gateway ready");
+    }
+
+    /**
+     * The wake's first publish loads and connects a cold client; building the others meanwhile would
+     * share this instance's CPU with it. So they wait for it, but not long: a refused or unreachable
+     * Pub/Sub is the start-up retry's business, not the wake's.
+     */
+    private static void awaitHeadStart(CompletableFuture<?> wake) {
+      try {
+        wake.get(WAKE_HEAD_START.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException missed) {
+        // Logged by RouterWake; the open that follows starts the router.
+      }
     }
 
     /** The step's own failure (the retry's last), not the executor's wrapper. */

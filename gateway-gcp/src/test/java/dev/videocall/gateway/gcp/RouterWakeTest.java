@@ -1,11 +1,14 @@
 package dev.videocall.gateway.gcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videocall.contract.Envelope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +22,11 @@ class RouterWakeTest {
     now.addAndGet(Duration.ofSeconds(seconds).toNanos());
   }
 
-  void ingressReady() {
-    wake.sendThrough(e -> published.add(e.event() + " " + e.connectionId()));
+  CompletableFuture<?> ingressReady() {
+    return wake.sendThrough(e -> published.add(e.event() + " " + e.connectionId()), e -> {
+      published.add(e.event() + " " + e.connectionId());
+      return CompletableFuture.completedFuture("message-id");
+    });
   }
 
   @Test
@@ -30,6 +36,28 @@ class RouterWakeTest {
     assertEquals(List.of(), published);
     ingressReady();
     assertEquals(List.of("WAKE gw-a"), published, "one wake, as soon as there is a publisher");
+  }
+
+  @Test
+  void theStartingGatewayIsToldWhenTheWakeThatWaitedIsPublished() {
+    CompletableFuture<String> topicHasIt = new CompletableFuture<>();
+    wake.wake(); // at launch, before the publisher exists
+    CompletableFuture<?> sent = wake.sendThrough(e -> { }, e -> {
+      published.add(e.event() + " " + e.connectionId());
+      return topicHasIt;
+    });
+    assertEquals(List.of("WAKE gw-a"), published);
+    assertFalse(sent.isDone(), "the other clients wait for the wake's publish");
+    topicHasIt.complete("message-id");
+    assertTrue(sent.isDone());
+    wake.wake(); // the page, served a moment later: the router was woken at launch
+    assertEquals(List.of("WAKE gw-a"), published);
+  }
+
+  @Test
+  void withNoWakeWaitingTheStartGoesOnAtOnce() {
+    assertTrue(ingressReady().isDone());
+    assertEquals(List.of(), published);
   }
 
   @Test
@@ -58,10 +86,17 @@ class RouterWakeTest {
 
   @Test
   void aWakeThatCannotBePublishedIsOnlyAWakeMissed() {
-    wake.sendThrough(e -> {
+    wake.sendThrough(e -> { }, e -> {
       throw new IllegalStateException("publisher shut down");
     });
     wake.wake(); // logged, not thrown at the page's request
     assertEquals(List.of(), published);
+  }
+
+  @Test
+  void aRefusedWakeEndsTheStartsWaitAndIsNotThrown() {
+    wake.wake();
+    CompletableFuture<?> sent = wake.sendThrough(e -> { }, e -> CompletableFuture.failedFuture(new IllegalStateException("PERMISSION_DENIED")));
+    assertTrue(sent.isDone(), "the start goes on; the retries are the start-up budget's business");
   }
 }
