@@ -44,6 +44,23 @@ test('after 1012 (the server restarts) the page reconnects at once', () => {
   assert.deepEqual(page.on('timer', { name: 'reconnect' }), [{ type: 'open-socket', socket: 2 }]);
 });
 
+test('after 1013 before any welcome (its gateway was still starting) the page reconnects with backoff and joins on the next socket', () => {
+  const page = new Page();
+  page.on('connect');
+  page.on('socket-open', { socket: 1 });
+  // The cloud gateway held the open for READY_WAIT_SECONDS, then turned it away (docs/protocol.md, "Close codes").
+  assert.deepEqual(page.later(10000).on('socket-closed', { socket: 1, code: CLOSE.TRY_AGAIN_LATER, random: 0.5 }),
+    [{ type: 'start-timer', name: 'reconnect', ms: 250 }]);
+  assert.equal(page.facts.socket.stopped, false, '1013 is not final');
+  assert.equal(page.view.state, 'connecting');
+  assert.equal(page.view.status, 'Connecting…', 'never welcomed yet: still connecting, no error');
+  assert.deepEqual(page.on('timer', { name: 'reconnect' }), [{ type: 'open-socket', socket: 2 }]);
+  page.on('socket-open', { socket: 2 });
+  page.message({ type: 'welcome', role: 'answerer', peerPresent: false, iceServers: [] });
+  assert.deepEqual(page.traces, ['got welcome']);
+  assert.equal(page.view.status, 'Waiting for bob to join…');
+});
+
 test('a final close stops the page with its explanation: the call goes, nothing reconnects, nothing more is acted on', () => {
   for (const code of FINAL_CLOSE_CODES) {
     const page = Page.settled();

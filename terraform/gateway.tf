@@ -1,10 +1,11 @@
 locals {
   egress_subscription_prefix = "${var.name_prefix}-egress-"
 
-  # 2 s x 120 = 240 s, the most Cloud Run accepts for a startup probe's failure_threshold x period_seconds.
+  # 1 s x 240 = 240 s, the most Cloud Run accepts for a startup probe's failure_threshold x period_seconds.
+  # Every second: the probe passes as soon as Jetty listens, and traffic waits for it (docs/deploy.md, "Probes").
   gateway_startup_probe = {
-    period_seconds    = 2
-    failure_threshold = 120
+    period_seconds    = 1
+    failure_threshold = 240
   }
 }
 
@@ -81,8 +82,9 @@ resource "google_cloud_run_v2_service" "gateway" {
         name  = "EGRESS_SUBSCRIPTION_PREFIX"
         value = local.egress_subscription_prefix
       }
-      # Start-up gives up (and the process exits) before the probe's 240 s run out, so a gateway
-      # that cannot start is reported as failed, not killed mid-retry.
+      # How long an instance keeps retrying Pub/Sub and Firestore (IAM still propagating on a first
+      # apply) while it serves the page, before it exits and Cloud Run starts another
+      # (docs/deploy.md, "Started and ready").
       env {
         name  = "STARTUP_TIMEOUT_SECONDS"
         value = "200"
@@ -114,12 +116,12 @@ resource "google_cloud_run_v2_service" "gateway" {
         }
       }
 
-      # The gateway listens only after its egress subscription and first heartbeat exist, and retries
-      # those with backoff while IAM grants and Firestore settle on a first apply. Cloud Run allows
-      # failure_threshold x period_seconds up to 240 s for a startup probe: all of it is used, so a
-      # start may take four minutes before the instance is replaced, while a normal start is seen
-      # within two seconds of listening. No liveness probe: every probe is a request, billed on a
-      # request-billed instance, and a crashed process is restarted by Cloud Run without one
+      # "Started": the gateway answers /healthz (200) as soon as Jetty listens, before its clouds
+      # are connected, so the page is served at once; sockets opened before it is "ready" wait for it
+      # (READY_WAIT_SECONDS, then 1013). Probed every second: Cloud Run sends no request until the
+      # probe passes, so its period is added to every cold start. The 240 s budget (the most Cloud
+      # Run allows) is kept for a JVM start on a starved CPU. No liveness probe: every probe is billed
+      # on a request-billed instance, and a crashed process is restarted by Cloud Run without one
       # (docs/deploy.md, "Probes").
       startup_probe {
         initial_delay_seconds = 0

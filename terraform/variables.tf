@@ -27,7 +27,7 @@ variable "name_prefix" {
 }
 
 variable "gateway_min_instances" {
-  description = "Gateway instances kept warm. 0 costs nothing idle but the first visitor waits for a cold start (~2-4 s); each warm instance is billed around the clock (docs/deploy.md)."
+  description = "Gateway instances kept warm. 0 (the default) costs nothing idle; the first visitor after a quiet spell then waits for a gateway start, the page being served as soon as it listens (docs/performance.md, \"The first call after a quiet day\"). Each warm instance (1 vCPU, 512 MiB) is billed while idle at Cloud Run's idle minimum-instance rates: about $9.70 a month at list price (docs/deploy.md, \"Idle\")."
   type        = number
   default     = 0
 }

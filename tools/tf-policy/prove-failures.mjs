@@ -11,7 +11,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const source = process.env.TF_POLICY_DIR ?? path.join(here, "..", "..", "terraform");
 
 // [finding (issue 10's number; "12/5" for issue 12's finding 5; "11/5" for issue 11's goal 5; "23/N"
-// for issue 23's item N), what is broken, file (under terraform/), text to replace, replacement]
+// for issue 23's item N, "28/N" for issue 28's), what is broken, file (under terraform/), text to replace, replacement]
 const mutations = [
   [1, "cloudresourcemanager API removed", "apis.tf", '    "cloudresourcemanager.googleapis.com",\n', ""],
   [1, "API wait no longer follows the enablement", "apis.tf", "join(\",\", sort(keys(google_project_service.apis)))", "\"none\""],
@@ -29,9 +29,10 @@ const mutations = [
   [4, "Maven run twice in the build", "scripts/build-images", "mvn -B -q -DskipTests -pl gateway-gcp,functions -am \\", "mvn -B -q -DskipTests -pl functions -am package\nmvn -B -q -DskipTests -pl gateway-gcp,functions -am \\"],
   [4, "token on the command line", "scripts/build-images", "  -Djib.to.credHelper=gcloud \\", "  \"-Djib.to.auth.password=$(gcloud auth print-access-token)\" \\"],
   ["23/3", "plain mvn on the default JDK", "scripts/build-images", "JAVA_HOME=$(scripts/java-home)", "JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/default-java}"],
-  [5, "probe budget too short", "gateway.tf", "failure_threshold = 120", "failure_threshold = 30"],
-  [5, "probe budget above Cloud Run's limit", "gateway.tf", "failure_threshold = 120", "failure_threshold = 150"],
-  [5, "probe timeout not below its period", "gateway.tf", "timeout_seconds       = 1", "timeout_seconds       = 2"],
+  [5, "probe budget too short", "gateway.tf", "failure_threshold = 240", "failure_threshold = 60"],
+  [5, "probe budget above Cloud Run's limit", "gateway.tf", "failure_threshold = 240", "failure_threshold = 300"],
+  [5, "probe timeout over its period", "gateway.tf", "timeout_seconds       = 1", "timeout_seconds       = 2"],
+  ["28/1", "a startup probe every 2 s", "gateway.tf", "period_seconds    = 1\n    failure_threshold = 240", "period_seconds    = 2\n    failure_threshold = 120"],
   ["23/4", "a billed liveness probe back", "gateway.tf", "        http_get {\n          path = \"/healthz\"\n        }\n      }\n", "        http_get {\n          path = \"/healthz\"\n        }\n      }\n      liveness_probe {\n        http_get {\n          path = \"/healthz\"\n        }\n      }\n"],
   [6, "gateway image not content-addressed", "build.tf", "gateway_image   = \"${local.registry}/gateway:${local.gateway_source_hash}\"", "gateway_image   = \"${local.registry}/gateway:latest\""],
   [6, "build step pushes every time", "scripts/build-images", "! gcloud artifacts docker images describe \"$1\" --quiet >/dev/null 2>&1", "true"],
@@ -103,10 +104,10 @@ for (const [n, what, file, from, to] of mutations) {
   fs.rmSync(tmp, { recursive: true, force: true });
   const out = res.stdout + res.stderr;
   // Issue 10's findings are numbers; issue 12's are "issue/finding"; issue 11's goal 5 is "11/5";
-  // issue 23's are "23/item".
+  // issue 23's and 28's are "23/item", "28/item".
   const label = typeof n === "number" ? `(?<!issue \\d+ )finding ${n} regressed`
     : n === "11/5" ? "issue 11 goal 5 \\(cost\\) regressed"
-    : n.startsWith("23/") ? `issue 23 item ${n.split("/")[1]} regressed`
+    : n.startsWith("23/") || n.startsWith("28/") ? `issue ${n.split("/")[0]} item ${n.split("/")[1]} regressed`
     : `issue ${n.split("/")[0]} finding ${n.split("/")[1]} regressed`;
   const named = new RegExp(label).test(out);
   if (res.status !== 0 && named) console.log(`caught finding ${n}: ${what}`);

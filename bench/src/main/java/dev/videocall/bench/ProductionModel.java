@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A figure for production: the emulated cloud with each hop delayed by the latency Google publishes
@@ -124,11 +123,11 @@ final class ProductionModel {
       // gateway answers (Cloud Run holds a request while an instance starts), the gateways start
       // after the platform's share of a cold start, the router starts on the first push, and the
       // second person opens as soon as the first is in the call.
-      BrowserRun browsers = BrowserRun.start(root, links(tokens, a, b, 1), true);
+      BrowserRun browsers = browsers(root, links(tokens, a, b, 1), true);
       browsers.go();
       Thread.sleep(PLATFORM_COLD_START.toMillis());
       try (EmulatedCloud cloud = EmulatedCloud.start(jars, s)) {
-        cold.addAll(browsers.results());
+        cold.addAll(setupMillis(browsers));
       }
     }
     return new CallResult(setup, cold, relay);
@@ -140,14 +139,14 @@ final class ProductionModel {
         List.of(portA, portB), null, false, logs);
   }
 
-  private static Map<String, String> withOrigins(Map<String, String> env, int portA, int portB) {
+  static Map<String, String> withOrigins(Map<String, String> env, int portA, int portB) {
     Map<String, String> out = new HashMap<>(env);
     out.put("ALLOWED_ORIGINS", "http://localhost:" + portA + ",http://localhost:" + portB);
     return out;
   }
 
   /** Links of {@code calls} calls, each first person on gateway A and second on gateway B. */
-  private static List<String[]> links(InviteTokens tokens, int portA, int portB, int calls) {
+  static List<String[]> links(InviteTokens tokens, int portA, int portB, int calls) {
     List<String[]> out = new ArrayList<>();
     for (int i = 0; i < calls; i++) {
       String session = tokens.newSessionId();
@@ -164,59 +163,21 @@ final class ProductionModel {
   }
 
   private static List<Long> browserCalls(Path root, List<String[]> links, boolean cold) throws Exception {
-    return BrowserRun.start(root, links, cold).results();
+    return setupMillis(browsers(root, links, cold));
   }
 
-  /** bench/node/cloud-call.mjs over the links, one call at a time; each call's set-up in ms. */
-  private static final class BrowserRun {
-    private final Process node;
-    private final java.io.BufferedReader out;
-    private final StringBuilder log = new StringBuilder();
+  /** bench/node/cloud-call.mjs over the links, one call at a time. */
+  private static BrowserRun browsers(Path root, List<String[]> links, boolean cold) throws Exception {
+    return BrowserRun.start(root, "cloud-call.mjs", links, Map.of("MODE", cold ? "cold" : "warm"), null);
+  }
 
-    private BrowserRun(Process node) {
-      this.node = node;
-      this.out = new java.io.BufferedReader(new java.io.InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+  /** Each call's set-up in ms. */
+  private static List<Long> setupMillis(BrowserRun run) throws Exception {
+    List<Long> millis = new ArrayList<>();
+    for (String ms : run.results("setupMs ")) {
+      millis.add(Long.parseLong(ms));
+      System.out.println("  call set-up " + ms + " ms");
     }
-
-    static BrowserRun start(Path root, List<String[]> links, boolean cold) throws Exception {
-      Path file = Files.createTempFile("model-links", ".json");
-      StringBuilder json = new StringBuilder("[");
-      for (String[] l : links) {
-        json.append(json.length() > 1 ? "," : "").append("[\"").append(l[0]).append("\",\"").append(l[1]).append("\"]");
-      }
-      Files.writeString(file, json.append(']').toString());
-      ProcessBuilder pb = new ProcessBuilder("node", root.resolve("bench/node/cloud-call.mjs").toString()).redirectErrorStream(true);
-      pb.environment().put("LINKS_FILE", file.toString());
-      pb.environment().put("MODE", cold ? "cold" : "warm");
-      return new BrowserRun(pb.start());
-    }
-
-    /** Cold mode: waits for the browser to be up, then says go (t0). */
-    void go() throws Exception {
-      for (String line; (line = out.readLine()) != null; ) {
-        log.append(line).append('\n');
-        if (line.equals("ready")) {
-          node.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
-          node.getOutputStream().flush();
-          return;
-        }
-      }
-      throw new IllegalStateException("cloud-call.mjs ended before it was ready:\n" + log);
-    }
-
-    List<Long> results() throws Exception {
-      List<Long> millis = new ArrayList<>();
-      for (String line; (line = out.readLine()) != null; ) {
-        log.append(line).append('\n');
-        if (line.startsWith("setupMs ")) {
-          millis.add(Long.parseLong(line.substring("setupMs ".length()).trim()));
-          System.out.println("  call set-up " + millis.get(millis.size() - 1) + " ms");
-        }
-      }
-      if (!node.waitFor(60, TimeUnit.SECONDS) || node.exitValue() != 0) {
-        throw new IllegalStateException("cloud-call.mjs failed:\n" + log);
-      }
-      return millis;
-    }
+    return millis;
   }
 }

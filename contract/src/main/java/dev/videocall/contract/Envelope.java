@@ -13,9 +13,15 @@ import java.util.Objects;
  * order (the cloud ingress packs those that arrive while the previous envelope is being published);
  * its {@code seq} is then that of its last frame.
  *
- * @param connectionId gateway-assigned id, unique across instances
+ * <p>{@link Event#WAKE} is about no connection: a gateway sends it when someone is about to call
+ * after a quiet spell (the call page was served, or a socket opened while the instance was still
+ * starting), so a router scaled to zero starts while the person's page loads and their camera
+ * prompt waits, not after their join. The router answers it at once and touches nothing.
+ *
+ * @param connectionId gateway-assigned id, unique across instances; for {@link Event#WAKE} the
+ *     gateway's id, so one instance's wakes share an ordering key and never wait behind a person's
  * @param gatewayId the instance holding the WebSocket
- * @param event open, frame or close
+ * @param event open, frame, close or wake
  * @param seq position of this event (of its last frame) on its connection, used to drop redeliveries
  * @param userId {@code userID} query parameter as received (may be null or anything)
  * @param peerId the {@code peerID} query parameters as received, one per other member of the call,
@@ -40,7 +46,9 @@ public record Envelope(
   public enum Event {
     OPEN,
     FRAME,
-    CLOSE
+    CLOSE,
+    /** Start if scaled to zero, and nothing else: someone is about to join (see the class comment). */
+    WAKE
   }
 
   public Envelope {
@@ -67,6 +75,11 @@ public record Envelope(
   public static Envelope close(
       String connectionId, String gatewayId, long seq, String userId, String peerId, String token, Integer closeCode) {
     return new Envelope(connectionId, gatewayId, Event.CLOSE, seq, userId, peerId, token, null, closeCode, null);
+  }
+
+  /** A wake from this gateway (seq 0, no person, no frames). */
+  public static Envelope wake(String gatewayId) {
+    return new Envelope(gatewayId, gatewayId, Event.WAKE, 0, null, null, null, null, null, null);
   }
 
   /**

@@ -18,6 +18,16 @@ class WireCodecTest {
   }
 
   @Test
+  void aWakeRoundTripsAndNamesOnlyItsGateway() {
+    Envelope wake = Envelope.wake("gw-a");
+    String json = WireCodec.encode(wake);
+    assertEquals(wake, WireCodec.decodeEnvelope(json));
+    assertEquals("{\"connectionId\":\"gw-a\",\"gatewayId\":\"gw-a\",\"event\":\"WAKE\",\"seq\":0,\"frames\":[]}", json,
+        "a wake carries no person, no token and no frame");
+    assertEquals("gw-a", wake.orderingKey(), "one instance's wakes share a key no connection has");
+  }
+
+  @Test
   void deliveryRoundTripsThroughJson() {
     Delivery d =
         Delivery.close(new ConnectionRef("gw-b", "c2"), "{\"type\":\"error\"}", 4001, "invalid token", "c2", 0, 1);

@@ -28,14 +28,17 @@ public final class ChildJvm implements AutoCloseable {
   public final String name;
   /** The port, once known (at once when chosen by the caller, after {@link #awaitHttp} otherwise). */
   public volatile int port;
+  /** When the process was launched ({@code System.currentTimeMillis()}): what start-up figures count from. */
+  public final long launchedAtMillis;
   private final Process process;
   private final Path log;
 
-  private ChildJvm(String name, int port, Process process, Path log) {
+  private ChildJvm(String name, int port, Process process, Path log, long launchedAtMillis) {
     this.name = name;
     this.port = port;
     this.process = process;
     this.log = log;
+    this.launchedAtMillis = launchedAtMillis;
   }
 
   public static int freePort() throws IOException {
@@ -45,7 +48,19 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   public static ChildJvm start(String name, List<String> args, Map<String, String> env, int port, Path logDir) throws IOException {
+    return start(name, args, env, port, logDir, null);
+  }
+
+  /**
+   * As {@link #start(String, List, Map, int, Path)}, on the CPUs {@code cpus} names ({@code taskset -c}
+   * list, e.g. "1" or "0-1"; null for any): taskset replaces itself with the JVM, so the pid is the JVM's.
+   */
+  public static ChildJvm start(String name, List<String> args, Map<String, String> env, int port, Path logDir, String cpus)
+      throws IOException {
     List<String> command = new ArrayList<>();
+    if (cpus != null) {
+      command.addAll(List.of("taskset", "-c", cpus));
+    }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(args);
     Files.createDirectories(logDir);
@@ -53,24 +68,42 @@ public final class ChildJvm implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
     pb.environment().put("PORT", Integer.toString(port));
-    return new ChildJvm(name, port, pb.start(), log);
+    long launched = System.currentTimeMillis();
+    return new ChildJvm(name, port, pb.start(), log, launched);
   }
 
   /**
-   * Starts a function class under the Functions Framework invoker, as Cloud Functions gen2 does;
-   * JVM options travel in {@code JAVA_TOOL_OPTIONS}, as Terraform passes them.
+   * Starts a function class under the Functions Framework invoker, as the functions image does; JVM
+   * options may travel in {@code JAVA_TOOL_OPTIONS}.
    */
   public static ChildJvm invoker(Deployables jars, String name, String target, Map<String, String> env, Path logDir)
       throws IOException {
-    return start(name, List.of("-jar", jars.invokerJar().toString(), "--classpath", jars.functionsJar().toString(),
-        "--target", target, "--port", "0"), env, 0, logDir);
+    return invoker(jars, name, target, env, logDir, List.of(), null);
+  }
+
+  /**
+   * As {@link #invoker(Deployables, String, String, Map, Path)}, with these JVM options before the
+   * invoker's jar, on the CPUs {@code cpus} names (null: any).
+   */
+  public static ChildJvm invoker(
+      Deployables jars, String name, String target, Map<String, String> env, Path logDir, List<String> jvmOptions, String cpus)
+      throws IOException {
+    List<String> args = new ArrayList<>(jvmOptions);
+    args.addAll(List.of("-jar", jars.invokerJar().toString(), "--classpath", jars.functionsJar().toString(), "--target", target, "--port", "0"));
+    return start(name, args, env, 0, logDir, cpus);
   }
 
   /** Starts the cloud gateway (gateway-gcp's runnable jar) on {@code port} (0: any free one). */
   public static ChildJvm gateway(Deployables jars, String name, Map<String, String> env, int port, Path logDir) throws IOException {
+    return gateway(jars, name, env, port, logDir, null);
+  }
+
+  /** As {@link #gateway(Deployables, String, Map, int, Path)}, on the CPUs {@code cpus} names (null: any). */
+  public static ChildJvm gateway(Deployables jars, String name, Map<String, String> env, int port, Path logDir, String cpus)
+      throws IOException {
     Map<String, String> withId = new java.util.HashMap<>(env);
     withId.put("GATEWAY_ID", name);
-    return start(name, List.of("-jar", jars.gatewayJar().toString()), withId, port, logDir);
+    return start(name, List.of("-jar", jars.gatewayJar().toString()), withId, port, logDir, cpus);
   }
 
   /** Starts the embedded default (local's runnable jar) with these JVM options. */
@@ -107,6 +140,19 @@ public final class ChildJvm implements AutoCloseable {
 
   /** Waits until GET path answers (any status below 500 for invokers, 200 for /healthz). */
   public ChildJvm awaitHttp(String path, int timeoutSeconds) throws Exception {
+    return awaitAnswer(path, timeoutSeconds, r -> r.statusCode() < 500, "answer " + path);
+  }
+
+  /**
+   * Waits until a cloud gateway is ready: {@code /healthz} answers {@code ok}, not {@code starting}
+   * (it serves its page before its clouds are connected; sockets opened meanwhile wait).
+   */
+  public ChildJvm awaitReady(int timeoutSeconds) throws Exception {
+    return awaitAnswer("/healthz", timeoutSeconds, r -> r.statusCode() == 200 && r.body().equals("ok"), "become ready");
+  }
+
+  private ChildJvm awaitAnswer(String path, int timeoutSeconds, java.util.function.Predicate<HttpResponse<String>> enough, String what)
+      throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     awaitPort(timeoutSeconds);
@@ -115,17 +161,17 @@ public final class ChildJvm implements AutoCloseable {
         throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + tail());
       }
       try {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
-            HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() < 500) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (enough.test(r)) {
           return this;
         }
       } catch (IOException notYet) {
         // still starting
       }
-      Thread.sleep(100);
+      Thread.sleep(50);
     }
-    throw new AssertionError(name + " did not answer " + path + " within " + timeoutSeconds + " s:\n" + tail());
+    throw new AssertionError(name + " did not " + what + " within " + timeoutSeconds + " s:\n" + tail());
   }
 
   public String tail() {

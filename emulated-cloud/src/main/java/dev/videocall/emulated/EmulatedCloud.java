@@ -41,6 +41,7 @@ public final class EmulatedCloud implements AutoCloseable {
    * @param latency the production model's added delays; {@link Latency#NONE} for the bare emulators
    * @param pushFront whether the emulator pushes to a {@link PushFront} (counts, faults) that
    *     forwards to the router, rather than to the router itself; always with added latency
+   * @param pinning which CPUs the processes run on; {@link Pinning#NONE} for any
    */
   public record Settings(
       String pubsubHost,
@@ -53,27 +54,41 @@ public final class EmulatedCloud implements AutoCloseable {
       Path logDir,
       int maxDeliveryAttempts,
       Latency latency,
-      boolean pushFront) {
+      boolean pushFront,
+      Pinning pinning) {
 
     /** With the dead-letter threshold Terraform deploys, no added latency, pushing to the router itself. */
     public Settings(
         String pubsubHost, String firestoreHost, String prefix, Map<String, String> env, List<Integer> gatewayPorts,
         Duration sweepEvery, boolean createCall, Path logDir) {
-      this(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, 0, Latency.NONE, false);
+      this(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, 0, Latency.NONE, false, Pinning.NONE);
     }
 
     public Settings withLatency(Latency l) {
-      return new Settings(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, maxDeliveryAttempts, l, true);
+      return new Settings(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, maxDeliveryAttempts, l, true, pinning);
     }
 
     public Settings withMaxDeliveryAttempts(int attempts) {
-      return new Settings(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, attempts, latency, pushFront);
+      return new Settings(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, attempts, latency, pushFront, pinning);
     }
 
     /** Pushes through a {@link PushFront}, for its counts and faults. */
     public Settings withPushFront() {
-      return new Settings(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, maxDeliveryAttempts, latency, true);
+      return new Settings(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, maxDeliveryAttempts, latency, true, pinning);
     }
+
+    public Settings withPinning(Pinning p) {
+      return new Settings(pubsubHost, firestoreHost, prefix, env, gatewayPorts, sweepEvery, createCall, logDir, maxDeliveryAttempts, latency, pushFront, p);
+    }
+  }
+
+  /**
+   * The CPUs the processes run on ({@code taskset -c} lists; null for any), as Cloud Run gives each
+   * instance its own vCPU: the production model puts the gateways on one core and every other process
+   * on the other, which is all a two-core machine can do (docs/performance.md says what that misses).
+   */
+  public record Pinning(String gateways, String functions) {
+    public static final Pinning NONE = new Pinning(null, null);
   }
 
   /**
@@ -94,6 +109,9 @@ public final class EmulatedCloud implements AutoCloseable {
       Duration platformColdStart) {
     public static final Latency NONE = new Latency(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, false, Duration.ZERO);
   }
+
+  /** The functions image's compilation flag (its other flags size memory, which does not matter here). */
+  static final List<String> FUNCTIONS_IMAGE_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
 
   private final Settings settings;
   private final CloudResources resources;
@@ -141,11 +159,27 @@ public final class EmulatedCloud implements AutoCloseable {
     return proxy.address();
   }
 
-  /** Creates the resources and starts every process; returns once all of them answer. */
+  /** Creates the resources and starts every process; returns once all of them answer and the gateways are ready. */
   public static EmulatedCloud start(Deployables jars, Settings settings) throws Exception {
+    EmulatedCloud cloud = prepare(jars, settings);
+    try {
+      cloud.launch();
+      return cloud;
+    } catch (Exception | Error e) {
+      cloud.close();
+      throw e;
+    }
+  }
+
+  /**
+   * What exists before anyone calls: the topics, router-push (to the push front, when there is one),
+   * the sweeper and CreateCall (a link was created before it is opened). No gateway and no router run
+   * yet: {@link #launch} starts them, as the first request after a quiet spell does in the cloud.
+   */
+  public static EmulatedCloud prepare(Deployables jars, Settings settings) throws Exception {
     EmulatedCloud cloud = new EmulatedCloud(jars, settings);
     try {
-      cloud.startAll(jars);
+      cloud.prepareAll(jars);
       return cloud;
     } catch (Exception | Error e) {
       cloud.close();
@@ -168,42 +202,55 @@ public final class EmulatedCloud implements AutoCloseable {
     return env;
   }
 
-  private void startAll(Deployables jars) throws Exception {
+  private void prepareAll(Deployables jars) throws Exception {
+    this.jars = jars;
     resources.createTopics(clients);
     Map<String, String> env = baseEnv();
     String p = settings.prefix();
-    this.jars = jars;
-    if (!settings.latency().routerOnDemand()) {
-      launchRouter();
+    if (settings.pushFront() || settings.latency().routerOnDemand()) {
+      // Before any gateway runs: a wake or an open published before router-push exists would be lost.
+      front = new PushFront(this::routerEndpoint);
+      front.delayBeforePush = settings.latency().pushDelivery().plus(settings.latency().functionOverhead());
+      resources.createRouterPush(clients, front.endpoint());
+      routerPushCreated = true;
     }
     Map<String, String> sweeperEnv = new HashMap<>(env);
     sweeperEnv.remove("INVITE_SIGNING_KEYS"); // as deployed: the sweeper never sees the key
-    sweeper = track(ChildJvm.invoker(jars, p + "-sweeper", "dev.videocall.functions.SweepFunction", sweeperEnv, settings.logDir()));
-    Map<String, String> gatewayEnv = new HashMap<>(env);
+    sweeper = track(function(p + "-sweeper", "dev.videocall.functions.SweepFunction", sweeperEnv));
     if (settings.createCall()) {
-      createCall = track(ChildJvm.invoker(jars, p + "-create-call", "dev.videocall.functions.CreateCallFunction", env, settings.logDir()));
+      createCall = track(function(p + "-create-call", "dev.videocall.functions.CreateCallFunction", env));
+    }
+  }
+
+  /**
+   * Starts the gateways (and the router, unless it starts on its first push) and returns once every
+   * process answers and every gateway is ready.
+   */
+  public void launch() throws Exception {
+    Map<String, String> gatewayEnv = new HashMap<>(baseEnv());
+    if (createCall != null) {
       // The page's form posts where the gateway's /config.json says: here, the function itself.
       gatewayEnv.put("CREATE_CALL_URL", "http://localhost:" + createCall.awaitPort(90) + "/");
     }
     char letter = 'a';
     for (int port : settings.gatewayPorts()) {
-      gateways.add(track(ChildJvm.gateway(jars, p + "-gw-" + letter++, gatewayEnv, port, settings.logDir())));
+      gateways.add(track(ChildJvm.gateway(jars, settings.prefix() + "-gw-" + letter++, gatewayEnv, port, settings.logDir(),
+          settings.pinning().gateways())));
+    }
+    if (!settings.latency().routerOnDemand()) {
+      launchRouter();
+    }
+    if (!routerPushCreated) {
+      resources.createRouterPush(clients, routerEndpoint());
+      routerPushCreated = true;
     }
     sweeper.awaitHttp("/", 90);
     if (createCall != null) {
       createCall.awaitHttp("/", 90);
     }
     for (ChildJvm g : gateways) {
-      g.awaitHttp("/healthz", 90);
+      g.awaitReady(90);
     }
-    if (settings.pushFront() || settings.latency().routerOnDemand()) {
-      front = new PushFront(this::routerEndpoint);
-      front.delayBeforePush = settings.latency().pushDelivery().plus(settings.latency().functionOverhead());
-      resources.createRouterPush(clients, front.endpoint());
-    } else {
-      resources.createRouterPush(clients, routerEndpoint());
-    }
-    routerPushCreated = true;
     if (!settings.latency().routerOnDemand()) {
       startRouter();
     }
@@ -213,11 +260,15 @@ public final class EmulatedCloud implements AutoCloseable {
     }
   }
 
+  /** A function under the invoker as the functions image runs it: C1 only (its entrypoint, functions/pom.xml). */
+  private ChildJvm function(String name, String target, Map<String, String> env) throws java.io.IOException {
+    return ChildJvm.invoker(jars, name, target, env, settings.logDir(), FUNCTIONS_IMAGE_JVM_OPTIONS, settings.pinning().functions());
+  }
+
   /** Starts the router's process; {@link #startRouter} waits for it. */
   private synchronized void launchRouter() throws Exception {
     if (router == null) {
-      router = track(ChildJvm.invoker(
-          jars, settings.prefix() + "-router", "dev.videocall.functions.RouterFunction", baseEnv(), settings.logDir()));
+      router = track(function(settings.prefix() + "-router", "dev.videocall.functions.RouterFunction", baseEnv()));
     }
   }
 

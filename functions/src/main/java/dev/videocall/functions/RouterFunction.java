@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>204 when the envelope was handled and its deliveries published: Pub/Sub acknowledges it;
+ *   <li>204 at once for a wake ({@link Envelope.Event#WAKE}): the request that started this instance,
+ *       if it was scaled to zero, was the whole point; nothing is read, written or published;
  *   <li>204 for a push whose message is not an envelope (poison), or is larger than any envelope:
  *       logged and dropped, since retrying cannot help and would hold back the connection's later
  *       messages;
@@ -71,6 +73,11 @@ public final class RouterFunction implements HttpFunction {
     Optional<Envelope> envelope = decode(data.get());
     if (envelope.isEmpty()) {
       log.atWarn().addKeyValue("bytes", body.length()).log("dropped a push whose message is not an envelope");
+      response.setStatusCode(204);
+      return;
+    }
+    if (envelope.get().event() == Envelope.Event.WAKE) {
+      log.atInfo().addKeyValue("gatewayId", envelope.get().gatewayId()).log("woken");
       response.setStatusCode(204);
       return;
     }

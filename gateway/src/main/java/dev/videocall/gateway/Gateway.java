@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements DeliverySink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   public static final String WEBSOCKET_PATH = "/video/connections";
+  /** The page a link opens; its load means someone is about to join. */
+  static final String CALL_PAGE = "/video";
   /** Enough for the selector, the acceptor and a dozen workers. */
   static final int MAX_THREADS = 16;
   /**
@@ -64,6 +66,7 @@ public final class Gateway implements DeliverySink, AutoCloseable {
   private final GatewayConfig config;
   private final EnvelopeSink ingress;
   private final Map<String, Handler> extraRoutes;
+  private final HostSignals host;
   private final ConnectionRegistry registry = new ConnectionRegistry();
   private final OriginPolicy originPolicy;
   private final AddressRateLimiter addressLimiter;
@@ -86,9 +89,15 @@ public final class Gateway implements DeliverySink, AutoCloseable {
    *     beside the page (the embedded default's {@code POST /api/calls})
    */
   public Gateway(GatewayConfig config, EnvelopeSink ingress, Map<String, Handler> extraRoutes) {
+    this(config, ingress, extraRoutes, HostSignals.ALWAYS_READY);
+  }
+
+  /** @param host whether the process is ready, and who hears of call-page loads (the cloud gateway) */
+  public Gateway(GatewayConfig config, EnvelopeSink ingress, Map<String, Handler> extraRoutes, HostSignals host) {
     this.config = config;
     this.ingress = ingress;
     this.extraRoutes = Map.copyOf(extraRoutes);
+    this.host = host;
     this.originPolicy = new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin());
     this.headers = new SecurityHeaders(config.createCallOrigin());
     this.pageConfig = new Gson().toJson(Map.of("createCallUrl", config.createCallUrl()));
@@ -369,11 +378,16 @@ public final class Gateway implements DeliverySink, AutoCloseable {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
       String path = Request.getPathInContext(request);
       if ("/healthz".equals(path)) {
+        // Started is 200 (what Cloud Run's startup probe asks); the body says whether sockets are served at once.
         headers.apply(response);
         response.setStatus(shuttingDown ? HttpStatus.SERVICE_UNAVAILABLE_503 : HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
-        response.write(true, java.nio.ByteBuffer.wrap((shuttingDown ? "stopping" : "ok").getBytes()), callback);
+        String state = shuttingDown ? "stopping" : host.ready().getAsBoolean() ? "ok" : "starting";
+        response.write(true, java.nio.ByteBuffer.wrap(state.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), callback);
         return true;
+      }
+      if (CALL_PAGE.equals(path) && HttpMethod.GET.is(request.getMethod())) {
+        host.callPageServed().run();
       }
       if ("/config.json".equals(path) && HttpMethod.GET.is(request.getMethod())) {
         headers.apply(response);

@@ -316,6 +316,7 @@ final class GatewayConnection implements FrameHandler {
       }
       case FRAME -> Envelope.frame(connectionId, shared.gatewayId(), n, userId, peerId, token, payload);
       case CLOSE -> Envelope.close(connectionId, shared.gatewayId(), n, userId, peerId, token, closeCode);
+      case WAKE -> throw new IllegalArgumentException("a connection does not send wakes");
     };
     try {
       shared.ingress().accept(envelope);

@@ -34,7 +34,7 @@ import org.eclipse.jetty.util.Callback;
  */
 final class StaticSite extends Handler.Abstract {
   private static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9_\\-./]{1,200}");
-  private static final Map<String, String> ROUTES = Map.of("/", "/index.html", "/video", "/video.html");
+  private static final Map<String, String> ROUTES = Map.of("/", "/index.html", Gateway.CALL_PAGE, "/video.html");
   private static final Map<String, String> TYPES =
       Map.of(
           "html", "text/html; charset=utf-8",

@@ -453,6 +453,8 @@ class GatewayTest {
     start(Map.of());
     WsClient a = connect("userID=a");
     WsClient b = connect("userID=b");
+    // Both opens seen: a socket whose open has not run yet is not in the registry, and the server's stop closes it with 1001.
+    connectionIdOf("a");
     connectionIdOf("b");
     long started = System.nanoTime();
     gateway.shutdown();
@@ -507,6 +509,29 @@ class GatewayTest {
       assertEquals("nosniff", page.headers().firstValue("x-content-type-options").orElseThrow());
     }
     assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(origin + "/nope.html")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+  }
+
+  @Test
+  void healthSaysStartingUntilTheHostIsReadyAndCallPageLoadsAreTold() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger callPages = new java.util.concurrent.atomic.AtomicInteger();
+    gateway = new Gateway(GatewayConfig.fromEnv(Map.of("PORT", "0", "GATEWAY_ID", "gw-test")), received::add, Map.of(),
+        new HostSignals(ready::get, callPages::incrementAndGet));
+    gateway.start();
+    origin = "http://localhost:" + gateway.port();
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> starting = http.send(HttpRequest.newBuilder(URI.create(origin + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, starting.statusCode(), "started: Cloud Run's startup probe passes while the clouds start");
+    assertEquals("starting", starting.body());
+    for (String path : List.of("/", "/video", "/js/wire.js", "/config.json")) {
+      assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(origin + path)).build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
+          path + " is served before the host is ready");
+    }
+    http.send(HttpRequest.newBuilder(URI.create(origin + "/video")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.discarding());
+    assertEquals(1, callPages.get(), "one GET of the call page was told; the form, the scripts, a HEAD were not");
+    ready.set(true);
+    assertEquals("ok", http.send(HttpRequest.newBuilder(URI.create(origin + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()).body());
   }
 
   /** The attack run: no security headers on /healthz, on Jetty's own 4xx or on the refused upgrade; every answer named Jetty's version. */

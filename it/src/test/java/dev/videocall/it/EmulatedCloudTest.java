@@ -412,7 +412,7 @@ class EmulatedCloudTest {
   @Order(9)
   void sigtermClosesWith1012DeletesTheSubscriptionAndExitsInTime() throws Exception {
     String gatewayCId = "it-" + emulators.suffix + "-gw-c";
-    ChildJvm gatewayC = ChildJvm.gateway(Emulators.deployables(), gatewayCId, env, 0, Emulators.LOG_DIR).awaitHttp("/healthz", 90);
+    ChildJvm gatewayC = ChildJvm.gateway(Emulators.deployables(), gatewayCId, env, 0, Emulators.LOG_DIR).awaitReady(90);
     try {
       String session = tokens.newSessionId();
       WsClient carol = connect(gatewayC, link(session, "carol", "dave"));

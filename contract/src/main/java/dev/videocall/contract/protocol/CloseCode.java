@@ -20,7 +20,10 @@ public enum CloseCode {
   SERVER_ERROR(1011, false),
   /** The instance is going away (deploy, scale-in, request timeout): reconnect at once. */
   SERVICE_RESTART(1012, false),
-  /** The client did not read what it was sent. */
+  /**
+   * Try again later: the client did not read what it was sent, or its socket opened while the
+   * instance was starting and the instance was not ready within the socket's wait.
+   */
   TRY_AGAIN_LATER(1013, false),
   INVALID_LINK(4000, true),
   INVALID_TOKEN(4001, true),

@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * a frame that finds its connection idle waits {@link #LINGER} for the rest of its burst, and each
  * connection has at most one publish in flight; frames that arrive meanwhile wait too, and they go
  * out together as one envelope (opaque frames, in order; see {@link Envelope#followedBy}), up to
- * {@link #MAX_PACKED_FRAME_CHARS}. Opens and closes never wait and are never packed.
+ * {@link #MAX_PACKED_FRAME_CHARS}. Opens and closes never wait and are never packed; wakes go
+ * by {@link #publishWake}.
  *
  * <p><b>Failures.</b> When a publish fails the client library pauses that ordering key (later
  * publishes on it fail at once) until {@code resumePublish}. The connection is reported as failed (the
@@ -101,6 +103,31 @@ public final class PubSubIngress implements EnvelopeSink, AutoCloseable {
       }
     }
     publish(key, lane, List.of(envelope));
+  }
+
+  /**
+   * A wake, published at once (it belongs to no connection and goes at most once a minute, so it needs
+   * no lane), and told when the topic has it: a starting gateway lets it go before its other clients.
+   */
+  public CompletableFuture<String> publishWake(Envelope wake) {
+    String key = wake.orderingKey();
+    if (pausedKeys.remove(key)) {
+      publisher.resumePublish(key);
+    }
+    CompletableFuture<String> done = new CompletableFuture<>();
+    ApiFutures.addCallback(publisher.publish(message(wake)), new ApiFutureCallback<>() {
+      @Override
+      public void onSuccess(String messageId) {
+        done.complete(messageId);
+      }
+
+      @Override
+      public void onFailure(Throwable t) {
+        pausedKeys.add(key); // resumed before the next wake (a wake missed is only that: RouterWake)
+        done.completeExceptionally(t);
+      }
+    }, continuation);
+    return done;
   }
 
   /** Connections with a publish in flight or frames waiting; for tests and diagnostics. */

@@ -16,11 +16,13 @@ class CloudGatewayConfigTest {
   }
 
   @Test
-  void defaultsFitInsideCloudRunsStartupProbe() {
+  void defaults() {
     CloudGatewayConfig c = CloudGatewayConfig.fromEnv(Map.of("GOOGLE_CLOUD_PROJECT", "p", "GATEWAY_ID", "gw-1"));
     assertEquals("egress-gw-1", c.egressSubscription());
     assertEquals(Duration.ofSeconds(10), c.heartbeatInterval());
-    assertEquals(Duration.ofSeconds(200), c.startupTimeout(), "under the 240 s Cloud Run allows a startup probe");
+    assertEquals(Duration.ofSeconds(200), c.startupTimeout(), "a first deployment's IAM grants take minutes");
+    assertEquals(Duration.ofSeconds(10), c.readyWait(), "a socket waits this long for the clouds, then gets 1013");
+    assertEquals(Duration.ofSeconds(60), c.routerWakeAfterIdle());
   }
 
   @Test
