@@ -72,7 +72,7 @@ public record Envelope(
     return new Envelope(connectionId, gatewayId, Event.OPEN, 0, userId, peerId, token, null, null, userAgent, openedAtMillis);
   }
 
-  /** The open of a connection (seq 0) whose time is not told: as a gateway of an earlier version sends it. */
+  /** The open of a connection (seq 0) whose time is not told (tests; an earlier gateway's open decodes like it). */
   public static Envelope open(String connectionId, String gatewayId, String userId, String peerId, String token, String userAgent) {
     return new Envelope(connectionId, gatewayId, Event.OPEN, 0, userId, peerId, token, null, null, userAgent, null);
   }

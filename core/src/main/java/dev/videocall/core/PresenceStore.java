@@ -115,9 +115,10 @@ public interface PresenceStore {
   record Parked() implements ParkResult {}
 
   /**
-   * Joins the call, unless the user is in it on a connection opened later ({@link Superseded}). Every join or leave that changes who is in a call raises its presence epoch, a
-   * number that only grows while anyone is in the call. Presence messages carry it so a client can
-   * tell the newest one apart when messages caused by different connections arrive out of order.
+   * Joins the call, unless the user is in it on a connection opened later ({@link Superseded}). Every
+   * join or leave that changes who is in a call raises its presence epoch, a number that only grows
+   * while anyone is in the call. Presence messages carry it so a client can tell the newest one apart
+   * when messages caused by different connections arrive out of order.
    */
   JoinResult join(Join join);
 
