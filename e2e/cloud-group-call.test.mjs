@@ -46,10 +46,6 @@ test('a call of three across two gateways of the emulated cloud: everyone sees e
       await waitFor(pages[name], (sel) => document.querySelector(sel).dataset.state === 'peer-left', `.tile[data-peer="${leaver}"]`,
         { timeout: 20000, what: `${name} sees ${leaver} gone` });
     }
-    // Coming back a moment later, once the server has the hang-up: the bye goes on a socket of its own,
-    // and in the cloud two connections' messages have no order between them, so a link opened again
-    // at once may be joined before that bye and then replaced by it (4004). The Java side waits for
-    // the router's "left call" before it answers this mark.
     await mark('hung-up');
     pages[leaver] = await groupPerson(browser);
     const back = Date.now();

@@ -130,7 +130,7 @@ final class CloudRun {
       PresenceStore store = new FirestorePresenceStore(db);
       String session = cloud.resources().prefix() + "-firestore";
       Instant now = Instant.now();
-      store.join(new PresenceStore.Join(session, "a", "b", new ConnectionRef("gw", "c1"), "bench", now.plusSeconds(3600), now));
+      store.join(new PresenceStore.Join(session, "a", "b", new ConnectionRef("gw", "c1"), now, "bench", now.plusSeconds(3600), now));
       for (int i = 0; i < 300; i++) {
         long started = System.nanoTime();
         store.participants(session);

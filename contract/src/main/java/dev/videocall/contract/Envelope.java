@@ -30,6 +30,10 @@ import java.util.Objects;
  * @param frames the text frames, in order, only for {@link Event#FRAME} (at least one)
  * @param closeCode the WebSocket close code, only for {@link Event#CLOSE}
  * @param userAgent the User-Agent header of the upgrade request, for presence records
+ * @param openedAtMillis when the socket opened, by the gateway's clock (milliseconds since the epoch),
+ *     only for {@link Event#OPEN}: of two connections of one person, the core keeps the one opened
+ *     later, whichever open it handles first (null from a gateway that does not say; such a join
+ *     replaces whatever it finds, as the later one to be handled)
  */
 public record Envelope(
     String connectionId,
@@ -41,7 +45,8 @@ public record Envelope(
     String token,
     List<String> frames,
     Integer closeCode,
-    String userAgent) {
+    String userAgent,
+    Long openedAtMillis) {
 
   public enum Event {
     OPEN,
@@ -61,25 +66,31 @@ public record Envelope(
     }
   }
 
-  /** The open of a connection (seq 0). */
+  /** The open of a connection (seq 0), at {@code openedAtMillis} by the gateway's clock. */
+  public static Envelope open(
+      String connectionId, String gatewayId, String userId, String peerId, String token, String userAgent, long openedAtMillis) {
+    return new Envelope(connectionId, gatewayId, Event.OPEN, 0, userId, peerId, token, null, null, userAgent, openedAtMillis);
+  }
+
+  /** The open of a connection (seq 0) whose time is not told (tests; an earlier gateway's open decodes like it). */
   public static Envelope open(String connectionId, String gatewayId, String userId, String peerId, String token, String userAgent) {
-    return new Envelope(connectionId, gatewayId, Event.OPEN, 0, userId, peerId, token, null, null, userAgent);
+    return new Envelope(connectionId, gatewayId, Event.OPEN, 0, userId, peerId, token, null, null, userAgent, null);
   }
 
   /** One text frame. */
   public static Envelope frame(String connectionId, String gatewayId, long seq, String userId, String peerId, String token, String frame) {
-    return new Envelope(connectionId, gatewayId, Event.FRAME, seq, userId, peerId, token, List.of(frame), null, null);
+    return new Envelope(connectionId, gatewayId, Event.FRAME, seq, userId, peerId, token, List.of(frame), null, null, null);
   }
 
   /** The close of a connection. */
   public static Envelope close(
       String connectionId, String gatewayId, long seq, String userId, String peerId, String token, Integer closeCode) {
-    return new Envelope(connectionId, gatewayId, Event.CLOSE, seq, userId, peerId, token, null, closeCode, null);
+    return new Envelope(connectionId, gatewayId, Event.CLOSE, seq, userId, peerId, token, null, closeCode, null, null);
   }
 
   /** A wake from this gateway (seq 0, no person, no frames). */
   public static Envelope wake(String gatewayId) {
-    return new Envelope(gatewayId, gatewayId, Event.WAKE, 0, null, null, null, null, null, null);
+    return new Envelope(gatewayId, gatewayId, Event.WAKE, 0, null, null, null, null, null, null, null);
   }
 
   /**
@@ -93,7 +104,7 @@ public record Envelope(
     List<String> both = new java.util.ArrayList<>(frames.size() + next.frames.size());
     both.addAll(frames);
     both.addAll(next.frames);
-    return new Envelope(connectionId, gatewayId, Event.FRAME, next.seq, userId, peerId, token, both, null, userAgent);
+    return new Envelope(connectionId, gatewayId, Event.FRAME, next.seq, userId, peerId, token, both, null, userAgent, null);
   }
 
   /**

@@ -13,8 +13,18 @@ class WireCodecTest {
   @Test
   void envelopeRoundTripsThroughJson() {
     Envelope e =
-        new Envelope("c1", "gw-a", Event.FRAME, 7, "alice", "bob", "tok", java.util.List.of("{\"type\":\"bye\"}"), null, "UA/1");
+        new Envelope("c1", "gw-a", Event.FRAME, 7, "alice", "bob", "tok", java.util.List.of("{\"type\":\"bye\"}"), null, "UA/1", null);
     assertEquals(e, WireCodec.decodeEnvelope(WireCodec.encode(e)));
+  }
+
+  @Test
+  void anOpenCarriesWhenItsSocketOpenedAndAnOpenWithoutItStillDecodes() {
+    Envelope open = Envelope.open("c1", "gw-a", "alice", "bob", "tok", "UA/1", 1_795_000_000_123L);
+    String json = WireCodec.encode(open);
+    assertTrue(json.contains("\"openedAtMillis\":1795000000123"), json);
+    assertEquals(open, WireCodec.decodeEnvelope(json));
+    Envelope fromAnEarlierGateway = WireCodec.decodeEnvelope(json.replace(",\"openedAtMillis\":1795000000123", ""));
+    assertEquals(null, fromAnEarlierGateway.openedAtMillis(), "an open of a gateway that does not say when");
   }
 
   @Test
@@ -56,7 +66,7 @@ class WireCodecTest {
 
   @Test
   void garbageIsRejectedWithOneExceptionType() {
-    String valid = WireCodec.encode(new Envelope("c1", "gw-a", Event.FRAME, 7, "alice", "bob", "tok", java.util.List.of("{}"), null, "UA/1"));
+    String valid = WireCodec.encode(new Envelope("c1", "gw-a", Event.FRAME, 7, "alice", "bob", "tok", java.util.List.of("{}"), null, "UA/1", null));
     String repeated = valid.replace("\"seq\":7", "\"seq\":7,\"seq\":8");
     String lenient = valid.replace("\"seq\":7", "seq:7");
     for (String bad : new String[] {"", "null", "[]", "{", "{\"event\":\"NOPE\"}", "{\"connectionId\":\"c\"}", "42", repeated, lenient}) {

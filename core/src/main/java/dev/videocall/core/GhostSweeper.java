@@ -58,7 +58,7 @@ public final class GhostSweeper {
           // The sweep acts for the vanished connection: its deliveries carry that connection as origin,
           // with a sequence number past anything it could have sent.
           Outbox out = new Outbox(new Envelope(
-              at.connectionId(), at.gatewayId(), Envelope.Event.CLOSE, Long.MAX_VALUE, ghost.userId(), null, null, null, null, null));
+              at.connectionId(), at.gatewayId(), Envelope.Event.CLOSE, Long.MAX_VALUE, ghost.userId(), null, null, null, null, null, null));
           // By user id: a retried sweep numbers its deliveries as the first did.
           String frame = ServerFrames.peerLeft(ghost.userId(), LeaveReason.TIMEOUT, left.epoch());
           left.others().values().stream()

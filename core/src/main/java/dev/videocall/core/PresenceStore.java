@@ -20,13 +20,15 @@ public interface PresenceStore {
 
   /**
    * A request to become {@code userId}'s current connection in the call {@code sessionId}, whose other
-   * members (1 to 3, from the link's token) are {@code peerIds}.
+   * members (1 to 3, from the link's token) are {@code peerIds}. {@code openedAt} is when that
+   * connection opened by its gateway's clock (null if the gateway did not say).
    */
   record Join(
       String sessionId,
       String userId,
       List<String> peerIds,
       ConnectionRef connection,
+      Instant openedAt,
       String userAgent,
       Instant linkExpiresAt,
       Instant now) {
@@ -36,8 +38,25 @@ public interface PresenceStore {
 
     /** A join to a call of two. */
     public Join(
-        String sessionId, String userId, String peerId, ConnectionRef connection, String userAgent, Instant linkExpiresAt, Instant now) {
-      this(sessionId, userId, List.of(peerId), connection, userAgent, linkExpiresAt, now);
+        String sessionId,
+        String userId,
+        String peerId,
+        ConnectionRef connection,
+        Instant openedAt,
+        String userAgent,
+        Instant linkExpiresAt,
+        Instant now) {
+      this(sessionId, userId, List.of(peerId), connection, openedAt, userAgent, linkExpiresAt, now);
+    }
+
+    /**
+     * This join's connection opened before {@code current}'s (the user's connection in the call, open
+     * or parked), so it must not replace it: of two connections, the one opened later wins, whichever
+     * join is handled first. Unknown open times (a gateway or a record from before they were kept)
+     * compare as not older, so such a join replaces as the later one handled.
+     */
+    public boolean openedBefore(Participant current) {
+      return openedAt != null && current.openedAt() != null && openedAt.isBefore(current.openedAt());
     }
 
     /** Everyone the call is for: the user and the others. */
@@ -67,6 +86,12 @@ public interface PresenceStore {
   /** The call's members are fixed at its first join and this join's members are not them. */
   record Full() implements JoinResult {}
 
+  /**
+   * The user is in the call on a connection opened after this join's ({@link Join#openedBefore}):
+   * nothing changed, and the caller closes this join's connection as replaced.
+   */
+  record Superseded() implements JoinResult {}
+
   /** What a leave did. */
   sealed interface LeaveResult {}
 
@@ -90,9 +115,10 @@ public interface PresenceStore {
   record Parked() implements ParkResult {}
 
   /**
-   * Joins the call. Every join or leave that changes who is in a call raises its presence epoch, a
-   * number that only grows while anyone is in the call. Presence messages carry it so a client can
-   * tell the newest one apart when messages caused by different connections arrive out of order.
+   * Joins the call, unless the user is in it on a connection opened later ({@link Superseded}). Every
+   * join or leave that changes who is in a call raises its presence epoch, a number that only grows
+   * while anyone is in the call. Presence messages carry it so a client can tell the newest one apart
+   * when messages caused by different connections arrive out of order.
    */
   JoinResult join(Join join);
 

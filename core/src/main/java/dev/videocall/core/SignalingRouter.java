@@ -85,9 +85,16 @@ public final class SignalingRouter {
     Identity id = new Identity(admitted.sessionId(), admitted.userId(), admitted.peerIds(), admitted.expiresAt());
     PresenceStore.JoinResult result =
         presence.join(
-            new PresenceStore.Join(id.sessionId(), id.userId(), id.peerIds(), self, e.userAgent(), id.linkExpiresAt(), now));
+            new PresenceStore.Join(
+                id.sessionId(), id.userId(), id.peerIds(), self, openedAt(e), e.userAgent(), id.linkExpiresAt(), now));
     if (result instanceof Full) {
       refuseAndClose(e, out, ErrorCode.CALL_FULL, "this call is for other people, and this link is not one of its own");
+      return;
+    }
+    if (result instanceof PresenceStore.Superseded) {
+      // Its open was handled late (a hang-up's bye socket behind the link opened again, say): the newer
+      // connection stays, and this one is closed as the one replaced.
+      refuseAndClose(e, out, ErrorCode.REPLACED, "you opened this call again elsewhere, after this connection");
       return;
     }
     Joined joined = (Joined) result;
@@ -131,6 +138,10 @@ public final class SignalingRouter {
         .addKeyValue("peersPresent", present)
         .addKeyValue("peersParked", parked)
         .log("joined call");
+  }
+
+  private static Instant openedAt(Envelope e) {
+    return e.openedAtMillis() == null ? null : Instant.ofEpochMilli(e.openedAtMillis());
   }
 
   /** Sends {@code frame} to each of {@code others} that holds a socket, in the link's order. */

@@ -44,12 +44,19 @@ final class CallHarness {
     return new Link(user, Envelope.joinPeerIds(peers), tokens.mint(session, user, peers, clock.instant().plusSeconds(3600)));
   }
 
+  /** A socket that opens now (the harness clock), as its gateway stamps it. */
   Envelope open(String conn, String gateway, Link link) {
-    return send(new Envelope(conn, gateway, Event.OPEN, seq(conn), link.user(), link.peer(), link.token(), null, null, "test-agent"));
+    return openedAt(conn, gateway, link, nowMillis.get());
+  }
+
+  /** The open of a socket that opened at {@code openedAtMillis}, handled now (late, if that is earlier). */
+  Envelope openedAt(String conn, String gateway, Link link, long openedAtMillis) {
+    return send(new Envelope(
+        conn, gateway, Event.OPEN, seq(conn), link.user(), link.peer(), link.token(), null, null, "test-agent", openedAtMillis));
   }
 
   Envelope frame(String conn, String gateway, Link link, String payload) {
-    return send(new Envelope(conn, gateway, Event.FRAME, seq(conn), link.user(), link.peer(), link.token(), List.of(payload), null, null));
+    return send(new Envelope(conn, gateway, Event.FRAME, seq(conn), link.user(), link.peer(), link.token(), List.of(payload), null, null, null));
   }
 
   /** Several frames in one envelope, as the cloud ingress packs them; numbered as the last. */
@@ -58,16 +65,16 @@ final class CallHarness {
     for (int i = 0; i < payloads.length; i++) {
       last = seq(conn);
     }
-    return send(new Envelope(conn, gateway, Event.FRAME, last, link.user(), link.peer(), link.token(), List.of(payloads), null, null));
+    return send(new Envelope(conn, gateway, Event.FRAME, last, link.user(), link.peer(), link.token(), List.of(payloads), null, null, null));
   }
 
   Envelope close(String conn, String gateway, Link link) {
-    return send(new Envelope(conn, gateway, Event.CLOSE, seq(conn), link.user(), link.peer(), link.token(), null, 1001, null));
+    return send(new Envelope(conn, gateway, Event.CLOSE, seq(conn), link.user(), link.peer(), link.token(), null, 1001, null, null));
   }
 
   /** The page closes its socket with 4100 PARKED: the call goes on peer to peer. */
   Envelope park(String conn, String gateway, Link link) {
-    return send(new Envelope(conn, gateway, Event.CLOSE, seq(conn), link.user(), link.peer(), link.token(), null, 4100, null));
+    return send(new Envelope(conn, gateway, Event.CLOSE, seq(conn), link.user(), link.peer(), link.token(), null, 4100, null, null));
   }
 
   private Envelope send(Envelope e) {

@@ -294,7 +294,7 @@ class GroupCallRoutingTest {
     for (int i = 0; i < 10; i++) {
       frames.add(candidateTo(i % 2 == 0 ? "bob" : "carol", i));
     }
-    List<Delivery> out = router.handle(new Envelope("alice1", "gw", Envelope.Event.FRAME, 10, "alice", alice.peer(), alice.token(), frames, null, null));
+    List<Delivery> out = router.handle(new Envelope("alice1", "gw", Envelope.Event.FRAME, 10, "alice", alice.peer(), alice.token(), frames, null, null, null));
     assertEquals(1, reads.get(), "one presence read for the whole envelope");
     assertEquals(List.of(List.of("alice", "bob", "carol")), asked, "the sender and the two recipients, not dave");
     asked.clear();

@@ -199,11 +199,41 @@ class SignalingRouterTest {
     assertEquals("offer", h.lastFrameTo("a2").get("type").getAsString());
   }
 
+  /**
+   * A parked page hangs up: its bye goes on a socket of its own (a-bye), and the person opens the
+   * link again a moment later (a-back). In the cloud the two opens may be handled in either order;
+   * the one opened later must win either way.
+   */
+  @Test
+  void aConnectionOpenedLaterWinsEvenWhenItsJoinIsHandledFirst() {
+    h.open("a1", "gw1", alice);
+    h.open("b1", "gw2", bob);
+    h.park("a1", "gw1", alice);
+    h.park("b1", "gw2", bob);
+    long byeOpened = h.nowMillis.get() + 100;
+    h.nowMillis.addAndGet(900);
+    h.open("a-back", "gw2", alice);
+    h.openedAt("a-bye", "gw1", alice, byeOpened);
+    assertEquals("welcome", h.framesTo("a-back").get(0).get("type").getAsString());
+    assertEquals(1, h.to("a-back").size(), "the newer connection is not closed");
+    Delivery refused = h.to("a-bye").get(h.to("a-bye").size() - 1);
+    assertEquals(4004, refused.closeCode(), "the older one is closed as replaced");
+    assertEquals(List.of("error"), h.framesTo("a-bye").stream().map(CallHarness::type).toList(), "and gets no welcome");
+    assertEquals("replaced", h.lastFrameTo("a-bye").get("code").getAsString());
+    h.frame("a-bye", "gw1", alice, "{\"type\":\"bye\"}");
+    assertEquals("not-joined", h.lastFrameTo("a-bye").get("code").getAsString(), "its bye ends nothing");
+    h.close("a-bye", "gw1", alice);
+    assertEquals("a-back", h.presence.participants(h.session).get("alice").connection().connectionId());
+    h.open("b2", "gw2", bob);
+    assertTrue(h.lastFrameTo("b2").get("peerPresent").getAsBoolean(), "bob finds alice there, on her newer connection");
+    assertEquals("peer-joined", h.lastFrameTo("a-back").get("type").getAsString());
+  }
+
   @Test
   void aRetriedOpenIsHarmlessAndDeliveriesKeepTheirIds() {
     h.open("a1", "gw1", alice);
     var first = h.to("a1").get(0);
-    var again = h.router.handle(new Envelope("a1", "gw1", Envelope.Event.OPEN, 0, "alice", "bob", alice.token(), null, null, "ua")).get(0);
+    var again = h.router.handle(new Envelope("a1", "gw1", Envelope.Event.OPEN, 0, "alice", "bob", alice.token(), null, null, "ua", null)).get(0);
     assertEquals(first.originSeq(), again.originSeq());
     assertEquals(first.part(), again.part());
     assertNull(again.closeCode(), "the same connection is not replaced by itself");
@@ -275,7 +305,7 @@ class SignalingRouterTest {
     router.handle(Envelope.open("b1", "gw2", "bob", "alice", bob.token(), "ua"));
     reads.set(0);
     List<Delivery> out = router.handle(new Envelope("b1", "gw2", Envelope.Event.FRAME, 11, "bob", "alice", bob.token(),
-        java.util.stream.IntStream.range(0, 10).mapToObj(SignalingRouterTest::candidate).toList(), null, null));
+        java.util.stream.IntStream.range(0, 10).mapToObj(SignalingRouterTest::candidate).toList(), null, null, null));
     assertEquals(10, out.size(), "ten candidates relayed");
     assertEquals(1, reads.get(), "one presence read for the whole envelope");
   }

@@ -310,7 +310,9 @@ final class GatewayConnection implements FrameHandler {
     long n = seq++;
     Envelope envelope = switch (event) {
       case OPEN -> {
-        Envelope open = Envelope.open(connectionId, shared.gatewayId(), userId, peerId, token, userAgent);
+        // Wall-clock time, so the core can tell which of a person's connections opened later even when
+        // their opens are handled out of order on different instances (docs/protocol.md, "Ordering").
+        Envelope open = Envelope.open(connectionId, shared.gatewayId(), userId, peerId, token, userAgent, System.currentTimeMillis());
         userAgent = null;
         yield open;
       }

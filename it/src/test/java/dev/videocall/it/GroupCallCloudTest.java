@@ -29,7 +29,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -226,9 +225,6 @@ class GroupCallCloudTest {
         int markAt = line.indexOf("# mark ");
         if (markAt >= 0) {
           String name = line.substring(markAt + 7).trim().split(" ", 2)[0];
-          if (name.equals("hung-up")) {
-            awaitRouterLog("\"message\":\"left call\"", "\"sessionId\":\"" + sessionOf(links.get("bob")) + "\"", "\"userId\":\"bob\"");
-          }
           Emulators.awaitQuietPushes(front);
           egress += drainEgress();
           at.put(name, new long[] {front.pushed.get(), egress});
@@ -248,15 +244,6 @@ class GroupCallCloudTest {
     System.out.printf("browser call of three on the emulated cloud (router invocations, egress messages): set-up until all parked %d, %d; "
         + "bob's hang-up %d, %d; bob back until all parked again %d, %d%n",
         setUp[0] - start[0], setUp[1] - start[1], hungUp[0] - setUp[0], hungUp[1] - setUp[1], back[0] - hungUp[0], back[1] - hungUp[1]);
-  }
-
-  /** Waits (at most 20 s) until a line of the router's log holds all these texts. */
-  static void awaitRouterLog(String... texts) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (cloud.router().logLines().stream().noneMatch(l -> Arrays.stream(texts).allMatch(l::contains))) {
-      assertTrue(System.nanoTime() < deadline, "the router never logged a line with " + String.join(" and ", texts));
-      Thread.sleep(100);
-    }
   }
 
   static String candidate(String name, String to) {

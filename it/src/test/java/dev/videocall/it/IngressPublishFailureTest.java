@@ -78,7 +78,7 @@ class IngressPublishFailureTest {
   }
 
   private static Envelope envelope(String connectionId, long seq) {
-    return new Envelope(connectionId, "gw", seq == 0 ? Envelope.Event.OPEN : Envelope.Event.FRAME, seq, "alice", "bob", "t", seq == 0 ? null : List.of("{}"), null, "ua");
+    return new Envelope(connectionId, "gw", seq == 0 ? Envelope.Event.OPEN : Envelope.Event.FRAME, seq, "alice", "bob", "t", seq == 0 ? null : List.of("{}"), null, "ua", null);
   }
 
   private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {

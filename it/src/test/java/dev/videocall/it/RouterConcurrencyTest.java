@@ -77,8 +77,8 @@ class RouterConcurrencyTest {
           String tb = tokens.mint(session, "bob", "alice", exp);
           String ca = "a" + c + "-" + emulators.suffix;
           String cb = "b" + c + "-" + emulators.suffix;
-          opens.add(List.of(new Envelope(ca, "gw-conc", Event.OPEN, 0, "alice", "bob", ta, null, null, "ua")));
-          opens.add(List.of(new Envelope(cb, "gw-conc", Event.OPEN, 0, "bob", "alice", tb, null, null, "ua")));
+          opens.add(List.of(new Envelope(ca, "gw-conc", Event.OPEN, 0, "alice", "bob", ta, null, null, "ua", null)));
+          opens.add(List.of(new Envelope(cb, "gw-conc", Event.OPEN, 0, "bob", "alice", tb, null, null, "ua", null)));
           frames.add(side(ca, "alice", "bob", ta, "{\"type\":\"answer\",\"sdp\":\"v=0 a\"}"));
           frames.add(side(cb, "bob", "alice", tb, "{\"type\":\"offer\",\"sdp\":\"v=0 b\"}"));
         }
@@ -127,10 +127,10 @@ class RouterConcurrencyTest {
   private static List<Envelope> side(String conn, String user, String peer, String token, String description) {
     List<Envelope> out = new ArrayList<>();
     long seq = 1;
-    out.add(new Envelope(conn, "gw-conc", Event.FRAME, seq++, user, peer, token, List.of(description), null, null));
+    out.add(new Envelope(conn, "gw-conc", Event.FRAME, seq++, user, peer, token, List.of(description), null, null, null));
     for (int i = 0; i < CANDIDATES_PER_SIDE; i++) {
       String candidate = "{\"type\":\"candidate\",\"ice\":{\"candidate\":\"candidate:" + i + "\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}";
-      out.add(new Envelope(conn, "gw-conc", Event.FRAME, seq++, user, peer, token, List.of(candidate), null, null));
+      out.add(new Envelope(conn, "gw-conc", Event.FRAME, seq++, user, peer, token, List.of(candidate), null, null, null));
     }
     return out;
   }

@@ -106,7 +106,7 @@ class SimultaneousJoinTest {
   /** One person's link into a call. */
   record Person(String session, String user, String peer, String token, String connection) {
     Envelope open() {
-      return new Envelope(connection, GATEWAY, Envelope.Event.OPEN, 0, user, peer, token, null, null, "race");
+      return new Envelope(connection, GATEWAY, Envelope.Event.OPEN, 0, user, peer, token, null, null, "race", null);
     }
 
     Person reconnected() {

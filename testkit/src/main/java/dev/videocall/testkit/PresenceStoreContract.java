@@ -13,6 +13,7 @@ import dev.videocall.core.PresenceStore.Joined;
 import dev.videocall.core.PresenceStore.Left;
 import dev.videocall.core.PresenceStore.NotCurrent;
 import dev.videocall.core.PresenceStore.Parked;
+import dev.videocall.core.PresenceStore.Superseded;
 import dev.videocall.core.Participant;
 import java.time.Instant;
 import java.util.List;
@@ -31,8 +32,13 @@ public abstract class PresenceStoreContract {
 
   private final String session = "s" + UUID.randomUUID().toString().replace("-", "");
 
+  /** A join whose connection opened at NOW, as every other's here: ties replace, as the later join handled. */
   private Join join(String user, String peer, String gateway, String conn) {
-    return new Join(session, user, peer, new ConnectionRef(gateway, conn), "agent/1", NOW.plusSeconds(3600), NOW);
+    return join(user, peer, gateway, conn, NOW);
+  }
+
+  private Join join(String user, String peer, String gateway, String conn, Instant openedAt) {
+    return new Join(session, user, peer, new ConnectionRef(gateway, conn), openedAt, "agent/1", NOW.plusSeconds(3600), NOW);
   }
 
   @Test
@@ -68,6 +74,43 @@ public abstract class PresenceStoreContract {
     Left left = assertInstanceOf(Left.class, store().leave(session, "alice", "a2", NOW, 0));
     assertEquals("b1", left.others().get("bob").connection().connectionId());
     assertEquals(1, store().participants(session).size());
+  }
+
+  /** Of two connections, the one opened later wins, whichever join comes first (a hang-up's bye socket, late). */
+  @Test
+  void aConnectionOpenedBeforeTheCurrentOneDoesNotReplaceIt() {
+    store().join(join("bob", "alice", "gw1", "b1"));
+    long newer = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw2", "a2", NOW.plusMillis(800)))).epoch();
+    assertInstanceOf(Superseded.class, store().join(join("alice", "bob", "gw1", "a1", NOW.plusMillis(300))));
+    assertInstanceOf(Superseded.class, store().join(join("alice", "bob", "gw1", "a1", NOW.plusMillis(300))), "retried: the same answer");
+    Participant alice = store().participants(session).get("alice");
+    assertEquals(new ConnectionRef("gw2", "a2"), alice.connection(), "the newer connection stays");
+    assertEquals(NOW.plusMillis(800), alice.openedAt());
+    assertInstanceOf(NotCurrent.class, store().leave(session, "alice", "a1", NOW, 0), "the older one's bye changes nothing");
+    Joined retried = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw2", "a2", NOW.plusMillis(800))));
+    assertTrue(retried.replaced().isEmpty());
+    assertEquals(newer, retried.epoch(), "the refused join changed nothing, and the retried one neither");
+  }
+
+  @Test
+  void anOlderConnectionDoesNotUnparkANewerOne() {
+    store().join(join("alice", "bob", "gw1", "a2", NOW.plusSeconds(1)));
+    store().park(session, "alice", "a2", NOW.plusSeconds(5), 0);
+    assertInstanceOf(Superseded.class, store().join(join("alice", "bob", "gw1", "a1", NOW)));
+    Participant alice = store().participants(session).get("alice");
+    assertTrue(alice.parked(), "still parked on a2");
+    assertEquals("a2", alice.connection().connectionId());
+  }
+
+  @Test
+  void aJoinOpenedLaterOrAtAnUnknownTimeReplaces() {
+    store().join(join("alice", "bob", "gw1", "a1", NOW));
+    Joined later = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a2", NOW.plusMillis(1))));
+    assertEquals("a1", later.replaced().orElseThrow().connectionId());
+    Joined unknown = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a3", null)), "from an older gateway");
+    assertEquals("a2", unknown.replaced().orElseThrow().connectionId());
+    Joined overUnknown = assertInstanceOf(Joined.class, store().join(join("alice", "bob", "gw1", "a4", NOW)), "over a record without a time");
+    assertEquals("a3", overUnknown.replaced().orElseThrow().connectionId());
   }
 
   @Test
@@ -196,7 +239,7 @@ public abstract class PresenceStoreContract {
   /** {@code user}'s join to a call of {@code people}, as their link names the others. */
   private Join groupJoin(List<String> people, String user, String gateway, String conn) {
     List<String> others = people.stream().filter(p -> !p.equals(user)).toList();
-    return new Join(session, user, others, new ConnectionRef(gateway, conn), "agent/1", NOW.plusSeconds(3600), NOW);
+    return new Join(session, user, others, new ConnectionRef(gateway, conn), NOW, "agent/1", NOW.plusSeconds(3600), NOW);
   }
 
   @Test

@@ -83,7 +83,10 @@ public final class InMemoryPresenceStore implements PresenceStore {
     if (previous != null && previous.connection().equals(join.connection())) {
       return new Joined(session.others(join.userId()), Optional.empty(), session.epoch);
     }
-    session.put(new Participant(join.userId(), join.connection(), join.userAgent()));
+    if (previous != null && join.openedBefore(previous)) {
+      return new Superseded();
+    }
+    session.put(new Participant(join.userId(), join.connection(), join.openedAt(), join.userAgent()));
     session.epoch = epochs.incrementAndGet();
     return new Joined(
         session.others(join.userId()),
@@ -110,7 +113,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
   public ParkResult park(String sessionId, String userId, String connectionId, Instant now, long messagesSent) {
     return withCurrent(sessionId, userId, connectionId, new NotCurrent(), (session, current) -> {
       if (current.connected()) {
-        session.put(new Participant(userId, current.connection(), current.userAgent(), now));
+        session.put(new Participant(userId, current.connection(), current.openedAt(), current.userAgent(), now));
         session.messagesSent += messagesSent;
       }
       return new Parked();

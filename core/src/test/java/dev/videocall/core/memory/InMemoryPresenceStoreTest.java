@@ -24,7 +24,7 @@ class InMemoryPresenceStoreTest {
   final InMemoryPresenceStore store = new InMemoryPresenceStore();
 
   static Join join(String session, String user, String peer, String conn) {
-    return new Join(session, user, peer, new ConnectionRef("gw", conn), "ua", NOW.plusSeconds(60), NOW);
+    return new Join(session, user, peer, new ConnectionRef("gw", conn), NOW, "ua", NOW.plusSeconds(60), NOW);
   }
 
   @Test

@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <pre>
  * sessions/{sessionId}                      users, state (waiting|active|parked|ended), epoch,
  *                                           createdAt, updatedAt, messagesSent, expireAt (TTL)
- * sessions/{sessionId}/participants/{user}  connectionId, gatewayId, joinedAt, userAgent, expireAt,
- *                                           parkedAt (only while parked)
+ * sessions/{sessionId}/participants/{user}  connectionId, gatewayId, openedAt, joinedAt, userAgent,
+ *                                           expireAt, parkedAt (only while parked)
  * </pre>
  *
  * {@code users} are the call's two to four people, sorted, fixed at its first join. {@code state} says
@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.LongAdder;
  * waiting} and {@code active} calls, so a parked call costs no reads while it lasts.
  *
  * Joins and leaves are transactions that read before they write, so a leave from an old connection
- * never removes a newer one. One participant per document keeps concurrent writers apart (a join
+ * never removes a newer one, nor does a join from a connection opened before the current one
+ * ({@code openedAt}, the gateway's time; {@code joinedAt} is the router's). One participant per document keeps concurrent writers apart (a join
  * reads the call and every member's document, N + 1 reads for N people; a leave or a park its own,
  * the call's and the others', N + 1 too). Relaying
  * writes nothing: a call's documents are written only when someone joins or leaves (Firestore
@@ -92,11 +93,15 @@ public final class FirestorePresenceStore implements PresenceStore {
       if (previous.isPresent() && previous.get().connection().equals(join.connection())) {
         return new Joined(others, Optional.empty(), epoch);
       }
+      if (previous.isPresent() && join.openedBefore(previous.get())) {
+        return new Superseded();
+      }
       Timestamp now = ts(join.now());
       Timestamp expireAt = ts(join.linkExpiresAt().plus(RETENTION_AFTER_EXPIRY));
       Map<String, Object> me = new HashMap<>();
       me.put("connectionId", join.connection().connectionId());
       me.put("gatewayId", join.connection().gatewayId());
+      me.put("openedAt", join.openedAt() == null ? null : ts(join.openedAt()));
       me.put("joinedAt", now);
       me.put("userAgent", join.userAgent() == null ? "" : truncate(join.userAgent(), 256));
       me.put("expireAt", expireAt);
@@ -295,12 +300,16 @@ public final class FirestorePresenceStore implements PresenceStore {
   }
 
   private static Participant toParticipant(DocumentSnapshot doc) {
-    Timestamp parkedAt = doc.getTimestamp("parkedAt");
     return new Participant(
         doc.getId(),
         new ConnectionRef(doc.getString("gatewayId"), doc.getString("connectionId")),
+        instant(doc.getTimestamp("openedAt")),
         doc.getString("userAgent"),
-        parkedAt == null ? null : Instant.ofEpochSecond(parkedAt.getSeconds(), parkedAt.getNanos()));
+        instant(doc.getTimestamp("parkedAt")));
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 
   static Timestamp ts(Instant i) {

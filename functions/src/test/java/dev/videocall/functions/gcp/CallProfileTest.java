@@ -114,10 +114,10 @@ class CallProfileTest {
       long[] seq = new long[2];
       List<Envelope> envelopes = new ArrayList<>();
       java.util.function.BiConsumer<Integer, String> frame = (who, payload) -> envelopes.add(new Envelope(
-          who == 0 ? "ca" : "cb", "gw", Event.FRAME, ++seq[who], who == 0 ? "alice" : "bob", who == 0 ? "bob" : "alice", who == 0 ? ta : tb, List.of(payload), null, "ua"));
+          who == 0 ? "ca" : "cb", "gw", Event.FRAME, ++seq[who], who == 0 ? "alice" : "bob", who == 0 ? "bob" : "alice", who == 0 ? ta : tb, List.of(payload), null, "ua", null));
 
-      envelopes.add(new Envelope("ca", "gw", Event.OPEN, 0, "alice", "bob", ta, null, null, "ua"));
-      envelopes.add(new Envelope("cb", "gw", Event.OPEN, 0, "bob", "alice", tb, null, null, "ua"));
+      envelopes.add(new Envelope("ca", "gw", Event.OPEN, 0, "alice", "bob", ta, null, null, "ua", null));
+      envelopes.add(new Envelope("cb", "gw", Event.OPEN, 0, "bob", "alice", tb, null, null, "ua", null));
       frame.accept(1, "{\"type\":\"offer\",\"sdp\":\"v=0\"}");
       frame.accept(0, "{\"type\":\"answer\",\"sdp\":\"v=0\"}");
       // A browser on a home network trickles about ten candidates per side (host, srflx, per interface).
@@ -126,8 +126,8 @@ class CallProfileTest {
         frame.accept(1, "{\"type\":\"candidate\",\"ice\":{\"candidate\":\"c" + i + "\",\"sdpMid\":\"0\"}}");
       }
       frame.accept(1, "{\"type\":\"bye\"}");
-      envelopes.add(new Envelope("cb", "gw", Event.CLOSE, ++seq[1], "bob", "alice", tb, null, 1000, "ua"));
-      envelopes.add(new Envelope("ca", "gw", Event.CLOSE, ++seq[0], "alice", "bob", ta, null, 1000, "ua"));
+      envelopes.add(new Envelope("cb", "gw", Event.CLOSE, ++seq[1], "bob", "alice", tb, null, 1000, "ua", null));
+      envelopes.add(new Envelope("ca", "gw", Event.CLOSE, ++seq[0], "alice", "bob", ta, null, 1000, "ua", null));
       // Opens, then the relays, then the bye and the closes, counting Firestore writes per document.
       // A listener may report two quick writes to one document as one snapshot, so each envelope that
       // joins or leaves waits until its writes have been reported before the next one is handled.

@@ -44,15 +44,19 @@ class FirestorePresenceStoreContractTest extends PresenceStoreContract {
     return store;
   }
 
-  /** What a person reading the console sees: the call's state and the participants' parkedAt. */
+  /** What a person reading the console sees: the call's state and the participants' openedAt and parkedAt. */
   @Test
   void theConsoleShowsParkedCallsAndParkedPeople() throws Exception {
     String session = "s" + java.util.UUID.randomUUID().toString().replace("-", "");
     java.time.Instant now = java.time.Instant.parse("2026-11-25T10:00:00Z");
     var in = (java.util.function.BiConsumer<String, String>) (user, conn) -> store.join(new PresenceStore.Join(
-        session, user, user.equals("alice") ? "bob" : "alice", new dev.videocall.contract.ConnectionRef("gw1", conn), "ua", now.plusSeconds(3600), now));
+        session, user, user.equals("alice") ? "bob" : "alice", new dev.videocall.contract.ConnectionRef("gw1", conn), now, "ua", now.plusSeconds(3600),
+        now));
     in.accept("alice", "a1");
     assertEquals("waiting", state(session));
+    assertEquals(com.google.cloud.Timestamp.parseTimestamp("2026-11-25T10:00:00Z"),
+        db.collection("sessions").document(session).collection("participants").document("alice").get().get().getTimestamp("openedAt"),
+        "when the connection opened, a timestamp the console shows as a date");
     in.accept("bob", "b1");
     assertEquals("active", state(session));
     store.park(session, "alice", "a1", now, 0);
@@ -75,8 +79,8 @@ class FirestorePresenceStoreContractTest extends PresenceStoreContract {
     java.time.Instant now = java.time.Instant.parse("2026-11-25T10:00:00Z");
     java.util.List<String> people = java.util.List.of("carol", "alice", "bob");
     var in = (java.util.function.BiConsumer<String, String>) (user, conn) -> store.join(new PresenceStore.Join(
-        session, user, people.stream().filter(p -> !p.equals(user)).toList(), new dev.videocall.contract.ConnectionRef("gw1", conn), "ua",
-        now.plusSeconds(3600), now));
+        session, user, people.stream().filter(p -> !p.equals(user)).toList(), new dev.videocall.contract.ConnectionRef("gw1", conn), now,
+        "ua", now.plusSeconds(3600), now));
     in.accept("carol", "c1");
     assertEquals("waiting", state(session));
     assertEquals(java.util.List.of("alice", "bob", "carol"), db.collection("sessions").document(session).get().get().get("users"));

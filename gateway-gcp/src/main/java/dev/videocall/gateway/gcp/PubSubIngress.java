@@ -247,7 +247,7 @@ public final class PubSubIngress implements EnvelopeSink, AutoCloseable {
       Envelope first = run.get(0);
       Envelope last = run.get(run.size() - 1);
       out.add(new Envelope(first.connectionId(), first.gatewayId(), Envelope.Event.FRAME, last.seq(), first.userId(), first.peerId(),
-          first.token(), frames, null, first.userAgent()));
+          first.token(), frames, null, first.userAgent(), null));
     }
     run.clear();
   }
