@@ -44,7 +44,8 @@ const FIREFOX_PREFS = {
   'media.autoplay.default': 0,
 };
 
-async function freePort() {
+// A free TCP port on 127.0.0.1 (coturn also listens for UDP on it: that port is almost always free too).
+export async function freePort() {
   const server = net.createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

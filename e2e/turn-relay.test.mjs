@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { once } from 'node:events';
 import { after, before, test } from 'node:test';
-import { createCall, diagnosed, launchBrowser, startServer, waitFor, waitForRemoteFrames, waitForState, withTestHooks } from './harness.mjs';
+import { createCall, diagnosed, freePort, launchBrowser, startServer, waitFor, waitForRemoteFrames, waitForState, withTestHooks } from './harness.mjs';
 
 const TURNSERVER = process.env.TURNSERVER_PATH ?? '/usr/bin/turnserver';
 const SECRET = `turn-test-${process.pid}-${Date.now()}`;
@@ -22,17 +22,6 @@ function relayOnly() {
       super({ ...config, iceTransportPolicy: 'relay' }, ...rest);
     }
   };
-}
-
-// A free TCP port; coturn listens on it for UDP too (the UDP port of that number is almost always free).
-async function freePort() {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** coturn on 127.0.0.1 as the stack runs it: TURN REST API credentials, no TLS, loopback peers allowed. */
