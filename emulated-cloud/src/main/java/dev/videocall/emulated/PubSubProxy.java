@@ -142,25 +142,31 @@ public final class PubSubProxy implements AutoCloseable {
 
     @Override
     public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> call, Metadata headers) {
-      Forwarded forwarded = new Forwarded(call, upstream.newCall(call.getMethodDescriptor(), CallOptions.DEFAULT), headers, rule);
+      Forwarded forwarded = new Forwarded(call, upstream, headers, rule);
       call.request(1);
       return forwarded;
     }
   }
 
-  /** One call: the client's side is started with its first request, unless the rule refuses that. */
+  /**
+   * One call: the emulator's side is made and started with the first request, unless the rule refuses
+   * that. Made only then: a call made and never started stays pending in the channel, and gRPC fails
+   * the whole channel ("Panic!") when its name resolution later finds it so.
+   */
   private static final class Forwarded extends ServerCall.Listener<byte[]> {
     private final ServerCall<byte[], byte[]> call;
-    private final ClientCall<byte[], byte[]> toEmulator;
+    private final ManagedChannel upstream;
     private final Metadata headers;
     private final Rule rule;
     private boolean started;
+    /** Null until the first request is forwarded, and for good when it was refused. */
+    private ClientCall<byte[], byte[]> toEmulator;
     private boolean closed;
     private boolean headersSent;
 
-    Forwarded(ServerCall<byte[], byte[]> call, ClientCall<byte[], byte[]> toEmulator, Metadata headers, Rule rule) {
+    Forwarded(ServerCall<byte[], byte[]> call, ManagedChannel upstream, Metadata headers, Rule rule) {
       this.call = call;
-      this.toEmulator = toEmulator;
+      this.upstream = upstream;
       this.headers = headers;
       this.rule = rule;
     }
@@ -174,6 +180,7 @@ public final class PubSubProxy implements AutoCloseable {
           close(refusal, new Metadata());
           return;
         }
+        toEmulator = upstream.newCall(call.getMethodDescriptor(), CallOptions.DEFAULT);
         toEmulator.start(new ClientCall.Listener<>() {
           @Override
           public void onHeaders(Metadata h) {
@@ -218,14 +225,14 @@ public final class PubSubProxy implements AutoCloseable {
 
     @Override
     public void onHalfClose() {
-      if (started) {
+      if (toEmulator != null) {
         toEmulator.halfClose();
       }
     }
 
     @Override
     public void onCancel() {
-      if (started) {
+      if (toEmulator != null) {
         toEmulator.cancel("the caller cancelled", null);
       }
     }
