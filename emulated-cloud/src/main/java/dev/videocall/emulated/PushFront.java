@@ -1,5 +1,7 @@
 package dev.videocall.emulated;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -9,7 +11,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +42,11 @@ public final class PushFront implements AutoCloseable {
   private final Supplier<URI> router;
   /** Pushes the router answered with 2xx (what Pub/Sub acknowledges when nothing is injected). */
   public final AtomicLong pushed = new AtomicLong();
+  /**
+   * Of {@link #pushed}, those whose message the router had already handled: Pub/Sub delivers at least
+   * once, and the emulator redelivers a message whose acknowledgement came after its deadline.
+   */
+  public final AtomicLong pushedAgain = new AtomicLong();
   /** Pushes answered with anything else, injected failures included (Pub/Sub redelivers them). */
   public final AtomicLong failed = new AtomicLong();
   /** Faults injected so far: failures, second POSTs and lost acknowledgements. */
@@ -53,6 +63,7 @@ public final class PushFront implements AutoCloseable {
   public volatile LongConsumer onPushed = nanos -> {};
   private final AtomicLong attempts = new AtomicLong();
   private final AtomicLong handled = new AtomicLong();
+  private final Set<String> handledMessageIds = ConcurrentHashMap.newKeySet();
 
   /**
    * Listens on a free loopback port; {@code router} is looked up for every push, so the production
@@ -112,6 +123,9 @@ public final class PushFront implements AutoCloseable {
     }
     onPushed.accept(System.nanoTime() - started);
     pushed.incrementAndGet();
+    if (!handledMessageIds.add(messageId(body))) {
+      pushedAgain.incrementAndGet();
+    }
     if (inject) {
       // A push endpoint may be called again for a message it already handled.
       http.send(request, HttpResponse.BodyHandlers.discarding());
@@ -123,6 +137,20 @@ public final class PushFront implements AutoCloseable {
       }
     }
     return status;
+  }
+
+  /** The push's {@code message.messageId}, or the whole body when it has none. */
+  private static String messageId(byte[] body) {
+    String json = new String(body, StandardCharsets.UTF_8);
+    try {
+      JsonObject message = JsonParser.parseString(json).getAsJsonObject().getAsJsonObject("message");
+      if (message != null && message.has("messageId")) {
+        return message.get("messageId").getAsString();
+      }
+    } catch (RuntimeException notAPush) {
+      // Counted by its body below.
+    }
+    return json;
   }
 
   @Override
