@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
  * two points, after the server once held the larger number), BENCH_TAIL_PAIRS (1000), BENCH_TAIL_RUNS (3),
  * BENCH_STARTUP_RUNS (5), BENCH_CLOUD_PAIRS (2), BENCH_SECTIONS (relay,join,alloc,tail,density,startup,cloud), BENCH_ALLOC_PAIRS (300),
  * BENCH_JOIN_PAIRS (1000), BENCH_JOIN_SPREAD_MS (2000: the pairs of the connect-and-join section start over it), BENCH_JOIN_RUNS (5),
+ * BENCH_JOIN_WARMUP (5: unmeasured rounds first, every variant once each, so both servers' connect paths are compiled),
  * BENCH_PIN (1:0, the server's CPU and the load generator's; "none" runs both unpinned), BENCH_DEFLATE (1: the
  * load generator offers permessage-deflate as browsers do; 0 does not), BENCH_LOAD (go: the latency sections'
  * load generator, bench/go; node: bench/node/relay-load.mjs, for comparison; the idle sockets always use Node's),
@@ -143,7 +144,9 @@ public final class BenchMain {
       int joinPairs = Integer.parseInt(env.getOrDefault("BENCH_JOIN_PAIRS", "1000"));
       long spread = Long.parseLong(env.getOrDefault("BENCH_JOIN_SPREAD_MS", "2000"));
       int joinRuns = Integer.parseInt(env.getOrDefault("BENCH_JOIN_RUNS", "5"));
+      int joinWarmup = Math.max(1, Integer.parseInt(env.getOrDefault("BENCH_JOIN_WARMUP", "5")));
       List<LoadGenerator.Join> joins = new ArrayList<>();
+      List<LoadGenerator.Join> warmups = new ArrayList<>();
       try (Servers s = Servers.start(oursCommand, oursEnv, peerCommand, serverCpu, logs);
           LoadGenerator toOurs = LoadGenerator.start(latencyLoad, "videocall", s.ours.port, deflate, loadCpu, tokens, work);
           LoadGenerator toPeer = LoadGenerator.start(latencyLoad, "peerjs-server", s.peer.port, deflate, loadCpu, tokens, work)) {
@@ -152,21 +155,21 @@ public final class BenchMain {
         if (!"1".equals(env.get("BENCH_ONLY_OURS"))) {
           variants.add(0, new Variant(toPeer, false));
         }
-        // The first run of each is not measured (nor the server cold); then the variants take turns,
+        // The first rounds are not measured: a JVM compiles its connect and join paths only after a few
+        // thousand joins (docs/performance.md shows the runs going down one by one), and peerjs-server gets
+        // the same rounds. They are reported beside the measured ones. Then the variants take turns,
         // each run starting with the next one, so that a drift of the machine does not favour one.
-        for (int run = -1; run < joinRuns; run++) {
+        for (int run = -joinWarmup; run < joinRuns; run++) {
           for (int k = 0; k < variants.size(); k++) {
             Variant v = variants.get((k + Math.max(run, 0)) % variants.size());
             LoadGenerator.Join r = v.load().join(joinPairs, spread, v.createCalls());
             print(r);
-            if (run >= 0) {
-              joins.add(r);
-            }
+            (run >= 0 ? joins : warmups).add(r);
             Thread.sleep(2000);
           }
         }
       }
-      report.join(joins, joinPairs, spread, relay.isEmpty() ? null : relay);
+      report.join(joins, warmups, joinPairs, spread, relay.isEmpty() ? null : relay);
     }
 
     if (sections.contains("alloc")) {
@@ -311,9 +314,15 @@ public final class BenchMain {
       Map<String, String> withPort = new HashMap<>(oursEnv);
       withPort.put("PORT", Integer.toString(oursPort));
       ServerProcess ours = ServerProcess.start("videocall", oursCommand, withPort, oursPort, logs, cpu).awaitHttp("/", 60);
-      ServerProcess peer = ServerProcess.start("peerjs-server", peerCommand,
-          Map.of("PORT", Integer.toString(peerPort), "CONTROL_PORT", Integer.toString(controlPort)), peerPort, logs, cpu).awaitHttp("/", 60);
-      return new Servers(ours, peer, controlPort);
+      try {
+        ServerProcess peer = ServerProcess.start("peerjs-server", peerCommand,
+            Map.of("PORT", Integer.toString(peerPort), "CONTROL_PORT", Integer.toString(controlPort)), peerPort, logs, cpu).awaitHttp("/", 60);
+        return new Servers(ours, peer, controlPort);
+      } catch (Exception | Error e) {
+        // Ours must not outlive a run that could not start peerjs-server (it kept a core busy afterwards).
+        ours.close();
+        throw e;
+      }
     }
 
     @Override

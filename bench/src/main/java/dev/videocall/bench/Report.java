@@ -65,7 +65,8 @@ final class Report {
    * steady state at the same number of pairs (from {@code steady}, when the relay section ran) and with
    * the connect-and-join phase (the median of the runs of each).
    */
-  void join(List<LoadGenerator.Join> runs, int pairs, long spreadMillis, Map<String, List<LoadGenerator.Relay>> steady) {
+  void join(List<LoadGenerator.Join> runs, List<LoadGenerator.Join> warmups, int pairs, long spreadMillis,
+      Map<String, List<LoadGenerator.Relay>> steady) {
     md.append("\n## Connect and join: ").append(String.format("%,d", pairs)).append(" pairs starting over ").append(spreadMillis)
         .append(" ms\n\n")
         .append("Each pair connects both people, joins (ours: both welcomed; peerjs-server: both OPEN) and then sends two calls' ")
@@ -73,25 +74,17 @@ final class Report {
         .append("then closes. Ours twice: with every pair's links minted before the run, and with each pair creating its call ")
         .append("with `POST /api/calls` when it starts. Latency over every relayed message; *while starting*: those that arrived ")
         .append("before the last pair had started. *connect*: dial → welcome (or OPEN); *create*: the POST; *ready*: a pair's ")
-        .append("start → both people accepted. Runs take turns; each variant had one unmeasured run first.\n\n")
+        .append("start → both people accepted. Each variant first ran unmeasured rounds on the fresh server (*w1*, *w2*, … below: ")
+        .append("a JVM compiles its connect and join paths only after a few thousand joins); then the measured runs took turns.\n\n")
         .append("| server | variant | run | messages | missing | p50 ms | p99 ms | p99.9 ms | max ms | while starting p99 ms | ")
         .append("connect p50 / p99 ms | create p50 / p99 ms | ready p99 ms | failed pairs | unexpected | client loop p99 ms | client CPU | client GCs |\n")
         .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n");
     Map<String, List<LoadGenerator.Join>> byVariant = new java.util.LinkedHashMap<>();
     runs.forEach(r -> byVariant.computeIfAbsent(name(r), k -> new java.util.ArrayList<>()).add(r));
-    byVariant.values().forEach(list -> {
-      for (int i = 0; i < list.size(); i++) {
-        LoadGenerator.Join r = list.get(i);
-        md.append(String.format("| %s | %s | %d | %,d | %,d | %.3f | %.3f | %.3f | %.1f | %.3f | %.1f / %.1f | %s | %.1f | %d | %d | %.1f | %.0f%% | %.0f |%n",
-            r.target(), r.variant().isEmpty() ? "—" : r.variant(), i + 1, r.latency().count(), r.missing(), r.latency().p50(), r.latency().p99(),
-            r.latency().p999(), r.latency().max(), r.whileStarting().p99(), r.connect().p50(), r.connect().p99(),
-            r.create().count() == 0 ? "—" : String.format("%.1f / %.1f", r.create().p50(), r.create().p99()), r.ready().p99(), r.failedPairs(),
-            r.unexpected(), r.clientLoopDelayP99(), 100 * r.clientCpuShare(), r.clientCollections()));
-        if (r.firstError() != null) {
-          md.append("\nFirst error of that run: `").append(r.firstError()).append("`\n\n");
-        }
-      }
-    });
+    Map<String, List<LoadGenerator.Join>> warmupsByVariant = new java.util.LinkedHashMap<>();
+    warmups.forEach(r -> warmupsByVariant.computeIfAbsent(name(r), k -> new java.util.ArrayList<>()).add(r));
+    warmupsByVariant.values().forEach(list -> joinRows(list, "w"));
+    byVariant.values().forEach(list -> joinRows(list, ""));
     md.append("\n### Guard rails: our relay p99 no worse than peerjs-server's\n\n")
         .append("| load | ours p99 ms | peerjs-server p99 ms | ours / peerjs-server | held |\n|---|---:|---:|---:|---|\n");
     if (steady != null && steady.containsKey("videocall") && steady.containsKey("peerjs-server (before)")) {
@@ -112,6 +105,28 @@ final class Report {
           guardRail("connect and join, " + v.getValue().get(0).variant() + " (median of " + v.getValue().size() + " runs)",
               medianP99(v.getValue()), medianP99(peer));
         }
+      }
+      // Not a guard rail, shown beside them: each server's first round, fresh from its start.
+      List<LoadGenerator.Join> peerFirst = warmupsByVariant.get(name("peerjs-server", ""));
+      for (List<LoadGenerator.Join> w : warmupsByVariant.values()) {
+        if (peerFirst != null && !w.get(0).target().equals("peerjs-server")) {
+          guardRail("connect and join, " + w.get(0).variant() + ", first unmeasured round (server fresh)",
+              w.get(0).latency().p99(), peerFirst.get(0).latency().p99());
+        }
+      }
+    }
+  }
+
+  private void joinRows(List<LoadGenerator.Join> list, String runPrefix) {
+    for (int i = 0; i < list.size(); i++) {
+      LoadGenerator.Join r = list.get(i);
+      md.append(String.format("| %s | %s | %s | %,d | %,d | %.3f | %.3f | %.3f | %.1f | %.3f | %.1f / %.1f | %s | %.1f | %d | %d | %.1f | %.0f%% | %.0f |%n",
+          r.target(), r.variant().isEmpty() ? "—" : r.variant(), runPrefix + (i + 1), r.latency().count(), r.missing(), r.latency().p50(), r.latency().p99(),
+          r.latency().p999(), r.latency().max(), r.whileStarting().p99(), r.connect().p50(), r.connect().p99(),
+          r.create().count() == 0 ? "—" : String.format("%.1f / %.1f", r.create().p50(), r.create().p99()), r.ready().p99(), r.failedPairs(),
+          r.unexpected(), r.clientLoopDelayP99(), 100 * r.clientCpuShare(), r.clientCollections()));
+      if (r.firstError() != null) {
+        md.append("\nFirst error of that run: `").append(r.firstError()).append("`\n\n");
       }
     }
   }
