@@ -8,9 +8,9 @@ import java.util.concurrent.ExecutionException;
 /**
  * Connects the router's Firestore client before its first join: one read of a document that is
  * never written (its gRPC channel, credentials and the read path are set up by the time the join's
- * transaction runs). The cheapest round trip that reaches the database: one document read, billed
- * whether or not the document exists (docs/deploy.md counts it per wake); no write, no query, no
- * transaction (a transaction would add a begin and a rollback on top of its reads).
+ * transaction runs). The cheapest round trip that reaches the database: one document read (counted
+ * as one billed read though the document never exists; docs/deploy.md counts it per wake); no write,
+ * no query, no transaction (a transaction would add a begin and a rollback on top of its reads).
  */
 public final class FirestoreWarmUp implements WarmUp {
   /** Outside {@code sessions} and {@code gateways}: nothing reads it for a meaning, nothing writes it. */
