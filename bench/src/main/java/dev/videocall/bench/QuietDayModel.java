@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * <p>{@code java -cp videocall-bench.jar dev.videocall.bench.QuietDayModel} (emulators running, their
  * hosts in PUBSUB_EMULATOR_HOST and FIRESTORE_EMULATOR_HOST) writes BENCH_OUT/quiet-day-model.md.
  * Settings: QUIET_COLD_RUNS (5 per scenario), QUIET_WARM_CALLS (5), QUIET_PIN ("1:0", the gateway's
- * CPUs and everyone else's; "none" for no pinning).
+ * CPUs and everyone else's; "none" for no pinning). The report lists the runs that finished even when a
+ * later one fails (it says so, and the failure is thrown after it is written).
  */
 final class QuietDayModel {
   private static final Pattern LOG_TIME = Pattern.compile("\"time\":\"([^\"]+)\"");
@@ -80,22 +81,58 @@ final class QuietDayModel {
     String load = Files.readString(Path.of("/proc/loadavg")).trim();
     QuietDayModel model = new QuietDayModel(root, pubsub, firestore, pinning);
     Map<String, List<Run>> runs = new LinkedHashMap<>();
+    Throwable failed = null;
     try {
-      runs.put("cold, second person 10 s later", model.cold(coldRuns, SECOND_AFTER_MILLIS));
-      runs.put("cold, both at once", model.cold(coldRuns, 0));
-      runs.put("warm, second person 10 s later", model.warm(warmCalls, SECOND_AFTER_MILLIS));
+      model.cold(scenario(runs, "cold, second person 10 s later"), coldRuns, SECOND_AFTER_MILLIS);
+      model.cold(scenario(runs, "cold, both at once"), coldRuns, 0);
+      model.warm(scenario(runs, "warm, second person 10 s later"), warmCalls, SECOND_AFTER_MILLIS);
+    } catch (Exception | AssertionError e) { // ChildJvm reports a process that never answered as an AssertionError
+      failed = e;
     } finally {
       if (pinning.functions() != null) {
-        for (ProcessHandle p : placed) {
-          Cpus.pin(p, Cpus.all());
-        }
+        restore(placed);
       }
     }
+    // The runs that finished are reported even when a later one failed.
     String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
-    String md = report(runs, pin, load, loadAfter);
+    String md = report(runs, pin, load, loadAfter, failed);
     Files.createDirectories(out);
     Files.writeString(out.resolve("quiet-day-model.md"), md);
     System.out.print(md);
+    if (failed instanceof AssertionError e) {
+      throw e;
+    }
+    if (failed != null) {
+      throw (Exception) failed;
+    }
+  }
+
+  /** A new scenario's list of runs, in the report in the order the scenarios ran. */
+  private static List<Run> scenario(Map<String, List<Run>> runs, String name) {
+    List<Run> list = new ArrayList<>();
+    runs.put(name, list);
+    return list;
+  }
+
+  /**
+   * Puts the processes the model pinned back on every CPU. Some have exited by now (the emulators'
+   * helpers, a thread of this JVM): they are skipped, and any other failure is reported, not thrown,
+   * so the runs' report is still written. One line says what happened.
+   */
+  private static void restore(List<ProcessHandle> placed) {
+    String all = Cpus.all();
+    List<Long> gone = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    for (ProcessHandle p : placed) {
+      try {
+        gone.addAll(Cpus.pin(p, all));
+      } catch (Exception e) {
+        failures.add(e.getMessage());
+      }
+    }
+    System.out.println("cpus: moved the pinned processes back to CPUs " + all
+        + (gone.isEmpty() ? "" : "; skipped " + gone.size() + " that had exited " + gone)
+        + (failures.isEmpty() ? "" : "; could not move " + failures.size() + ": " + String.join("; ", failures)));
   }
 
   private final Path root;
@@ -132,8 +169,7 @@ final class QuietDayModel {
    * no part in a call). t0: the first link is opened; after the platform's share of a cold start the
    * gateway is launched; the router starts on its first push.
    */
-  List<Run> cold(int runs, int secondAfterMillis) throws Exception {
-    List<Run> out = new ArrayList<>();
+  void cold(List<Run> out, int runs, int secondAfterMillis) throws Exception {
     for (int i = 0; i < runs; i++) {
       int port = ServerProcess.freePort();
       try (EmulatedCloud cloud = EmulatedCloud.prepare(jars, settings(port, true))) {
@@ -147,12 +183,10 @@ final class QuietDayModel {
         out.add(run);
       }
     }
-    return out;
   }
 
   /** The same calls on a cloud that is up and has made a call already. */
-  List<Run> warm(int calls, int secondAfterMillis) throws Exception {
-    List<Run> out = new ArrayList<>();
+  void warm(List<Run> out, int calls, int secondAfterMillis) throws Exception {
     int port = ServerProcess.freePort();
     try (EmulatedCloud cloud = EmulatedCloud.start(jars, settings(port, false))) {
       browsers(port, 1, secondAfterMillis, false).results("call ");
@@ -162,7 +196,6 @@ final class QuietDayModel {
         out.add(run);
       }
     }
-    return out;
   }
 
   private BrowserRun browsers(int port, int calls, int secondAfterMillis, boolean cold) throws Exception {
@@ -194,8 +227,9 @@ final class QuietDayModel {
   }
 
   private static String summary(Run r) {
-    return String.format("page %d ms, welcome %d ms, both see video %d ms after the first link; the second's call %d ms",
-        r.at("a", "visibleAt") - r.t0(), r.at("a", "welcomeAt") - r.t0(), r.bothSeeVideo() - r.t0(), r.bothSeeVideo() - r.at("b", "openedAt"));
+    String launched = r.gatewayLaunched() < r.t0() ? "" : String.format(" (%d ms after the gateway's launch)", r.at("a", "visibleAt") - r.gatewayLaunched());
+    return String.format("page %d ms%s, welcome %d ms, both see video %d ms after the first link; the second's call %d ms",
+        r.at("a", "visibleAt") - r.t0(), launched, r.at("a", "welcomeAt") - r.t0(), r.bothSeeVideo() - r.t0(), r.bothSeeVideo() - r.at("b", "openedAt"));
   }
 
   /** One figure over the runs: its values, median, and range. */
@@ -233,7 +267,7 @@ final class QuietDayModel {
     return new Figure(what, runs.stream().map(r -> of.applyAsLong(r)).toList());
   }
 
-  private static String report(Map<String, List<Run>> runs, String pin, String loadBefore, String loadAfter) {
+  private static String report(Map<String, List<Run>> runs, String pin, String loadBefore, String loadAfter, Throwable failed) {
     StringBuilder md = new StringBuilder("# The first call after a quiet day (model)\n\n")
         .append("Generated by `QuietDayModel` on ").append(java.time.LocalDate.now())
         .append(" — do not edit by hand. A model, not a measurement of Google Cloud: docs/performance.md gives its method and what it cannot show.\n\n")
@@ -243,7 +277,13 @@ final class QuietDayModel {
         .append(ProductionModel.FIRESTORE_ONE_WAY.toMillis()).append(" ms each way, the platform's share of a cold start ")
         .append(ProductionModel.PLATFORM_COLD_START.toMillis()).append(" ms. CPUs (gateway:everything else): ").append(pin)
         .append(". Load average before: ").append(loadBefore).append("; after: ").append(loadAfter).append(".\n");
+    if (failed != null) {
+      md.append("\n**The model stopped early** (").append(failed).append("): only the runs below finished.\n");
+    }
     for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
+      if (e.getValue().isEmpty()) {
+        continue;
+      }
       boolean cold = e.getKey().startsWith("cold");
       md.append("\n## ").append(e.getKey()).append(" (").append(e.getValue().size()).append(cold ? " runs" : " calls").append(")\n\n")
           .append("| ms | median | range | each |\n|---|---:|---:|---|\n");

@@ -16,7 +16,8 @@ import java.util.Objects;
  * <p>{@link Event#WAKE} is about no connection: a gateway sends it when someone is about to call
  * after a quiet spell (the call page was served, or a socket opened while the instance was still
  * starting), so a router scaled to zero starts while the person's page loads and their camera
- * prompt waits, not after their join. The router answers it at once and touches nothing.
+ * prompt waits, not after their join. The router connects its Firestore client (one read), answers
+ * it, and writes and publishes nothing.
  *
  * @param connectionId gateway-assigned id, unique across instances; for {@link Event#WAKE} the
  *     gateway's id, so one instance's wakes share an ordering key and never wait behind a person's
@@ -52,7 +53,7 @@ public record Envelope(
     OPEN,
     FRAME,
     CLOSE,
-    /** Start if scaled to zero, and nothing else: someone is about to join (see the class comment). */
+    /** Start if scaled to zero and connect, nothing more: someone is about to join (see the class comment). */
     WAKE
   }
 

@@ -11,6 +11,7 @@ import dev.videocall.core.OwnerKey;
 import dev.videocall.core.SignalingRouter;
 import dev.videocall.functions.gcp.FirestoreGatewayLiveness;
 import dev.videocall.functions.gcp.FirestorePresenceStore;
+import dev.videocall.functions.gcp.FirestoreWarmUp;
 import dev.videocall.functions.gcp.PubSubEgress;
 import dev.videocall.gcp.CloudConfig;
 import dev.videocall.gcp.FirestoreClients;
@@ -41,6 +42,7 @@ final class CloudWiring {
     static final CloudConfig CLOUD = CloudConfig.fromEnv(ENV);
     static final Firestore DB = FirestoreClients.create(CLOUD);
     static final PubSubEgress EGRESS = egress();
+    static final WarmUp WARM_UP = new FirestoreWarmUp(DB);
 
     private static PubSubEgress egress() {
       try {
@@ -93,6 +95,11 @@ final class CloudWiring {
 
   static PubSubEgress egress() {
     return Cloud.EGRESS;
+  }
+
+  /** What the router's wake makes ready: the Firestore client its joins use. */
+  static WarmUp warmUp() {
+    return Cloud.WARM_UP;
   }
 
   static CallsEndpoint callsEndpoint() {

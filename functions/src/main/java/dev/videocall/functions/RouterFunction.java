@@ -21,8 +21,13 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>204 when the envelope was handled and its deliveries published: Pub/Sub acknowledges it;
- *   <li>204 at once for a wake ({@link Envelope.Event#WAKE}): the request that started this instance,
- *       if it was scaled to zero, was the whole point; nothing is read, written or published;
+ *   <li>204 for a wake ({@link Envelope.Event#WAKE}) once {@link WarmUp} has run: the request that
+ *       started this instance, if it was scaled to zero, was the point, and it connects the Firestore
+ *       client the first join needs (one read of a document nobody writes; nothing written, nothing
+ *       published). The answer waits for it: with request-based billing (terraform/functions.tf,
+ *       {@code cpu_idle}) an instance has CPU only while a request is open, so work left for after
+ *       the answer would crawl. A warm-up that fails is logged and the wake is still 204: the join
+ *       connects as it always did, and a retried wake would not help it;
  *   <li>204 for a push whose message is not an envelope (poison), or is larger than any envelope:
  *       logged and dropped, since retrying cannot help and would hold back the connection's later
  *       messages;
@@ -41,16 +46,28 @@ public final class RouterFunction implements HttpFunction {
 
   private final SignalingRouter router;
   private final DeliverySink egress;
+  private final WarmUp warmUp;
 
-  /** Called by the Functions Framework. */
+  /**
+   * Called by the Functions Framework, which creates the function when the instance starts, before
+   * its first request: the egress publisher is built here, so a wake finds it built. Its channel
+   * connects on the first publish, which a wake does not make (anything on the egress topic is a
+   * delivery to some gateway).
+   */
   public RouterFunction() {
-    this(CloudWiring.router(), CloudWiring.egress());
+    this(CloudWiring.router(), CloudWiring.egress(), CloudWiring.warmUp());
   }
 
-  /** For tests: any router and egress. Both must be safe for concurrent requests. */
+  /** For tests: any router and egress, and a wake that makes nothing ready. */
   public RouterFunction(SignalingRouter router, DeliverySink egress) {
+    this(router, egress, WarmUp.NONE);
+  }
+
+  /** For tests: any router, egress and warm-up. All must be safe for concurrent requests. */
+  public RouterFunction(SignalingRouter router, DeliverySink egress, WarmUp warmUp) {
     this.router = router;
     this.egress = egress;
+    this.warmUp = warmUp;
   }
 
   @Override
@@ -77,7 +94,7 @@ public final class RouterFunction implements HttpFunction {
       return;
     }
     if (envelope.get().event() == Envelope.Event.WAKE) {
-      log.atInfo().addKeyValue("gatewayId", envelope.get().gatewayId()).log("woken");
+      wake(envelope.get().gatewayId());
       response.setStatusCode(204);
       return;
     }
@@ -91,6 +108,19 @@ public final class RouterFunction implements HttpFunction {
           .addKeyValue("seq", envelope.get().seq())
           .log("envelope failed; Pub/Sub will retry it");
       response.setStatusCode(500);
+    }
+  }
+
+  /** Makes the join's clients ready; never throws (the wake is acknowledged whatever happens). */
+  private void wake(String gatewayId) {
+    long started = System.nanoTime();
+    try {
+      warmUp.run();
+      log.atInfo().addKeyValue("gatewayId", gatewayId).addKeyValue("warmUpMillis", (System.nanoTime() - started) / 1_000_000)
+          .log("woken");
+    } catch (RuntimeException e) {
+      log.atWarn().addKeyValue("gatewayId", gatewayId).addKeyValue("reason", String.valueOf(e.getMessage()))
+          .log("woken; warming up failed, the first join will connect instead");
     }
   }
 

@@ -14,11 +14,11 @@ import org.slf4j.LoggerFactory;
  * start (a JVM, the Functions Framework, the Firestore and Pub/Sub clients: seconds) would follow the
  * first person's open. So when this instance starts (with no minimum instances, an instance starts
  * because someone opened a link), when the call page is served, or when a socket opens while it is
- * still starting, this sends the router a {@link Envelope.Event#WAKE}, which it answers at once: its
- * start then overlaps the gateway's own, the page's load and the camera prompt. One wake per quiet
+ * still starting, this sends the router a {@link Envelope.Event#WAKE}, which it answers once its
+ * Firestore client is connected: its start then overlaps the gateway's own, the page's load and the camera prompt. One wake per quiet
  * spell: none if this instance sent the router anything (an envelope or a wake) within the configured
- * idle time, since then its instance is most likely warm. Each wake costs one publish, one push and
- * one short invocation (docs/deploy.md, "What a call costs").
+ * idle time, since then its instance is most likely warm. Each wake costs one publish, one push, one
+ * short invocation and one Firestore read (docs/deploy.md, "The first call after a quiet day").
  *
  * <p>It sits in front of the ingress, so it sees what is sent there (the idle clock). Built before the
  * ingress exists (the page is served before the clouds are ready): a wake asked for meanwhile is sent
