@@ -4,6 +4,8 @@ import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.Firestore;
 import dev.videocall.functions.WarmUp;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Connects the router's Firestore client before its first join: one read of a document that is
@@ -16,6 +18,7 @@ public final class FirestoreWarmUp implements WarmUp {
   /** Outside {@code sessions} and {@code gateways}: nothing reads it for a meaning, nothing writes it. */
   static final String COLLECTION = "warm-up";
   static final String DOCUMENT = "router";
+  static final long TIMEOUT_SECONDS = 5;
 
   private final DocumentReference never;
 
@@ -26,7 +29,10 @@ public final class FirestoreWarmUp implements WarmUp {
   @Override
   public void run() {
     try {
-      never.get().get();
+      // Bounded: a wake holds a router instance while it waits, and a join connects by itself anyway.
+      never.get().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Firestore did not answer within " + TIMEOUT_SECONDS + " s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while connecting to Firestore", e);
