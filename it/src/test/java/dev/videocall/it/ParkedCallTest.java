@@ -246,6 +246,19 @@ class ParkedCallTest {
         }
         String[] words = line.substring(markAt + 7).trim().split(" ", 3);
         String name = words[0];
+        if (name.equals("start")) {
+          parkedOps = routerOps("parked");
+          leftOps = routerOps("left call");
+        }
+        if (name.equals("set-up") || name.equals("restart")) {
+          // Both pages say "parked" before their sockets' closes have gone through the router: wait for
+          // those two "parked" operations, so they count in the stretch that caused them.
+          parkedOps += 2;
+          awaitRouterOps("parked", parkedOps);
+        }
+        if (name.equals("hang-up")) {
+          awaitRouterOps("left call", leftOps + 2);
+        }
         if (!name.equals("start")) {
           at.put(name, counts(writes));
           details.put(name, words.length > 2 ? words[2] : "");
@@ -335,12 +348,27 @@ class ParkedCallTest {
     return gateway.name;
   }
 
+  private long parkedOps;
+  private long leftOps;
+
+  /** Waits (at most 20 s) until the router has logged {@code op} {@code count} times in all. */
+  void awaitRouterOps(String op, long count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (routerOps(op) < count && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+  }
+
+  private long routerOps(String op) throws Exception {
+    return cloud.router().logLines().stream().filter(l -> l.contains("\"message\":\"" + op + "\"")).count();
+  }
+
   Counts counts(WriteCounter writes) throws Exception {
     Emulators.awaitQuietPushes(front);
     Thread.sleep(500); // listeners and logs
     Map<String, Long> ops = new LinkedHashMap<>();
     for (String op : List.of("joined call", "parked", "left call")) {
-      ops.put(op, cloud.router().logLines().stream().filter(l -> l.contains("\"message\":\"" + op + "\"")).count());
+      ops.put(op, routerOps(op));
     }
     long[] a = busy(gatewayA);
     long[] b = busy(gatewayB);
